@@ -1,0 +1,1 @@
+"""Syndication dedup: MinHash LSH candidates, verified, clustered. Imports no Scrapy."""
