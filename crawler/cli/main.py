@@ -1,0 +1,70 @@
+"""Entry point: builds the argument parser from the command modules and maps errors to exit codes.
+
+Each command module exposes `register(subparsers)`, which adds its parser and sets
+`handler=<function(args) -> int>`. Errors become one line on stderr and exit code 1 or 2;
+`--debug` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from crawler.cli.errors import CommandError
+from crawler.registry import RegistryError
+
+# Order is the order `newscrawl --help` lists them in.
+COMMAND_MODULES = (
+    "crawler.cli.crawl",
+    "crawler.cli.fetch",
+    "crawler.cli.sources",
+    "crawler.cli.demo",
+    "crawler.cli.dedup",
+    "crawler.cli.read",
+    "crawler.cli.stats",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits with 2 on bad arguments already; keep its message to one line plus usage."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="newscrawl", description="Crawl news outlets into clean, deduplicated records."
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    subparsers.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name == name:  # a command not built yet in this checkout
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except (CommandError, RegistryError) as error:
+        if args.debug:
+            raise
+        code = getattr(error, "exit_code", 2)
+        print(f"newscrawl {args.command}: error: {error}", file=sys.stderr)
+        return code
+    except KeyboardInterrupt:
+        print("newscrawl: interrupted", file=sys.stderr)
+        return 130
