@@ -77,9 +77,7 @@ def load_registry(path: str | Path | None = None) -> list[Source]:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise RegistryError(
-            f"{path}: no such sources file; pass an existing file to --sources"
-        ) from None
+        raise RegistryError(f"{path}: no such sources file; pass an existing file to --sources") from None
     except tomllib.TOMLDecodeError as error:
         raise RegistryError(f"{path}: not valid TOML ({error}); fix the syntax") from None
     entries = raw.get("source")
@@ -159,8 +157,7 @@ def _url(value: str, key: str, where: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise RegistryError(
-            f"{where}: {key} entry {value!r} is not an absolute http(s) URL; "
-            "write it as https://host/path"
+            f"{where}: {key} entry {value!r} is not an absolute http(s) URL; write it as https://host/path"
         )
     return value
 

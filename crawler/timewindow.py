@@ -12,8 +12,6 @@ _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks
 def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text)
     if not match:
-        raise ValueError(
-            f"{text!r} is not a duration; write a number and a unit, e.g. 90m, 12h, 2d, 1w"
-        )
+        raise ValueError(f"{text!r} is not a duration; write a number and a unit, e.g. 90m, 12h, 2d, 1w")
     amount, unit = match.groups()
     return timedelta(**{_UNITS[unit]: int(amount)})

@@ -33,9 +33,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="newscrawl", description="Crawl news outlets into clean, deduplicated records."
-    )
+    parser = _Parser(prog="newscrawl", description="Crawl news outlets into clean, deduplicated records.")
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True

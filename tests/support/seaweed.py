@@ -72,9 +72,7 @@ def _port_block() -> dict[str, int]:
             return ports
 
 
-def _wait_ready(
-    endpoint: str, bucket: str, process: subprocess.Popen[bytes], timeout: float
-) -> bool:
+def _wait_ready(endpoint: str, bucket: str, process: subprocess.Popen[bytes], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
