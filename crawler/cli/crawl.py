@@ -1,0 +1,47 @@
+"""`newscrawl crawl [SOURCE_ID ...]`: crawl outlets from the registry into the store."""
+
+from __future__ import annotations
+
+import argparse
+
+from crawler.cli.errors import CommandError, UsageError
+from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail, select_sources
+from crawler.cli.summary import format_summary
+from crawler.runner import run_crawl
+from crawler.timewindow import parse_duration
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = subparsers.add_parser("crawl", help="crawl outlets into the store", description=__doc__)
+    parser.add_argument("source_ids", nargs="*", metavar="SOURCE_ID", help="outlets to crawl (default: all)")
+    add_sources_option(parser)
+    add_store_option(parser)
+    parser.add_argument("--since", metavar="DURATION", help="skip items older than this, e.g. 2d or 12h")
+    parser.add_argument(
+        "--allow-private", action="store_true", help="allow loopback and private addresses (intranet, tests)"
+    )
+    parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop the crawl after this long")
+    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    sources = select_sources(args.sources, args.source_ids)
+    store = open_store_or_fail(args.store)
+    try:
+        since = parse_duration(args.since) if args.since else None
+    except ValueError as error:
+        raise UsageError(f"--since: {error}") from None
+    overrides: dict[str, object] = {
+        "NEWSCRAWL_ALLOW_PRIVATE": args.allow_private,
+        "LOG_LEVEL": "DEBUG" if args.debug else args.log_level,
+    }
+    if args.store:
+        overrides["STORAGE_URI"] = args.store
+    if args.max_runtime:
+        overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
+    result = run_crawl(sources, overrides, spider_kwargs={"since": since})
+    print(format_summary(result, store.describe()))
+    if not result.stats.get("storage/manifest"):
+        raise CommandError(f"the run was not committed to {store.describe()}; see the log above")
+    return 0

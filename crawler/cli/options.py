@@ -1,0 +1,46 @@
+"""Arguments several commands share (--sources, --store), and turning them into validated values."""
+
+from __future__ import annotations
+
+import argparse
+
+from crawler.cli.errors import UsageError
+from crawler.registry import Source, load_registry
+from crawler.storage import StorageError, Store, open_store
+
+
+def add_sources_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sources", metavar="FILE", help="source registry TOML file (default: the packaged registry)"
+    )
+
+
+def add_store_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
+    parser.add_argument(
+        "--store",
+        metavar="URI",
+        help=help_text
+        or "where data goes: file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE "
+        "or file://./newscrawl-data)",
+    )
+
+
+def select_sources(sources_file: str | None, ids: list[str]) -> list[Source]:
+    registry = load_registry(sources_file)
+    if not ids:
+        return registry
+    known = {source.id: source for source in registry}
+    unknown = [source_id for source_id in ids if source_id not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown source id(s): {', '.join(unknown)}; `newscrawl sources` lists the known ones "
+            f"({', '.join(sorted(known))})"
+        )
+    return [known[source_id] for source_id in ids]
+
+
+def open_store_or_fail(uri: str | None) -> Store:
+    try:
+        return open_store(uri)
+    except StorageError as error:
+        raise UsageError(str(error)) from None

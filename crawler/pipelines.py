@@ -1,0 +1,151 @@
+"""Item pipelines: page → record (ExtractPipeline), cluster verdict (DedupPipeline), storage (StorePipeline).
+
+Items carrying `error` (a one-off URL that could not be fetched) pass through untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from crawler.drops import DuplicateURL, drop_for
+from crawler.extract import ExtractionDrop, ExtractOptions
+from crawler.processing import process_page
+from crawler.run import CrawlRun, document_of, get_run
+from crawler.storage import RawResponse
+
+logger = logging.getLogger(__name__)
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    return next((value for key, value in headers if key.lower() == name), None)
+
+
+class ExtractPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.run: CrawlRun = get_run(crawler)
+        self._options: dict[str, ExtractOptions] = {}
+        self._processed: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+        return cls(crawler)
+
+    def options_for(self, source_id: str) -> ExtractOptions:
+        if source_id not in self._options:
+            sources = {s.id: s for s in getattr(self.crawler.spider, "sources", [])}
+            source = sources.get(source_id)
+            self._options[source_id] = ExtractOptions.from_source(source) if source else ExtractOptions()
+        return self._options[source_id]
+
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if "error" in item:
+            return item
+        headers = item.get("headers", [])
+        try:
+            # The one place that turns extraction failures into drops: each reason is its own class.
+            record = await self.run.pool.run(
+                process_page,
+                item["body"],
+                item["final_url"],
+                _header(headers, "content-type"),
+                item["status"],
+                self.options_for(item["source"]),
+                self.run.dedup_config,
+            )
+        except ExtractionDrop as error:
+            logger.info("dropped %s: %s: %s", item["url"], type(error).__name__, error)
+            raise drop_for(error) from None
+        if record["id"] in self._processed:
+            raise DuplicateURL(f"{item['url']} is another URL of {record.get('canonical_url')}")
+        self._processed.add(record["id"])
+        record.update(
+            url=item["url"],
+            final_url=item["final_url"],
+            source=item["source"],
+            fetched_at=item["fetched_at"],
+            discovered_via=item.get("discovered_via"),
+            announced=item.get("announced"),
+        )
+        record["_raw"] = RawResponse(
+            url=item["final_url"],
+            status=item["status"],
+            headers=headers,
+            body=item["body"],
+            fetched_at=item["fetched_at"],
+        )
+        return record
+
+
+class DedupPipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.run: CrawlRun = get_run(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if "error" in item:
+            return item
+        from dedup import Signature
+
+        verdict = self.run.dedup.add(document_of(item), signature=Signature.from_record(item["minhash"]))
+        item.update(
+            cluster_id=verdict.cluster_id,
+            duplicate_of=verdict.duplicate_of,
+            similarity=verdict.similarity,
+            match=verdict.match,
+        )
+        self.stats.inc_value(f"dedup/{verdict.match}_count")
+        if verdict.duplicate_of is not None:
+            self.run.touched_clusters.add(verdict.cluster_id)
+        return item
+
+
+class StorePipeline:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.run: CrawlRun = get_run(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        if "error" in item:
+            return item
+        raw = item.pop("_raw", None)
+        if self.run.writer is not None:
+            self.run.writer.add_article(item, raw)
+            self.stats.inc_value("storage/article_count")
+        return item
+
+    def close_spider(self) -> None:
+        try:
+            writer = self.run.writer
+            if writer is None:
+                return
+            for cluster_id in sorted(self.run.touched_clusters):
+                writer.add_cluster(cluster_record(self.run, cluster_id))
+            stats = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
+            manifest = writer.commit(stats)
+            self.stats.set_value("storage/manifest", manifest.get("key") or manifest.get("run_id"))
+        finally:
+            self.run.close()
+
+
+def cluster_record(run: CrawlRun, cluster_id: str) -> dict[str, Any]:
+    cluster = run.dedup.cluster(cluster_id)
+    return cluster.to_record() if hasattr(cluster, "to_record") else dict(vars(cluster))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    return str(value)

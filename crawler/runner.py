@@ -1,0 +1,72 @@
+"""Runs one crawl in this process with newscrawl's settings, and hands back its stats and items.
+
+The CLI commands (crawl, fetch, demo) all go through `run_crawl`, so they share one pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler.registry import Source
+
+
+@dataclass
+class CrawlResult:
+    stats: dict[str, Any]
+    items: list[dict[str, Any]] = field(default_factory=list)
+    dropped: list[tuple[dict[str, Any], str, str]] = field(default_factory=list)  # item, reason, message
+
+    def stat(self, key: str) -> int:
+        return int(self.stats.get(key) or 0)
+
+    @property
+    def duplicates(self) -> int:
+        return sum(self.stat(f"dedup/{match}_count") for match in ("exact", "near", "contained"))
+
+    @property
+    def errors(self) -> int:
+        dropped = sum(v for k, v in self.stats.items() if k.startswith("item_dropped_reasons_count/"))
+        return self.stat("log_count/ERROR") + dropped + self.stat("spider_exceptions/count")
+
+
+def newscrawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    sources: list[Source],
+    overrides: dict[str, Any] | None = None,
+    *,
+    urls: list[str] | None = None,
+    keep_items: bool = False,
+    spider_kwargs: dict[str, Any] | None = None,
+) -> CrawlResult:
+    from crawler.spiders.news import NewsSpider
+
+    process = CrawlerProcess(newscrawl_settings(overrides), install_root_handler=True)
+    crawler = process.create_crawler(NewsSpider)
+    result = CrawlResult(stats={})
+
+    def on_item(item: dict[str, Any]) -> None:
+        if keep_items:
+            result.items.append(item)
+
+    def on_dropped(item: dict[str, Any], exception: BaseException) -> None:
+        if keep_items:
+            result.dropped.append((item, type(exception).__name__, str(exception)))
+
+    crawler.signals.connect(on_item, signal=signals.item_scraped)
+    crawler.signals.connect(on_dropped, signal=signals.item_dropped)
+    process.crawl(crawler, sources=sources, urls=urls, **(spider_kwargs or {}))
+    process.start()
+    result.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    return result
