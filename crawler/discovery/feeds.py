@@ -1,0 +1,136 @@
+"""Feed parsing: RSS 0.9x/1.0/2.0, Atom and JSON Feed into Announcements; homepage feed autodiscovery."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import urljoin
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.discovery.announce import Announcement, parse_date
+from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML, child_text, local_name, parse_xml
+
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/feed+json",
+    "application/json",
+    "application/rdf+xml",
+)
+
+
+def parse_feed(body: bytes, base_url: str) -> list[Announcement]:
+    """Announcements from an RSS, Atom or JSON feed body; raises UnsafeXML on unusable XML."""
+    if body.lstrip()[:1] == b"{":
+        return _json_feed(body, base_url)
+    root = parse_xml(body)
+    name = local_name(root)
+    if name == "feed":
+        return [a for a in (_atom_entry(e, base_url) for e in root.iter() if local_name(e) == "entry") if a]
+    if name in ("rss", "rdf"):
+        items = (e for e in root.iter() if local_name(e) == "item")
+        return [a for a in (_rss_item(e, base_url) for e in items) if a]
+    raise UnsafeXML(f"root element <{name}> is not rss, rdf:RDF or an Atom feed")
+
+
+def _rss_item(item: etree._Element, base_url: str) -> Announcement | None:
+    link = child_text(item, "link")
+    if not link:
+        # RSS 2.0 allows a permalink guid instead of a link.
+        for child in item:
+            if local_name(child) == "guid" and child.get("isPermaLink", "true").lower() == "true":
+                link = (child.text or "").strip()
+    if not link:
+        about = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
+        link = about.strip() if about else None
+    if not link:
+        return None
+    keywords = tuple(
+        "".join(c.itertext()).strip() for c in item if local_name(c) in ("category", "subject") and c.text
+    )
+    return Announcement(
+        url=urljoin(base_url, link),
+        via="feed",
+        title=child_text(item, "title"),
+        published_at=parse_date(child_text(item, "pubdate", "date", "issued")),
+        updated_at=parse_date(child_text(item, "updated", "modified")),
+        keywords=tuple(k for k in keywords if k),
+        language=child_text(item, "language"),
+    )
+
+
+def _atom_entry(entry: etree._Element, base_url: str) -> Announcement | None:
+    link = None
+    for child in entry:
+        if local_name(child) == "link" and child.get("rel", "alternate") == "alternate" and child.get("href"):
+            link = child.get("href", "").strip()
+            break
+    if not link:
+        return None
+    keywords = tuple(c.get("term", "").strip() for c in entry if local_name(c) == "category")
+    lang = entry.get("{http://www.w3.org/XML/1998/namespace}lang")
+    return Announcement(
+        url=urljoin(base_url, link),
+        via="feed",
+        title=child_text(entry, "title"),
+        published_at=parse_date(child_text(entry, "published", "issued")),
+        updated_at=parse_date(child_text(entry, "updated", "modified")),
+        keywords=tuple(k for k in keywords if k),
+        language=lang,
+    )
+
+
+def _json_feed(body: bytes, base_url: str) -> list[Announcement]:
+    if len(body) > MAX_XML_BYTES:
+        raise UnsafeXML(f"JSON feed is {len(body)} bytes, over the {MAX_XML_BYTES}-byte cap")
+    try:
+        doc = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise UnsafeXML(f"not a JSON feed ({error})") from None
+    items = doc.get("items") if isinstance(doc, dict) else None
+    if not isinstance(items, list):
+        raise UnsafeXML("JSON feed has no 'items' list")
+    found = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        link = item.get("url") or item.get("external_url")
+        if not isinstance(link, str) or not link.strip():
+            continue
+        tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+        found.append(
+            Announcement(
+                url=urljoin(base_url, link.strip()),
+                via="feed",
+                title=item.get("title") if isinstance(item.get("title"), str) else None,
+                published_at=parse_date(_str(item.get("date_published"))),
+                updated_at=parse_date(_str(item.get("date_modified"))),
+                keywords=tuple(str(t) for t in tags if isinstance(t, str)),
+                language=_str(item.get("language")) or _str(doc.get("language")),
+            )
+        )
+    return found
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def autodiscover_feeds(body: bytes, base_url: str) -> list[str]:
+    """Feed URLs a homepage advertises with <link rel="alternate" type="application/rss+xml" ...>."""
+    try:
+        tree = lxml_html.fromstring(body[: 512 * 1024])
+    except (ValueError, TypeError, SyntaxError):
+        return []
+    feeds: list[str] = []
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").lower().split(";")[0].strip()
+        href = (link.get("href") or "").strip()
+        if "alternate" in rels and kind in FEED_TYPES and href:
+            absolute = urljoin(base_url, href)
+            # Comment feeds are announced the same way but list comments, not articles.
+            if "comments" not in absolute.lower() and absolute not in feeds:
+                feeds.append(absolute)
+    return feeds

@@ -1,0 +1,64 @@
+"""Sitemaps: robots.txt `Sitemap:` lines, sitemap indexes, gzip, and Google News `news:` fields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crawler.discovery.announce import Announcement, parse_date
+from crawler.discovery.xmlsafe import UnsafeXML, child_text, local_name, parse_xml
+
+
+@dataclass(frozen=True)
+class SitemapRef:
+    """A child sitemap listed by a sitemap index, with its lastmod when given."""
+
+    url: str
+    lastmod: str | None
+
+
+def parse_sitemap(body: bytes) -> tuple[list[SitemapRef], list[Announcement]]:
+    """(child sitemaps, article announcements) from a sitemap or sitemap index (gzip allowed)."""
+    root = parse_xml(body)
+    name = local_name(root)
+    if name == "sitemapindex":
+        refs = [
+            SitemapRef(loc, child_text(e, "lastmod"))
+            for e in root
+            if local_name(e) == "sitemap" and (loc := child_text(e, "loc"))
+        ]
+        return refs, []
+    if name != "urlset":
+        raise UnsafeXML(f"root element <{name}> is neither a sitemap <urlset> nor a <sitemapindex>")
+    return [], [a for a in (_url_entry(e) for e in root if local_name(e) == "url") if a]
+
+
+def _url_entry(entry: object) -> Announcement | None:
+    loc = child_text(entry, "loc")  # type: ignore[arg-type]
+    if not loc:
+        return None
+    lastmod = parse_date(child_text(entry, "lastmod"))  # type: ignore[arg-type]
+    news = next((c for c in entry if local_name(c) == "news"), None)  # type: ignore[attr-defined]
+    if news is None:
+        return Announcement(url=loc, via="sitemap", updated_at=lastmod)
+    publication = next((c for c in news if local_name(c) == "publication"), None)
+    keywords = child_text(news, "keywords") or ""
+    return Announcement(
+        url=loc,
+        via="news-sitemap",
+        title=child_text(news, "title"),
+        published_at=parse_date(child_text(news, "publication_date")),
+        updated_at=lastmod,
+        keywords=tuple(k.strip() for k in keywords.split(",") if k.strip()),
+        language=child_text(publication, "language") if publication is not None else None,
+    )
+
+
+def robots_sitemaps(robots_txt: bytes) -> list[str]:
+    """The `Sitemap:` URLs in a robots.txt body (the field name is case-insensitive, per RFC 9309)."""
+    found = []
+    for line in robots_txt.decode("utf-8", "replace").splitlines():
+        field, _, value = line.partition(":")
+        value = value.split("#", 1)[0].strip()
+        if field.strip().lower() == "sitemap" and value.startswith(("http://", "https://")):
+            found.append(value)
+    return found

@@ -1,0 +1,111 @@
+"""URL normalisation before scheduling, and an article's canonical identity from its page.
+
+`normalize_url` folds scheme/host case, default ports, fragments and tracking parameters so the
+same article reached by several URL variants is scheduled once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml import html as lxml_html
+
+_TRACKING = re.compile(
+    r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|yclid|_ga|igshid|"
+    r"ocid|cmpid|ito|ns_mchannel|ns_source|ns_campaign|ns_linkname|ns_fee|sr_share|__twitter_impression)$",
+    re.IGNORECASE,
+)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# Canonical links live in the head; reading only the first part keeps a huge page cheap.
+_HEAD_BYTES = 256 * 1024
+
+
+def normalize_url(url: str, base: str | None = None) -> str:
+    """Absolute, lower-case scheme and host, no default port, no fragment, no tracking parameters."""
+    url = url.strip()
+    if base:
+        url = urljoin(base, url)
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if ":" not in host else f"[{host}]"
+    if port is not None and port != _DEFAULT_PORTS.get(scheme):
+        netloc = f"{netloc}:{port}"
+    if parts.username:  # keep credentials only if present; rare, but dropping them changes the resource
+        userinfo = parts.username + (f":{parts.password}" if parts.password else "")
+        netloc = f"{userinfo}@{netloc}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
+    path = parts.path or "/"
+    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+
+
+def url_host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")
+
+
+def site_of(host: str) -> str:
+    """The registrable part of a host, roughly: example.com, example.co.uk (no public-suffix list)."""
+    labels = host.split(".")
+    if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
+def host_allowed(url: str, allowed_domains: tuple[str, ...]) -> bool:
+    """True when the URL's host is one of the domains or a subdomain of one."""
+    host = url_host(url)
+    return any(host == domain or host.endswith("." + domain) for domain in allowed_domains)
+
+
+def canonical_links(body: bytes, base_url: str) -> dict[str, str]:
+    """The page's rel=canonical, og:url and rel=amphtml targets (absolute), as found in its head."""
+    found: dict[str, str] = {}
+    if not body:
+        return found
+    try:
+        tree = lxml_html.fromstring(body[:_HEAD_BYTES])
+    except (ValueError, TypeError, SyntaxError):
+        return found
+    for link in tree.iter("link"):
+        rels = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if href and "canonical" in rels:
+            found.setdefault("canonical", urljoin(base_url, href))
+        if href and "amphtml" in rels:
+            found.setdefault("amphtml", urljoin(base_url, href))
+    for meta in tree.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() == "og:url":
+            content = (meta.get("content") or "").strip()
+            if content:
+                found.setdefault("og:url", urljoin(base_url, content))
+    return found
+
+
+def canonical_identity(page_item: Mapping[str, Any]) -> str:
+    """The article's identity URL (normalised): rel=canonical, else og:url, else the final URL.
+
+    An AMP page's rel=canonical points at the regular page, so AMP and regular copies share one
+    identity. A canonical on another site (a syndication credit) is ignored: that copy is another
+    outlet's record, and dedup links the two by text.
+    """
+    final_url = str(page_item.get("final_url") or page_item.get("url") or "")
+    body = page_item.get("body") or b""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
+    links = canonical_links(body, final_url)
+    for key in ("canonical", "og:url"):
+        candidate = links.get(key)
+        if (
+            candidate
+            and urlsplit(candidate).scheme in ("http", "https")
+            and site_of(url_host(candidate)) == site_of(url_host(final_url))
+        ):
+            return normalize_url(candidate)
+    return normalize_url(final_url)

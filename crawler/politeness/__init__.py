@@ -1,0 +1,1 @@
+"""Politeness downloader middlewares (robots.txt per RFC 9309, Crawl-delay, Retry-After) and settings."""

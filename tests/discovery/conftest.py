@@ -1,0 +1,64 @@
+"""Fixtures for discovery tests: fake outlets on distinct loopback hosts and a crawl-in-a-child runner."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.support.fakesite import FakeSite
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def sites() -> Iterator[Callable[[str], FakeSite]]:
+    """Factory: sites("127.0.0.2") starts a fake outlet on that loopback address; all closed after."""
+    started: list[FakeSite] = []
+
+    def make(host: str = "127.0.0.1") -> FakeSite:
+        site = FakeSite(host).start()
+        started.append(site)
+        return site
+
+    yield make
+    for site in started:
+        site.close()
+
+
+def write_registry(path: Path, sources: list[dict[str, Any]]) -> Path:
+    lines = []
+    for source in sources:
+        lines.append("[[source]]")
+        for key, value in source.items():
+            lines.append(f"{key} = {json.dumps(value)}")
+        lines.append("")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def run_crawl(
+    tmp_path: Path, name: str = "run", **config: Any
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Crawl in a child process (Twisted's reactor cannot restart); return (items, stats)."""
+    out = tmp_path / f"{name}.jsonl"
+    config_path = tmp_path / f"{name}.json"
+    config_path.write_text(json.dumps({**config, "out": str(out)}), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.discovery.runcrawl", str(config_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"crawl failed ({result.returncode}):\n{result.stderr[-4000:]}")
+    items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    stats = json.loads(Path(str(out) + ".stats.json").read_text(encoding="utf-8"))
+    return items, stats
