@@ -6,6 +6,7 @@ import argparse
 
 from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail, select_sources
+from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.summary import format_summary
 from crawler.runner import run_crawl
 from crawler.timewindow import parse_duration
@@ -22,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop the crawl after this long")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    add_set_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -40,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         overrides["STORAGE_URI"] = args.store
     if args.max_runtime:
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
+    overrides.update(parse_overrides(args.set))
     result = run_crawl(sources, overrides, spider_kwargs={"since": since})
     print(format_summary(result, store.describe()))
     if not result.stats.get("storage/manifest"):

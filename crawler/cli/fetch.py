@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail
+from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.registry import load_registry
 from crawler.runner import CrawlResult, run_crawl
 
@@ -29,6 +30,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument(
         "--allow-private", action="store_true", help="allow loopback and private addresses (intranet, tests)"
     )
+    add_set_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -59,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         }
         if args.store:
             overrides["STORAGE_URI"] = args.store
+        overrides.update(parse_overrides(args.set))
         result = run_crawl(sources, overrides, urls=good, keep_items=True)
     lines = [line_for(url, problems[url], result) for url in args.urls]
     for line in lines:

@@ -1,0 +1,75 @@
+"""End to end: the real CLI crawls the fake news network into file:// and SeaweedFS stores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from crawler.storage import Reader, open_store
+
+from tests.support.cli import FAST, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def crawl(registry_file, store_uri, *source_ids, env=None):
+    result = run_cli(
+        "crawl",
+        *source_ids,
+        "--sources",
+        str(registry_file),
+        "--store",
+        store_uri,
+        "--allow-private",
+        *FAST,
+        env=env,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def assert_clusters_match_ground_truth(articles, network):
+    truth = network.article_urls()
+    by_url = {a["url"]: a for a in articles}
+    assert sorted(by_url) == sorted(truth), "every article present"
+    assert len(articles) == len(truth), "and only once"
+    clusters_of_story = defaultdict(set)
+    stories_of_cluster = defaultdict(set)
+    for url, story in truth.items():
+        clusters_of_story[story].add(by_url[url]["cluster_id"])
+        stories_of_cluster[by_url[url]["cluster_id"]].add(story)
+    split = {story: ids for story, ids in clusters_of_story.items() if len(ids) > 1}
+    merged = {cid: stories for cid, stories in stories_of_cluster.items() if len(stories) > 1}
+    assert split == {}, "copies of one wire story share a cluster_id"
+    assert merged == {}, "different stories never share one"
+
+
+@pytest.mark.parametrize("backend", ["file", "s3"])
+def test_crawl_stores_every_article_once_with_wire_copies_clustered(
+    backend, network, registry_file, tmp_path, request
+):
+    if backend == "s3":
+        uri, env = request.getfixturevalue("s3_uri"), request.getfixturevalue("s3_env")
+    else:
+        uri, env = f"file://{tmp_path / 'store'}", None
+    result = crawl(registry_file, uri, env=env)
+    assert "articles stored   13" in result.stdout
+    articles = list(Reader(open_store(uri)).articles())
+    assert_clusters_match_ground_truth(articles, network)
+    originals = [a for a in articles if a["duplicate_of"] is None]
+    assert len(originals) == len({story for story in network.article_urls().values()})
+
+
+def test_second_crawl_recognises_copies_of_what_the_first_stored(network, registry_file, tmp_path):
+    uri = f"file://{tmp_path / 'store'}"
+    crawl(registry_file, uri, "daily-meridian")
+    crawl(registry_file, uri, "global-ledger", "harbour-times")
+    articles = list(Reader(open_store(uri)).articles())
+    assert_clusters_match_ground_truth(articles, network)
+    first_ids = {a["id"] for a in articles if a["source"] == "daily-meridian"}
+    later_brics = [
+        a
+        for a in articles
+        if a["source"] != "daily-meridian" and "brics" in a["url"] and "analysis" not in a["url"]
+    ]
+    assert later_brics and all(a["duplicate_of"] in first_ids for a in later_brics)

@@ -1,0 +1,69 @@
+"""`newscrawl fetch` and `newscrawl demo` as a user runs them."""
+
+from __future__ import annotations
+
+import pytest
+from crawler.storage import Reader, open_store
+
+from tests.support.cli import FAST, json_lines, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+def test_fetch_prints_the_record_and_writes_nothing_without_store(network, registry_file, tmp_path):
+    url = network.url_of("daily-meridian", network.data.articles_of("daily-meridian")[0].path)
+    given = url + "?utm_source=newsletter"
+    env = {"NEWSCRAWL_STORE": f"file://{tmp_path / 'index'}"}
+    result = run_cli("fetch", given, "--sources", str(registry_file), "--allow-private", *FAST, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (record,) = json_lines(result.stdout)
+    assert record["url"] == given
+    assert record["final_url"].startswith(url)
+    assert record["title"] == "BRICS finance ministers agree to widen local-currency settlement"
+    assert record["source"] == "daily-meridian"
+    assert record["match"] == "unique" and record["duplicate_of"] is None
+    assert "Finance ministers and central bank governors of the BRICS countries" in record["text"]
+    assert (
+        not (tmp_path / "index").exists() or list(Reader(open_store(env["NEWSCRAWL_STORE"])).articles()) == []
+    )
+
+
+def test_fetch_gives_a_verdict_against_the_store_and_writes_with_store(network, registry_file, tmp_path):
+    store = f"file://{tmp_path / 'store'}"
+    first = network.url_of("daily-meridian", network.data.articles_of("daily-meridian")[0].path)
+    copy = network.url_of("harbour-times", network.data.articles_of("harbour-times")[0].path)
+    stored = run_cli(
+        "fetch", first, "--store", store, "--sources", str(registry_file), "--allow-private", *FAST
+    )
+    assert stored.returncode == 0, stored.stderr[-2000:]
+    verdict = run_cli(
+        "fetch",
+        copy,
+        "--sources",
+        str(registry_file),
+        "--allow-private",
+        *FAST,
+        env={"NEWSCRAWL_STORE": store},
+    )
+    (record,) = json_lines(verdict.stdout)
+    assert record["duplicate_of"] == json_lines(stored.stdout)[0]["id"]
+    assert [a["url"] for a in Reader(open_store(store)).articles()] == [first]
+
+
+def test_fetch_reports_failures_as_json_lines_with_exit_codes(network, registry_file):
+    missing = network.url_of("harbour-times", "/2020/01/01/no-such-story/")
+    result = run_cli("fetch", missing, "--sources", str(registry_file), "--allow-private", *FAST)
+    assert result.returncode == 1
+    (line,) = json_lines(result.stdout)
+    assert line["url"] == missing and "404" in line["error"]
+    bad = run_cli("fetch", "ftp://example.com/file")
+    assert bad.returncode == 2
+    assert "only http and https" in json_lines(bad.stdout)[0]["error"]
+
+
+def test_demo_runs_offline_and_shows_clusters(tmp_path):
+    result = run_cli("demo", "--store", f"file://{tmp_path / 'demo'}")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Articles per outlet:" in result.stdout
+    assert "Clusters of syndicated copies: 4" in result.stdout
+    assert "newscrawl read" in result.stdout

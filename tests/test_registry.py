@@ -1,0 +1,78 @@
+from datetime import timedelta
+
+import pytest
+
+from crawler.registry import RegistryError, load_registry
+
+
+def write(tmp_path, text):
+    path = tmp_path / "sources.toml"
+    path.write_text(text)
+    return path
+
+
+GOOD = """
+[[source]]
+id = "example-news"
+name = "Example News"
+homepage = "https://example.com/"
+feeds = ["https://example.com/feed/"]
+article_pattern = '/\\d{4}/\\d{2}/'
+max_age = "3d"
+"""
+
+
+def test_packaged_registry_starts_with_the_brics_post():
+    first = load_registry()[0]
+    assert first.id == "thebricspost"
+    assert first.homepage == "https://thebricspost.com/"
+    assert first.feeds and first.sitemaps
+    assert first.wp_json is True
+
+
+def test_registry_loads_fields(tmp_path):
+    (source,) = load_registry(write(tmp_path, GOOD))
+    assert source.allowed_domains == ("example.com",)
+    assert source.max_age == timedelta(days=3)
+    assert source.is_article_url("https://example.com/2024/05/story")
+    assert not source.is_article_url("https://example.com/about")
+
+
+def test_registry_rejects_duplicate_ids(tmp_path):
+    with pytest.raises(RegistryError, match=r"#2.*duplicate id 'example-news'"):
+        load_registry(write(tmp_path, GOOD + GOOD))
+
+
+BASE = {
+    "id": '"example-news"',
+    "name": '"Example News"',
+    "homepage": '"https://example.com/"',
+}
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("homepage", '"example.com"', "not an absolute http"),
+        ("feeds", '["ftp://example.com/feed"]', "not an absolute http"),
+        ("article_pattern", '"(unclosed"', "not a valid regex"),
+        ("timezone", '"Mars/Olympus"', "not an IANA zone"),
+        ("max_age", '"two days"', "not a duration"),
+        ("id", '"Example News"', "kebab-case"),
+        ("colour", '"red"', "unknown field"),
+        ("name", '""', "'name' is required"),
+    ],
+)
+def test_registry_rejects_bad_entries_naming_entry_and_fix(tmp_path, field, value, message):
+    entry = {**BASE, field: value}
+    text = "[[source]]\n" + "".join(f"{key} = {val}\n" for key, val in entry.items())
+    with pytest.raises(RegistryError, match=message) as error:
+        load_registry(write(tmp_path, text))
+    assert "[[source]] #1" in str(error.value)
+
+
+def test_registry_reports_missing_file_and_bad_toml(tmp_path):
+    with pytest.raises(RegistryError, match="no such sources file"):
+        load_registry(tmp_path / "missing.toml")
+    with pytest.raises(RegistryError, match="not valid TOML"):
+        load_registry(write(tmp_path, "[[source]\n"))
