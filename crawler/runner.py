@@ -10,7 +10,7 @@ from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import BaseSettings, Settings
 
 from crawler.registry import Source
 
@@ -38,6 +38,11 @@ def newscrawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     for key, value in (overrides or {}).items():
+        if isinstance(value, dict) and isinstance(settings.get(key), (dict, BaseSettings)):
+            # Component dicts (middlewares, pipelines) add to the project's, as in Scrapy's *_BASE.
+            merged = dict(settings.getdict(key))
+            merged.update(value)
+            value = merged
         settings.set(key, value, priority="cmdline")
     return settings
 

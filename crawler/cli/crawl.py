@@ -8,6 +8,7 @@ from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail, select_sources
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.summary import format_summary
+from crawler.frontier.settings import FrontierError, check_redis_url, frontier_settings
 from crawler.runner import run_crawl
 from crawler.timewindow import parse_duration
 
@@ -20,6 +21,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--since", metavar="DURATION", help="skip items older than this, e.g. 2d or 12h")
     parser.add_argument(
         "--allow-private", action="store_true", help="allow loopback and private addresses (intranet, tests)"
+    )
+    parser.add_argument(
+        "--frontier",
+        metavar="redis://HOST:PORT/DB",
+        help="share the request queue, seen-set and dedup index with other workers through Redis",
+    )
+    parser.add_argument(
+        "--frontier-prefix",
+        default="newscrawl",
+        metavar="PREFIX",
+        help="Redis key prefix (default newscrawl)",
     )
     parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop the crawl after this long")
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -40,6 +52,11 @@ def run(args: argparse.Namespace) -> int:
     }
     if args.store:
         overrides["STORAGE_URI"] = args.store
+    if args.frontier:
+        try:
+            overrides.update(frontier_settings(check_redis_url(args.frontier), args.frontier_prefix))
+        except FrontierError as error:
+            raise UsageError(str(error)) from None
     if args.max_runtime:
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
     overrides.update(parse_overrides(args.set))

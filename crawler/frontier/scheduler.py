@@ -1,0 +1,63 @@
+"""scrapy-redis's scheduler with leased pops, worker heartbeats and commit-time acknowledgement.
+
+Reads FRONTIER_HEARTBEAT_SECONDS (how long a silent worker counts as alive).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+from crawler.frontier.queue import LeasedPriorityQueue
+
+logger = logging.getLogger(__name__)
+
+
+class LeasedScheduler(Scheduler):
+    queue: LeasedPriorityQueue
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> LeasedScheduler:
+        scheduler: LeasedScheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        scheduler.worker_id = f"{uuid.uuid4().hex[:12]}"
+        scheduler.heartbeat_ttl = crawler.settings.getint("FRONTIER_HEARTBEAT_SECONDS", 30)
+        crawler.signals.connect(scheduler._on_idle, signal=signals.spider_idle)
+        return scheduler
+
+    def open(self, spider: Any) -> None:
+        super().open(spider)
+        self.queue.bind(self.worker_id, self.heartbeat_ttl)
+        reclaimed = self.queue.reclaim_dead()
+        if reclaimed:
+            logger.info("frontier: took back %d requests from workers that died", reclaimed)
+        self.stats.set_value("frontier/worker_id", self.worker_id)
+        self._beat = task.LoopingCall(self._heartbeat)
+        self._beat.start(max(1, self.heartbeat_ttl // 3), now=False)
+
+    def _heartbeat(self) -> None:
+        self.queue.heartbeat(self.heartbeat_ttl)
+        reclaimed = self.queue.reclaim_dead()
+        if reclaimed:
+            self.stats.inc_value("frontier/reclaimed_count", reclaimed)
+            logger.info("frontier: took back %d requests from workers that died", reclaimed)
+
+    def _on_idle(self) -> None:
+        # Another worker still holds leases: wait, so we can take them over if it dies.
+        if len(self.queue) or self.queue.inflight_elsewhere():
+            raise DontCloseSpider
+
+    def close(self, reason: str) -> None:
+        if self._beat.running:
+            self._beat.stop()
+        # Only a committed run (manifest written) may let go of its leases; otherwise they go
+        # back to the queue when our heartbeat expires.
+        if self.stats.get_value("storage/manifest") or not self.crawler.settings.getbool("STORAGE_WRITE"):
+            self.stats.set_value("frontier/acked_count", self.queue.ack_all())
+        super().close(reason)

@@ -1,0 +1,42 @@
+"""The settings that put a crawl on the shared Redis frontier (`newscrawl crawl --frontier URL`)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+
+class FrontierError(ValueError):
+    """The frontier URL is unusable; the message says how to write it."""
+
+
+def check_redis_url(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("redis", "rediss") or not parts.hostname:
+        raise FrontierError(
+            f"--frontier {url!r}: write it as redis://HOST:PORT/DB, e.g. redis://127.0.0.1:6379/0"
+        )
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except redis.RedisError as error:
+        raise FrontierError(f"--frontier {url}: cannot reach Redis ({error}); is it running?") from None
+    return url
+
+
+def frontier_settings(redis_url: str, prefix: str = "newscrawl") -> dict[str, Any]:
+    return {
+        "REDIS_URL": redis_url,
+        "SCHEDULER": "crawler.frontier.scheduler.LeasedScheduler",
+        "SCHEDULER_QUEUE_CLASS": "crawler.frontier.queue.LeasedPriorityQueue",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        # The queue and the seen-set outlive a run: the next run resumes and skips what was fetched.
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",
+        "SCHEDULER_DUPEFILTER_KEY": f"{prefix}:%(spider)s:seen",
+        "FRONTIER_PREFIX": prefix,
+        "DEDUP_REDIS_URL": redis_url,
+        "DEDUP_NAMESPACE": f"{prefix}:dedup",
+        "DOWNLOADER_MIDDLEWARES": {"crawler.frontier.hostdelay.SharedHostDelayMiddleware": 50},
+    }
