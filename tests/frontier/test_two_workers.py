@@ -1,0 +1,97 @@
+"""Two workers share one crawl through the Redis frontier (scrapy-redis) on the fake news network."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from crawler.storage import Reader, open_store
+
+from tests.support.cli import FAST, ROOT, run_cli
+from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def redis_prefix():
+    client = redis_or_skip()
+    with private_prefix(client) as prefix:
+        yield prefix
+
+
+def worker_args(registry_file, store, prefix, *extra):
+    return [
+        "crawl", "--sources", str(registry_file), "--store", store, "--allow-private",
+        "--frontier", REDIS_URL, "--frontier-prefix", prefix, *FAST,
+        "-s", "FRONTIER_HEARTBEAT_SECONDS=3", *extra,
+    ]  # fmt: skip
+
+
+def start_worker(*args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def partition(articles):
+    clusters = {}
+    for article in articles:
+        clusters.setdefault(article["cluster_id"], set()).add(article["url"])
+    return sorted(sorted(members) for members in clusters.values())
+
+
+def article_hits(network):
+    paths = {(a.outlet, a.path) for a in network.data.articles}
+    return {f"{outlet}{path}": network.sites[outlet].hits[path] for outlet, path in paths}
+
+
+def reset_hits(network):
+    for site in network.sites.values():
+        site.hits.clear()
+
+
+def test_two_workers_fetch_each_article_once_and_cluster_like_one(
+    network, registry_file, tmp_path, redis_prefix
+):
+    single = f"file://{tmp_path / 'single'}"
+    assert (
+        run_cli(
+            "crawl", "--sources", str(registry_file), "--store", single, "--allow-private", *FAST
+        ).returncode
+        == 0
+    )
+    reset_hits(network)
+    shared = f"file://{tmp_path / 'shared'}"
+    workers = [start_worker(*worker_args(registry_file, shared, redis_prefix)) for _ in range(2)]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=240)
+        assert worker.returncode == 0, err[-3000:]
+    assert set(article_hits(network).values()) == {1}, article_hits(network)
+    articles = list(Reader(open_store(shared)).articles())
+    assert len(articles) == len(network.data.articles)
+    assert partition(articles) == partition(Reader(open_store(single)).articles())
+
+
+def test_a_killed_worker_loses_nothing_the_other_does_not_finish(
+    network, registry_file, tmp_path, redis_prefix
+):
+    reset_hits(network)
+    store = f"file://{tmp_path / 'store'}"
+    # The first worker is slowed by the shared per-host delay so we can kill it mid-crawl.
+    slow = start_worker(*worker_args(registry_file, store, redis_prefix, "-s", "FRONTIER_HOST_DELAY=0.4"))
+    deadline = time.monotonic() + 60
+    while sum(article_hits(network).values()) < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    slow.send_signal(signal.SIGKILL)
+    slow.communicate()
+    assert 0 < sum(article_hits(network).values()) < len(network.data.articles)
+    rescuer = start_worker(*worker_args(registry_file, store, redis_prefix))
+    _out, err = rescuer.communicate(timeout=240)
+    assert rescuer.returncode == 0, err[-3000:]
+    urls = [a["url"] for a in Reader(open_store(store)).articles()]
+    assert sorted(urls) == sorted(network.article_urls())
