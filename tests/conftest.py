@@ -1,12 +1,15 @@
-"""Shared fixtures: a real SeaweedFS for the session, and per-test S3 prefixes."""
+"""Shared fixtures: a real SeaweedFS for the session, per-test S3 prefixes, the fake news network."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from crawler.demo.network import load_network
+from crawler.demo.server import DemoNetwork
 from tests.support.seaweed import SeaweedServer, running_seaweed
 
 
@@ -29,3 +32,17 @@ def s3_env(seaweed: SeaweedServer, monkeypatch: pytest.MonkeyPatch) -> dict[str,
 def s3_uri(seaweed: SeaweedServer, s3_env: dict[str, str]) -> str:
     """A fresh `s3://bucket/prefix` for one test, so tests never see each other's objects."""
     return f"s3://{seaweed.bucket}/t-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(scope="module")
+def network() -> Iterator[DemoNetwork]:
+    """The fake news network (the bundled demo data), served on 127.0.0.1 for this module's tests."""
+    with DemoNetwork(load_network()) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def registry_file(network: DemoNetwork, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("registry") / "sources.toml"
+    path.write_text(network.registry_toml(), encoding="utf-8")
+    return path
