@@ -36,10 +36,9 @@ _SHARE = """<div class="share-buttons"><span>Share this:</span> <a href="#">Face
 <a href="#">WhatsApp</a> <a href="#">Email</a></div>"""
 
 
-def _related(outlet_articles: list[DemoArticle], current: DemoArticle) -> str:
-    links = "".join(
-        f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in outlet_articles if a is not current
-    )
+def _related(outlet_articles: list[DemoArticle], current: DemoArticle, limit: int = 5) -> str:
+    others = [a for a in outlet_articles if a is not current][:limit]
+    links = "".join(f'<li><a href="{a.path}">{escape(a.title)}</a></li>' for a in others)
     return f'<aside class="related"><h3>Related posts</h3><ul>{links}</ul></aside>'
 
 
