@@ -20,13 +20,10 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.monitoring.errors import MonitoringConfigError
 from crawler.monitoring.exposition import CONTENT_TYPE, render_metrics, write_textfile
 
 logger = logging.getLogger(__name__)
-
-
-class MetricsConfigError(ValueError):
-    """A metrics setting is unusable; the message names the setting and the fix."""
 
 
 class Metrics:
@@ -49,7 +46,7 @@ class Metrics:
         textfile_path = _textfile(textfile) if textfile else None
         interval = settings.getfloat("NEWSCRAWL_METRICS_INTERVAL", 30.0)
         if interval <= 0:
-            raise MetricsConfigError(f"NEWSCRAWL_METRICS_INTERVAL={interval}: give seconds > 0")
+            raise MonitoringConfigError(f"NEWSCRAWL_METRICS_INTERVAL={interval}: give seconds > 0")
         host = settings.get("NEWSCRAWL_METRICS_HOST") or "0.0.0.0"
         extension = cls(crawler, host, port, textfile_path, interval)
         if port is not None:
@@ -109,7 +106,7 @@ class Metrics:
         try:
             self.server = ThreadingHTTPServer((self.host, self.port or 0), Handler)
         except OSError as error:
-            raise MetricsConfigError(
+            raise MonitoringConfigError(
                 f"NEWSCRAWL_METRICS_PORT={self.port}: cannot listen on {self.host}:{self.port} ({error}); "
                 "pick a free port, or 0 for any"
             ) from error
@@ -127,7 +124,7 @@ def _port(value: Any) -> int | None:
     except (TypeError, ValueError):
         port = -1
     if not 0 <= port <= 65535:
-        raise MetricsConfigError(
+        raise MonitoringConfigError(
             f"NEWSCRAWL_METRICS_PORT={value!r}: give a port number 0-65535 (0: any free)"
         )
     return port
@@ -136,11 +133,11 @@ def _port(value: Any) -> int | None:
 def _textfile(value: str) -> Path:
     path = Path(value)
     if path.suffix != ".prom":
-        raise MetricsConfigError(
+        raise MonitoringConfigError(
             f"NEWSCRAWL_METRICS_TEXTFILE={value}: node_exporter only reads files ending in .prom; rename it"
         )
     if not path.parent.is_dir():
-        raise MetricsConfigError(
+        raise MonitoringConfigError(
             f"NEWSCRAWL_METRICS_TEXTFILE={value}: directory {path.parent} does not exist; create it first"
         )
     return path

@@ -18,6 +18,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 
 from crawler.monitoring.counters import per_source_stats, totals
+from crawler.monitoring.errors import MonitoringConfigError
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ class Progress:
         stream = stream or sys.stderr
         interval = settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 0.0)
         if interval < 0:
-            raise ValueError(
+            raise MonitoringConfigError(
                 f"NEWSCRAWL_PROGRESS_INTERVAL={interval}: give seconds > 0, or 0 for the default"
             )
         if not interval:

@@ -8,7 +8,9 @@ from scrapy import Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.monitoring.metrics import Metrics, MetricsConfigError
+from crawler.cli.errors import UsageError
+from crawler.monitoring.errors import MonitoringConfigError
+from crawler.monitoring.metrics import Metrics
 
 
 def _metrics(**settings: object) -> Metrics:
@@ -31,7 +33,7 @@ def test_metrics_are_off_unless_a_port_or_textfile_is_set() -> None:
     ],
 )
 def test_bad_metrics_settings_stop_start_up_naming_the_setting(settings: dict, names: str) -> None:
-    with pytest.raises(MetricsConfigError, match=names.replace("(", r"\(")):
+    with pytest.raises(MonitoringConfigError, match=names.replace("(", r"\(")):
         _metrics(**settings)
 
 
@@ -40,7 +42,7 @@ def test_a_taken_port_stops_start_up() -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        with pytest.raises(MetricsConfigError, match="pick a free port"):
+        with pytest.raises(MonitoringConfigError, match="pick a free port"):
             _metrics(NEWSCRAWL_METRICS_PORT=port, NEWSCRAWL_METRICS_HOST="127.0.0.1")
 
 
@@ -49,3 +51,8 @@ def test_textfile_is_written_at_close_even_without_a_port(tmp_path: Path) -> Non
     metrics = _metrics(NEWSCRAWL_METRICS_TEXTFILE=str(target))
     metrics.spider_closed(Spider("t"), "finished")
     assert target.read_text().startswith("# HELP newscrawl_")
+
+
+def test_config_errors_are_usage_errors_so_the_cli_prints_one_line() -> None:
+    assert issubclass(MonitoringConfigError, UsageError)
+    assert MonitoringConfigError.exit_code == 2

@@ -9,6 +9,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from crawler.monitoring.counters import counter_key
+from crawler.monitoring.errors import MonitoringConfigError
 from crawler.monitoring.progress import Progress, progress_line
 
 
@@ -64,5 +65,5 @@ def test_progress_interval_setting_wins_and_progress_can_be_switched_off() -> No
     assert Progress.from_crawler(_crawler(NEWSCRAWL_PROGRESS_INTERVAL=5), stream=Terminal()).interval == 5
     with pytest.raises(NotConfigured):
         Progress.from_crawler(_crawler(NEWSCRAWL_PROGRESS=False))
-    with pytest.raises(ValueError, match="NEWSCRAWL_PROGRESS_INTERVAL"):
+    with pytest.raises(MonitoringConfigError, match="NEWSCRAWL_PROGRESS_INTERVAL"):
         Progress.from_crawler(_crawler(NEWSCRAWL_PROGRESS_INTERVAL=-1))
