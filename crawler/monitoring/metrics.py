@@ -29,8 +29,10 @@ logger = logging.getLogger(__name__)
 class Metrics:
     """Serves `/metrics` from a daemon thread (works whatever event loop Scrapy runs on)."""
 
-    def __init__(self, crawler: Crawler, host: str, port: int | None, textfile: Path | None, interval: float):
-        self.stats: StatsCollector = crawler.stats  # type: ignore[assignment]
+    def __init__(
+        self, crawler: Crawler, host: str, port: int | None, textfile: Path | None, interval: float
+    ) -> None:
+        self.stats: StatsCollector = crawler.stats
         self.host, self.port, self.textfile, self.interval = host, port, textfile, interval
         self.server: ThreadingHTTPServer | None = None
         self.thread: threading.Thread | None = None
