@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.deploy.manifests import dockerfile, exec_form
+from tests.deploy.manifests import DEPLOY, dockerfile, exec_form
 
 INSTRUCTIONS = dockerfile()
 KEYWORDS = [keyword for keyword, _ in INSTRUCTIONS]
@@ -34,3 +34,18 @@ def test_entrypoint_is_the_cli_in_exec_form() -> None:
     assert exec_form(entrypoint) == ["newscrawl"]
     [stop] = _args("STOPSIGNAL")
     assert stop == "SIGTERM"
+
+
+def test_build_context_lets_in_everything_the_dockerfile_copies() -> None:
+    allowed = {
+        line.lstrip("!").rstrip("/")
+        for line in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+        if line.startswith("!")
+    }
+    copied = {
+        source.rstrip("/")
+        for args in _args("COPY")
+        for source in args.split()[:-1]
+        if not source.startswith("--")
+    }
+    assert copied <= allowed, f"the build context excludes {copied - allowed}"
