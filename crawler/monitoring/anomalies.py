@@ -1,0 +1,116 @@
+"""Flags sources that broke: no articles this run, or field completeness far below their recent runs.
+
+Pure: compares one run's per-source rows with earlier run reports (oldest first).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Fields whose sharp drop means an outlet changed its pages under us (the extractor misses them now).
+COMPLETENESS_FIELDS = ("author_share", "date_share", "median_text_length")
+
+
+@dataclass(frozen=True)
+class AnomalyRules:
+    """Thresholds; the defaults keep small or young sources from raising false alarms."""
+
+    history: int = 5  # the baseline is the median over this many recent runs
+    min_history: int = 2  # earlier runs (with enough articles) needed before judging completeness
+    min_articles: int = 5  # a run with fewer stored articles is too small a sample to judge
+    max_drop: float = 0.5  # flag when the value falls below baseline * (1 - max_drop)
+    min_share_drop: float = 0.15  # and, for shares, when it is also this much lower in absolute terms
+
+    def __post_init__(self) -> None:
+        if not 0 < self.max_drop < 1:
+            raise ValueError(f"AnomalyRules.max_drop={self.max_drop}: give a fraction between 0 and 1")
+        if self.history < self.min_history or self.min_history < 1:
+            raise ValueError("AnomalyRules: need 1 <= min_history <= history")
+
+
+def find_anomalies(
+    sources: Mapping[str, Mapping[str, Any]],
+    previous_reports: Sequence[Mapping[str, Any]],
+    rules: AnomalyRules | None = None,
+) -> list[dict[str, Any]]:
+    """One dict per anomaly: source, kind ("empty" | "completeness"), field, value, baseline, message."""
+    rules = rules or AnomalyRules()
+    found: list[dict[str, Any]] = []
+    for source_id, row in sources.items():
+        if not row.get("stored"):
+            found.append(_empty(source_id, row))
+            continue
+        if row["stored"] < rules.min_articles:
+            continue
+        history = _history(source_id, previous_reports, rules)
+        for field in COMPLETENESS_FIELDS:
+            anomaly = _completeness(source_id, field, row.get(field), history, rules)
+            if anomaly:
+                found.append(anomaly)
+    return found
+
+
+def _empty(source_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
+    if row.get("fetched"):
+        why = f"fetched {row['fetched']} article pages but stored none (see its drop reasons)"
+    elif row.get("discovered"):
+        why = f"discovered {row['discovered']} article URLs but fetched none (see its HTTP errors)"
+    elif row.get("pages"):
+        why = "its feeds, sitemaps and pages led to no article URLs (check article_pattern and feeds)"
+    else:
+        why = "nothing was fetched at all (check its homepage, feeds and robots.txt)"
+    return {
+        "source": source_id,
+        "kind": "empty",
+        "field": "stored",
+        "value": 0,
+        "baseline": None,
+        "message": f"{source_id}: yielded no articles: {why}",
+    }
+
+
+def _history(
+    source_id: str, previous_reports: Sequence[Mapping[str, Any]], rules: AnomalyRules
+) -> list[Mapping[str, Any]]:
+    rows = []
+    for report in previous_reports:
+        row = report.get("sources", {}).get(source_id)
+        if row and (row.get("stored") or 0) >= rules.min_articles:
+            rows.append(row)
+    return rows[-rules.history :]
+
+
+def _completeness(
+    source_id: str,
+    field: str,
+    value: float | None,
+    history: Sequence[Mapping[str, Any]],
+    rules: AnomalyRules,
+) -> dict[str, Any] | None:
+    past = [row[field] for row in history if row.get(field) is not None]
+    if value is None or len(past) < rules.min_history:
+        return None
+    baseline = statistics.median(past)
+    if value >= baseline * (1 - rules.max_drop):
+        return None
+    if field.endswith("_share") and baseline - value < rules.min_share_drop:
+        return None
+    shown = _show(field, value), _show(field, baseline)
+    return {
+        "source": source_id,
+        "kind": "completeness",
+        "field": field,
+        "value": value,
+        "baseline": baseline,
+        "message": (
+            f"{source_id}: {field} fell to {shown[0]} from a median of {shown[1]} over its last "
+            f"{len(past)} runs: the extractor probably misses a changed page layout"
+        ),
+    }
+
+
+def _show(field: str, value: float) -> str:
+    return f"{value:.0%}" if field.endswith("_share") else f"{value:.0f}"

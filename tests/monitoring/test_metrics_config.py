@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from scrapy import Spider
+from scrapy.exceptions import NotConfigured
+from scrapy.utils.test import get_crawler
+
+from crawler.cli.errors import UsageError
+from crawler.monitoring.errors import MonitoringConfigError
+from crawler.monitoring.metrics import Metrics
+
+
+def _metrics(**settings: object) -> Metrics:
+    return Metrics.from_crawler(get_crawler(Spider, {"EXTENSIONS_BASE": {}, **settings}))
+
+
+def test_metrics_are_off_unless_a_port_or_textfile_is_set() -> None:
+    with pytest.raises(NotConfigured):
+        _metrics()
+
+
+@pytest.mark.parametrize(
+    ("settings", "names"),
+    [
+        ({"NEWSCRAWL_METRICS_PORT": "http"}, "NEWSCRAWL_METRICS_PORT='http': give a port"),
+        ({"NEWSCRAWL_METRICS_PORT": 70000}, "NEWSCRAWL_METRICS_PORT=70000: give a port"),
+        ({"NEWSCRAWL_METRICS_TEXTFILE": "/tmp/metrics.txt"}, "only reads files ending in .prom"),
+        ({"NEWSCRAWL_METRICS_TEXTFILE": "/nonexistent-dir/x.prom"}, "create it first"),
+        ({"NEWSCRAWL_METRICS_TEXTFILE": "/tmp/x.prom", "NEWSCRAWL_METRICS_INTERVAL": 0}, "seconds > 0"),
+    ],
+)
+def test_bad_metrics_settings_stop_start_up_naming_the_setting(settings: dict, names: str) -> None:
+    with pytest.raises(MonitoringConfigError, match=names.replace("(", r"\(")):
+        _metrics(**settings)
+
+
+def test_a_taken_port_stops_start_up() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(MonitoringConfigError, match="pick a free port"):
+            _metrics(NEWSCRAWL_METRICS_PORT=port, NEWSCRAWL_METRICS_HOST="127.0.0.1")
+
+
+def test_textfile_is_written_at_close_even_without_a_port(tmp_path: Path) -> None:
+    target = tmp_path / "run.prom"
+    metrics = _metrics(NEWSCRAWL_METRICS_TEXTFILE=str(target))
+    metrics.spider_closed(Spider("t"), "finished")
+    assert target.read_text().startswith("# HELP newscrawl_")
+
+
+def test_config_errors_are_usage_errors_so_the_cli_prints_one_line() -> None:
+    assert issubclass(MonitoringConfigError, UsageError)
+    assert MonitoringConfigError.exit_code == 2
