@@ -71,7 +71,12 @@ def run_crawl(
 
     crawler.signals.connect(on_item, signal=signals.item_scraped)
     crawler.signals.connect(on_dropped, signal=signals.item_dropped)
-    process.crawl(crawler, sources=sources, urls=urls, **(spider_kwargs or {}))
+    failures: list[BaseException] = []
+    deferred = process.crawl(crawler, sources=sources, urls=urls, **(spider_kwargs or {}))
+    deferred.addErrback(lambda failure: failures.append(failure.value))
     process.start()
+    if failures:
+        # Start-up errors (bad settings, unreachable store) surface as the command's own error.
+        raise failures[0]
     result.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
     return result

@@ -51,3 +51,10 @@ EXTRACT_WORKERS = os.cpu_count() or 1  # 0: extract in the crawl process (debugg
 DEDUP_WINDOW_DAYS = 30
 DEDUP_REDIS_URL = None  # redis://host:port/db to share the index between workers
 DEDUP_NAMESPACE = "newscrawl"
+
+# Watching a crawl: per-source counters, progress line, Prometheus metrics (crawler/monitoring).
+EXTENSIONS = {
+    "crawler.monitoring.sources.SourceStats": 500,
+    "crawler.monitoring.progress.Progress": 510,
+    "crawler.monitoring.metrics.Metrics": 520,
+}

@@ -34,6 +34,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         help="Redis key prefix (default newscrawl)",
     )
     parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop the crawl after this long")
+    parser.add_argument(
+        "--metrics-port", type=int, metavar="PORT", help="serve Prometheus /metrics during the crawl"
+    )
+    parser.add_argument(
+        "--metrics-textfile",
+        metavar="PATH",
+        help="write Prometheus metrics to PATH.prom (node-exporter textfile)",
+    )
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     add_set_option(parser)
     parser.set_defaults(handler=run)
@@ -57,6 +65,10 @@ def run(args: argparse.Namespace) -> int:
             overrides.update(frontier_settings(check_redis_url(args.frontier), args.frontier_prefix))
         except FrontierError as error:
             raise UsageError(str(error)) from None
+    if args.metrics_port is not None:
+        overrides["NEWSCRAWL_METRICS_PORT"] = args.metrics_port
+    if args.metrics_textfile:
+        overrides["NEWSCRAWL_METRICS_TEXTFILE"] = args.metrics_textfile
     if args.max_runtime:
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
     overrides.update(parse_overrides(args.set))

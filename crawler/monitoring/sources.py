@@ -18,6 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.monitoring.counters import counter_key, dropped_key, median_key
+from crawler.signals import run_committing
 
 ARTICLE = "article"
 # Follow-ups of a request already counted as discovered: a retry or a redirect is not a new URL.
@@ -47,6 +48,7 @@ class SourceStats:
             (extension.item_dropped, signals.item_dropped),
             (extension.item_error, signals.item_error),
             (extension.spider_closed, signals.spider_closed),
+            (extension.run_committing, run_committing),
         ):
             crawler.signals.connect(handler, signal=signal)
         return extension
@@ -106,7 +108,14 @@ class SourceStats:
         # A pipeline bug, not a deliberate drop: keep it apart from the DropItem reasons.
         self._drop(item, f"error:{failure.type.__name__ if failure.type else 'Exception'}")
 
+    def run_committing(self) -> None:
+        """The run is about to be committed: its medians go into the manifest's stats too."""
+        self._write_medians()
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self._write_medians()
+
+    def _write_medians(self) -> None:
         for source_id, lengths in self.text_lengths.items():
             self.stats.set_value(median_key(source_id), statistics.median(lengths))
 
