@@ -13,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.misc import load_object
@@ -98,8 +98,9 @@ class SSRFGuardMiddleware:
         return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
-        """Turn the resolver's connect-time refusal (a bare DNSLookupError) into a counted refusal."""
-        if not isinstance(exception, DNSLookupError) or self.allow_private:
+        """Turn the resolver's connect-time refusal (a bare lookup failure) into a counted refusal."""
+        # Scrapy's handlers wrap Twisted's DNSLookupError in CannotResolveHostError; older ones did not.
+        if not isinstance(exception, (DNSLookupError, CannotResolveHostError)) or self.allow_private:
             return
         host = urlsplit(request.url).hostname or ""
         resolver = _installed_resolver()

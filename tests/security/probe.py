@@ -34,11 +34,22 @@ def _is_fake_public(host: str) -> bool:
 
 
 class HostileResolver(GuardedResolver):
-    """The guarded resolver, except that `*.hostile.test` is a public site living on 127.0.0.1."""
+    """The guarded resolver with fake DNS for the tests: `*.hostile.test` is a public site living on
+    127.0.0.1, `*.unresolvable.test` does not resolve, and `rebind.test` rebinds: a public address on
+    the first lookup, 127.0.0.1 after it. Every other name (`localhost`) resolves for real."""
+
+    rebind_lookups = 0
 
     def lookup(self, host: str) -> Deferred[list[IAddress]]:
-        if _is_fake_public(host.lower()):
+        host = host.lower()
+        if _is_fake_public(host):
             return succeed([IPv4Address("TCP", "127.0.0.1", 0)])
+        if host.endswith(".unresolvable.test"):
+            return succeed([])
+        if host == "rebind.test":
+            HostileResolver.rebind_lookups += 1
+            address = "93.184.216.34" if HostileResolver.rebind_lookups == 1 else "127.0.0.1"
+            return succeed([IPv4Address("TCP", address, 0)])
         return super().lookup(host)
 
     def judge(self, host: str, addresses: Sequence[IAddress]) -> Refusal | None:
