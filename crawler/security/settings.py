@@ -13,10 +13,16 @@ SECURITY_SETTINGS: dict[str, Any] = {
     # Off by default; `--allow-private` sets it for intranet crawls and tests. The resolver is
     # process-wide, so set it in the settings given to the CrawlerProcess, not in custom_settings.
     "NEWSCRAWL_ALLOW_PRIVATE": False,
-    # Connect-time check of every resolved address (DNS_RESOLVER is deprecated since Scrapy 2.14).
+    # Connect-time check of every resolved address (DNS_RESOLVER is deprecated in Scrapy 2.19).
     "TWISTED_DNS_RESOLVER": "crawler.security.resolver.GuardedResolver",
-    # Before robots.txt (100), so a refused host is never asked for its robots.txt either.
-    "DOWNLOADER_MIDDLEWARES": {"crawler.security.middleware.SSRFGuardMiddleware": 40},
+    "DOWNLOADER_MIDDLEWARES": {
+        # Before robots.txt (100), so a refused host is never asked for its robots.txt either.
+        "crawler.security.middleware.SSRFGuardMiddleware": 40,
+        # robots.txt per RFC 9309: a 5xx or an unreachable server means "crawl nothing".
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.security.robots.StandardRobotsTxtMiddleware": 100,
+    },
+    "ROBOTSTXT_MAX_BYTES": 500 * 1024,
     # No handler at all for schemes a crawler has no business with, even if a check is bypassed.
     "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
     # Applies after decompression too (HttpCompressionMiddleware); per source via

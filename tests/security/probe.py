@@ -22,6 +22,7 @@ from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import IAddress
 from twisted.python.failure import Failure
 
+from crawler.security.failures import record_failure
 from crawler.security.resolver import GuardedResolver, Refusal
 from crawler.security.settings import SECURITY_SETTINGS
 
@@ -83,9 +84,9 @@ class ProbeSpider(Spider):
 
     def failed(self, failure: Failure) -> None:
         label = failure.request.meta["label"]  # type: ignore[attr-defined]
-        self.crawler.stats.inc_value(f"probe/errback/{failure.type.__name__}")
+        drop = record_failure(self.crawler.stats, failure)
         self.records[label] = {"error": failure.type.__name__, "message": str(failure.value)[:400]}
-        self.records[label]["reason"] = getattr(failure.value, "reason", None)
+        self.records[label].update(reason=getattr(failure.value, "reason", None), drop=drop)
 
     def closed(self, reason: str) -> None:
         stats = self.crawler.stats.get_stats()
