@@ -147,7 +147,11 @@ def test_resolver_alone_blocks_names_and_literals_at_connect_time(
     """Without the middleware, the resolver still hands out no private address (IP literals included,
     since Twisted's HostnameEndpoint resolves them through the installed resolver too)."""
     cases = {"localhost": server.url("/secret", "localhost"), "literal": server.url("/secret")}
-    settings = {"DOWNLOADER_MIDDLEWARES": {"crawler.security.middleware.SSRFGuardMiddleware": None}}
+    # Without robots.txt, whose unreachable answer would forbid the pages before they are tried.
+    settings = {
+        "DOWNLOADER_MIDDLEWARES": {"crawler.security.middleware.SSRFGuardMiddleware": None},
+        "ROBOTSTXT_OBEY": False,
+    }
     result, log = run_probe(tmp_path_factory.mktemp("resolver"), _probes(server, cases), settings)
     assert result["records"]["localhost"]["error"] == "CannotResolveHostError"
     assert result["records"]["literal"]["error"] == "CannotResolveHostError"
