@@ -23,11 +23,13 @@ from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
 
 from crawler.security.middleware import RefusedRequest
+from crawler.security.sanity import BinaryBody
 
 logger = logging.getLogger(__name__)
 
 # Checked in order; the first match names the reason (stats key `fetch/failed_<reason>_count`).
 _BY_TYPE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((BinaryBody,), "binary"),
     ((DownloadTimeoutError, twisted_errors.TimeoutError), "timeout"),
     ((ResponseDataLossError,), "data_loss"),
     # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE (or promises to).

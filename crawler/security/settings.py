@@ -18,6 +18,8 @@ SECURITY_SETTINGS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         # Before robots.txt (100), so a refused host is never asked for its robots.txt either.
         "crawler.security.middleware.SSRFGuardMiddleware": 40,
+        # Below HttpCompressionMiddleware (590), so it sees decompressed bodies.
+        "crawler.security.sanity.ResponseSanityMiddleware": 45,
         # robots.txt per RFC 9309: a 5xx or an unreachable server means "crawl nothing".
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "crawler.security.robots.StandardRobotsTxtMiddleware": 100,

@@ -34,6 +34,7 @@ DROPPED = {
     "/bomb/zstd": "too_large",
     "/big": "too_large",
     "/endless": "too_large",
+    "/binary": "binary",
 }
 READABLE = [
     "/ok",
@@ -44,7 +45,7 @@ READABLE = [
     "/invalid-utf8",
     "/nul",
 ]
-READABLE += ["/deep", "/binary", "/gzip-2mib"]
+READABLE += ["/deep", "/gzip-2mib"]
 ROBOTS = {  # robots.txt variant -> can /ok on that host be crawled?
     "robots-404": True,
     "robots-garbage": True,
@@ -130,8 +131,26 @@ def test_per_source_cap_applies_after_decompression(crawl: Crawl) -> None:
     assert "(1048576 B) during decompression" in capped["message"]
 
 
-def test_binary_served_as_html_decodes_without_error(crawl: Crawl) -> None:
-    assert crawl.result["records"]["/binary"]["paragraphs"] == 0
+@pytest.mark.parametrize("path", ["/charset/wrong", "/charset/conflict"])
+def test_pages_whose_declared_charset_is_wrong_are_decoded_with_the_one_that_works(
+    crawl: Crawl, path: str
+) -> None:
+    assert "Министры встретились в Женеве" in crawl.result["records"][path]["text"]
+
+
+def test_charset_and_nul_repairs_are_counted(crawl: Crawl) -> None:
+    stats = crawl.result["stats"]
+    assert stats["content/charset_corrected_count"] == 1  # /charset/wrong
+    assert stats["content/charset_conflict_count"] == 1  # /charset/conflict
+    assert stats["content/charset_invalid_count"] == 1  # /invalid-utf8
+    assert stats["content/nul_stripped_count"] == 1
+    assert "\x00" not in crawl.result["records"]["/nul"]["text"]
+    assert "nulbytesinside" in crawl.result["records"]["/nul"]["text"]
+
+
+def test_binary_served_as_html_is_dropped_before_extraction(crawl: Crawl) -> None:
+    assert crawl.result["stats"]["content/dropped_binary_count"] == 1
+    assert "png data served as text/html" in crawl.log
 
 
 @pytest.mark.parametrize(("variant", "allowed"), ROBOTS.items())
