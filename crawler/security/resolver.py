@@ -79,7 +79,8 @@ class GuardedResolver:
         self.reactor = reactor
         upstream = reactor.nameResolver
         # A second crawler process in the same interpreter must not wrap the guard in itself.
-        self.upstream: IHostnameResolver = getattr(upstream, "upstream", upstream)
+        # Typed Any: mypy reads zope interfaces as classes whose methods take `self`.
+        self.upstream: Any = getattr(upstream, "upstream", upstream)
         self.allow_private = allow_private
         self.timeout = timeout
         self.proxy_hosts = {host.lower() for host in proxy_hosts}
@@ -150,12 +151,12 @@ class GuardedResolver:
 
     def resolveHostName(
         self,
-        resolutionReceiver: IResolutionReceiver,
+        resolutionReceiver: Any,  # an IResolutionReceiver
         hostName: str,
         portNumber: int = 0,
         addressTypes: Sequence[type[IAddress]] | None = None,
         transportSemantics: str = "TCP",
-    ) -> IHostResolution:
+    ) -> Any:  # an IHostResolution
         resolution = _Resolution(hostName)
         resolutionReceiver.resolutionBegan(resolution)
 
