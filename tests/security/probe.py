@@ -100,7 +100,7 @@ def crawl_settings(overrides: dict[str, Any]) -> dict[str, Any]:
         "ROBOTSTXT_OBEY": True,
         "LOG_LEVEL": "INFO",
         "TELNETCONSOLE_ENABLED": False,
-        "DOWNLOAD_TIMEOUT": 2,
+        "DOWNLOAD_TIMEOUT": 4,  # roomy on a busy machine; /slow drips for 60 s
         "RETRY_TIMES": 1,
         "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
