@@ -71,6 +71,8 @@ def record_failure(stats: Any, failure: Failure) -> str:
     exception = failure.value
     reason = failure_reason(exception)
     stats.inc_value(f"fetch/failed_{reason}_count")
+    if isinstance(exception, RefusedRequest):
+        return reason  # SSRFGuardMiddleware has logged it with its URL and the fix already
     request = getattr(failure, "request", None)
     url = request.url if request is not None else "?"
     logger.warning("Dropped %s: %s (%s: %s)", url, reason, type(exception).__name__, str(exception)[:200])
