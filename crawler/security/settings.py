@@ -1,0 +1,42 @@
+"""The Scrapy settings that switch the network guards on; the lead merges `SECURITY_SETTINGS`.
+
+Everything here is a plain value so `crawler/settings.py` can `update()` its own dicts with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+MIB = 1024 * 1024
+
+SECURITY_SETTINGS: dict[str, Any] = {
+    # Off by default; `--allow-private` sets it for intranet crawls and tests. The resolver is
+    # process-wide, so set it in the settings given to the CrawlerProcess, not in custom_settings.
+    "NEWSCRAWL_ALLOW_PRIVATE": False,
+    # Connect-time check of every resolved address (DNS_RESOLVER is deprecated in Scrapy 2.19).
+    "TWISTED_DNS_RESOLVER": "crawler.security.resolver.GuardedResolver",
+    "DOWNLOADER_MIDDLEWARES": {
+        # Before robots.txt (100), so a refused host is never asked for its robots.txt either.
+        "crawler.security.middleware.SSRFGuardMiddleware": 40,
+        # Below HttpCompressionMiddleware (590), so it sees decompressed bodies.
+        "crawler.security.sanity.ResponseSanityMiddleware": 45,
+        # robots.txt per RFC 9309: a 5xx or an unreachable server means "crawl nothing".
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.security.robots.StandardRobotsTxtMiddleware": 100,
+    },
+    "ROBOTSTXT_MAX_BYTES": 500 * 1024,
+    # No handler at all for schemes a crawler has no business with, even if a check is bypassed.
+    "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+    # Applies after decompression too (HttpCompressionMiddleware); per source via
+    # request.meta["max_response_bytes"] (the middleware maps it to download_maxsize).
+    "DOWNLOAD_MAXSIZE": 10 * MIB,
+    "DOWNLOAD_WARNSIZE": 2 * MIB,
+    # A slow-drip server gets 30 s for the whole response; a name lookup 10 s (GuardedResolver).
+    "DOWNLOAD_TIMEOUT": 30,
+    "DNS_TIMEOUT": 10,
+    # Truncated bodies (connection reset mid-response) are failures, not half pages.
+    "DOWNLOAD_FAIL_ON_DATALOSS": True,
+    # Firefox allows 20; a news article is never more than a few hops from its link.
+    "REDIRECT_MAX_TIMES": 5,
+    "URLLENGTH_LIMIT": 2083,
+}

@@ -1,0 +1,49 @@
+"""Binary sniffing and charset choice on raw bodies."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.security.content import CONFLICT, CORRECTED, INVALID, choose_encoding, looks_binary
+
+CYRILLIC = "<p>Министры встретились в Женеве</p>"
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(100), "png"),
+        (b"%PDF-1.7\n...", "pdf"),
+        (b"\x1f\x8b\x08\x00rest", "gzip"),
+        (bytes(range(1, 32)) * 50, "control-bytes"),
+    ],
+)
+def test_binary_bodies_are_named(body: bytes, kind: str) -> None:
+    assert looks_binary(body) == kind
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"<html><body><p>hello</p></body></html>", CYRILLIC.encode("utf-8"), "<p>hi</p>".encode("utf-16"), b""],
+)
+def test_text_bodies_are_not_binary(body: bytes) -> None:
+    assert looks_binary(body) is None
+
+
+@pytest.mark.parametrize(
+    ("body", "header", "meta", "expected"),
+    [
+        (CYRILLIC.encode("utf-8"), "utf-8", None, ("utf-8", None)),
+        (CYRILLIC.encode("cp1251"), "windows-1251", None, ("cp1251", None)),
+        (CYRILLIC.encode("utf-8"), "iso-8859-1", None, ("utf-8", CORRECTED)),
+        (CYRILLIC.encode("cp1251"), "utf-8", "windows-1251", ("cp1251", CONFLICT)),
+        (b"caf\xc3 \xff broken", "utf-8", None, ("utf-8", INVALID)),
+        (b"plain ascii", "x-no-such-charset", None, ("utf-8", None)),
+        (b"\xef\xbb\xbf" + CYRILLIC.encode("utf-8"), "iso-8859-1", None, ("utf-8", None)),
+        ("café".encode("cp1252"), "windows-1252", None, ("cp1252", None)),
+    ],
+)
+def test_the_charset_that_decodes_the_body_is_chosen(
+    body: bytes, header: str | None, meta: str | None, expected: tuple[str, str | None]
+) -> None:
+    assert choose_encoding(body, header, meta) == expected
