@@ -6,8 +6,11 @@ Component settings merged in from their own modules keep each component's knobs 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from crawler import __version__
+from crawler.monitoring import MONITORING_SETTINGS
+from crawler.security.settings import SECURITY_SETTINGS
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -28,8 +31,6 @@ DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
-DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
@@ -52,9 +53,22 @@ DEDUP_WINDOW_DAYS = 30
 DEDUP_REDIS_URL = None  # redis://host:port/db to share the index between workers
 DEDUP_NAMESPACE = "newscrawl"
 
-# Watching a crawl: per-source counters, progress line, Prometheus metrics (crawler/monitoring).
-EXTENSIONS = {
-    "crawler.monitoring.sources.SourceStats": 500,
-    "crawler.monitoring.progress.Progress": 510,
-    "crawler.monitoring.metrics.Metrics": 520,
-}
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {}
+EXTENSIONS: dict[str, int | None] = {}
+
+
+def _merge(component_settings: dict[str, Any]) -> None:
+    """Take a component's settings, adding to (not replacing) the middleware and extension dicts."""
+    for name, value in component_settings.items():
+        if isinstance(value, dict) and isinstance(globals().get(name), dict):
+            globals()[name].update(value)
+        else:
+            globals()[name] = value
+
+
+# Each component owns its settings next to its code: network guards (SSRF, robots.txt per
+# RFC 9309, size caps), and watching the crawl (per-source counters, progress, Prometheus).
+_merge(SECURITY_SETTINGS)
+_merge(MONITORING_SETTINGS)
+# These are ours to decide whatever the components say.
+NEWSCRAWL_ALLOW_PRIVATE = False

@@ -1,7 +1,8 @@
 """`newscrawl fetch URL ...`: one-off fetches through the crawl pipeline, one JSON record per URL.
 
 Each record carries its dedup verdict against the store's index; the store is written only with
---store. Exit code 1 if any URL could not be fetched or extracted, 2 if a URL is malformed.
+--store. Exit code 1 if any URL could not be fetched or extracted, 2 if a URL is malformed or refused
+(non-http schemes, credentials, private addresses without --allow-private).
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ import argparse
 import json
 import sys
 from typing import Any
-from urllib.parse import urlsplit
 
 from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.registry import load_registry
 from crawler.runner import CrawlResult, run_crawl
+from crawler.security.urls import UnsafeURLError, check_url
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -34,23 +35,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.set_defaults(handler=run)
 
 
-def url_problem(url: str) -> str | None:
-    """Why a typed URL cannot be fetched, or None when it is fine."""
+def url_problem(url: str, allow_private: bool) -> str | None:
+    """Why a typed URL must not be fetched (scheme, credentials, private host), or None."""
     try:
-        parts = urlsplit(url)
-    except ValueError as error:
-        return f"malformed URL ({error})"
-    if parts.scheme not in ("http", "https"):
-        return f"unsupported scheme {parts.scheme!r}: only http and https URLs can be fetched"
-    if not parts.hostname:
-        return "URL has no host; write it as https://host/path"
+        check_url(url, allow_private)
+    except UnsafeURLError as error:
+        return str(error)
     return None
 
 
 def run(args: argparse.Namespace) -> int:
     sources = load_registry(args.sources)
     store = open_store_or_fail(args.store)
-    problems = {url: url_problem(url) for url in args.urls}
+    problems = {url: url_problem(url, args.allow_private) for url in args.urls}
     good = [url for url in args.urls if problems[url] is None]
     result = CrawlResult(stats={})
     if good:

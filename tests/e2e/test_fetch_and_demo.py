@@ -58,7 +58,7 @@ def test_fetch_reports_failures_as_json_lines_with_exit_codes(network, registry_
     assert line["url"] == missing and "404" in line["error"]
     bad = run_cli("fetch", "ftp://example.com/file")
     assert bad.returncode == 2
-    assert "only http and https" in json_lines(bad.stdout)[0]["error"]
+    assert "only http:// and https://" in json_lines(bad.stdout)[0]["error"]
 
 
 def test_demo_runs_offline_and_shows_clusters(tmp_path):
