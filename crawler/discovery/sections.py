@@ -13,15 +13,18 @@ _NEXT_TEXT = re.compile(r"^\s*(next|older|more|»|›|next page|older posts|weit
 _MAX_HTML = 2 * 1024 * 1024
 
 
-def section_links(body: bytes, base_url: str) -> tuple[list[Announcement], str | None]:
+def section_links(
+    body: bytes, base_url: str, encoding: str = "utf-8"
+) -> tuple[list[Announcement], str | None]:
     """(every link on the page as a candidate announcement, the next page's URL or None).
 
     The caller filters candidates by the source's domains and article pattern; link text becomes
     the announced title, as listing pages usually link an article by its headline.
     """
     try:
-        tree = lxml_html.fromstring(body[:_MAX_HTML])
-    except (ValueError, TypeError, SyntaxError):
+        parser = lxml_html.HTMLParser(encoding=encoding)
+        tree = lxml_html.document_fromstring(body[:_MAX_HTML], parser=parser)
+    except (ValueError, TypeError, SyntaxError, LookupError):
         return [], None
     links: list[Announcement] = []
     seen: set[str] = set()

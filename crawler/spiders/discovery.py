@@ -133,7 +133,7 @@ class DiscoveryCallbacks:
 
     def parse_section(self, response: Response) -> Iterable[Request]:
         source = self._source(response)
-        links, next_url = section_links(response.body, response.url)
+        links, next_url = section_links(response.body, response.url, getattr(response, "encoding", "utf-8"))
         yield from self._schedule_all(source, links, count_rejects=False)
         page = response.meta.get("section_page", 1)
         max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES", 3)
