@@ -1,0 +1,88 @@
+"""robots.txt per RFC 9309 on top of Scrapy's RobotsTxtMiddleware, plus Crawl-delay.
+
+5xx, 429 or an unreachable robots.txt: the host is treated as disallowed for
+NEWSCRAWL_ROBOTS_RETRY_AFTER seconds, then robots.txt is fetched again; other 4xx: everything is
+allowed. `Crawl-delay` (capped at NEWSCRAWL_MAX_CRAWL_DELAY) becomes the host's minimum delay.
+"""
+
+from __future__ import annotations
+
+from time import monotonic
+from typing import Any
+
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request, Response
+from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
+
+from crawler.discovery.urls import host_allowed
+from crawler.politeness.slots import hold_delay
+
+
+class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
+    def __init__(self, crawler: Any) -> None:
+        super().__init__(crawler)
+        self._retry_after = crawler.settings.getfloat("NEWSCRAWL_ROBOTS_RETRY_AFTER", 600.0)
+        self._max_delay = crawler.settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 60.0)
+        self._unreachable: dict[str, tuple[str, float]] = {}  # netloc -> (reason, retry at)
+        self.crawl_delays: dict[str, float] = {}  # netloc -> seconds
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        if request.meta.get("dont_obey_robotstxt"):
+            _tag_robots_request(self.crawler, request)
+            return
+        if not request.url.startswith(("http://", "https://")):
+            return
+        netloc = urlparse_cached(request).netloc
+        self._expire(netloc)
+        rp = await self.robot_parser(request)
+        if netloc in self._unreachable:
+            reason, _ = self._unreachable[netloc]
+            self._stats.inc_value("robotstxt/unreachable_forbidden")
+            raise IgnoreRequest(f"robots.txt of {netloc} unreachable ({reason}); RFC 9309: assume disallowed")
+        self.process_request_2(rp, request)
+        delay = self.crawl_delays.get(netloc)
+        if delay:
+            hold_delay(self.crawler, request, delay)
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        if response.status >= 500 or response.status == 429:
+            self._mark_unreachable(netloc, f"HTTP {response.status}")
+            response = response.replace(body=b"")
+        elif response.status >= 400:  # RFC 9309 2.3.1.3: "unavailable" means no restrictions
+            response = response.replace(body=b"")
+        await super()._parse_robots(response, netloc, request)
+        parser = self._parsers.get(netloc)
+        agent = self._robotstxt_useragent or self._default_useragent
+        delay = parser.crawl_delay(agent) if parser is not None and hasattr(parser, "crawl_delay") else None
+        if delay:
+            self.crawl_delays[netloc] = min(float(delay), self._max_delay)
+            self._stats.inc_value("robotstxt/crawl_delay_count")
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        if not isinstance(exc, IgnoreRequest):
+            self._mark_unreachable(netloc, f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
+        super()._robots_error(exc, netloc)
+
+    def _mark_unreachable(self, netloc: str, reason: str) -> None:
+        self._unreachable[netloc] = (reason, monotonic() + self._retry_after)
+        self._stats.inc_value("robotstxt/unreachable_count")
+
+    def _expire(self, netloc: str) -> None:
+        """After the retry time, forget the unreachable verdict so robots.txt is fetched again."""
+        entry = self._unreachable.get(netloc)
+        if entry and monotonic() >= entry[1] and not isinstance(self._parsers.get(netloc), Deferred):
+            del self._unreachable[netloc]
+            self._parsers.pop(netloc, None)
+
+
+def _tag_robots_request(crawler: Any, request: Request) -> None:
+    """Give Scrapy's own robots.txt requests the kind and source the per-source stats rely on."""
+    if not request.url.endswith("/robots.txt") or "newscrawl_kind" in request.meta:
+        return
+    request.meta["newscrawl_kind"] = "robots"
+    for source in getattr(crawler.spider, "sources", None) or ():
+        if host_allowed(request.url, source.allowed_domains):
+            request.meta.setdefault("source_id", source.id)
+            break
