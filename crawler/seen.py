@@ -119,8 +119,12 @@ class SeenStore:
 
     # -- updates -------------------------------------------------------------------------------------
 
-    def record_fetch(self, urls: list[str], canonical_url: str) -> None:
-        """The spider fetched `canonical_url` through `urls`: remember the aliases and the fetch time."""
+    def record_fetch(self, urls: list[str], canonical_url: str, published_at: str | None = None) -> None:
+        """The spider fetched `canonical_url` through `urls`: remember the aliases and the fetch time.
+
+        `published_at` (as announced) dates the article for the recheck window until the pipeline
+        observes the extracted date.
+        """
         canonical = normalize_url(canonical_url)
         now = _iso(_now())
         with self._lock:
@@ -133,6 +137,7 @@ class SeenStore:
                 entry = SeenEntry(content_sha256=None, revision=0, first_seen=now, last_fetched=now)
                 self.entries[canonical] = entry
             entry.last_fetched = now
+            entry.published_at = entry.published_at or published_at
             self._dirty["entries"].add(canonical)
 
     def observe(self, canonical_url: str, content_sha256: str, published_at: str | None) -> Observation:
@@ -144,10 +149,11 @@ class SeenStore:
             self._dirty["entries"].add(canonical)
             if entry is None or entry.content_sha256 is None:
                 first_seen = entry.first_seen if entry else now
+                published_at = published_at or (entry.published_at if entry else None)
                 self.entries[canonical] = SeenEntry(content_sha256, 1, first_seen, now, published_at)
                 return Observation(is_new=True, revision=1, changed=False)
             entry.last_fetched = now
-            entry.published_at = entry.published_at or published_at
+            entry.published_at = published_at or entry.published_at
             if entry.content_sha256 == content_sha256:
                 return Observation(is_new=False, revision=entry.revision, changed=False)
             entry.content_sha256 = content_sha256

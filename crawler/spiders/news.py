@@ -15,7 +15,7 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawler.discovery.announce import Announcement, too_old
+from crawler.discovery.announce import Announcement, iso, too_old
 from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url, url_host
 from crawler.registry import Source, load_registry
 from crawler.spiders.discovery import DiscoveryCallbacks
@@ -92,7 +92,8 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             return
         canonical = canonical_identity(item)
         if self.seen is not None:
-            self.seen.record_fetch([response.request.url, response.url], canonical)
+            announced_at = announcement and (announcement.published_at or announcement.updated_at)
+            self.seen.record_fetch([response.request.url, response.url], canonical, iso(announced_at or None))
         if canonical in self._canonicals:
             # Another URL variant of an article already yielded in this run (AMP, ?p=123, ...).
             self._stat("duplicate_variant_count")
