@@ -204,15 +204,17 @@ class SeenStore:
     def _load(self) -> None:
         snapshots = sorted(self.kv.list(self.prefix + "snapshot/"))
         deltas = sorted(self.kv.list(self.prefix + "delta/"))
-        base = ""
+        base = written = ""
         if snapshots:
             state = self._read(snapshots[-1])
             self._merge(state)
             base = _stamp(datetime.fromisoformat(state.get("base", "1970-01-01T00:00:00+00:00")))
-        pending = [k for k in deltas if k.removeprefix(self.prefix + "delta/") >= base]
-        for key in pending:
-            self._merge(self._read(key))
-        self._deltas_since_snapshot = len(pending)
+            written = snapshots[-1].removeprefix(self.prefix + "snapshot/")
+        stamps = {key: key.removeprefix(self.prefix + "delta/") for key in deltas}
+        for key in deltas:
+            if stamps[key] >= base:
+                self._merge(self._read(key))
+        self._deltas_since_snapshot = sum(stamp > written for stamp in stamps.values())
 
     def _read(self, key: str) -> dict[str, Any]:
         data = self.kv.get_bytes(key)

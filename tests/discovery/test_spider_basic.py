@@ -55,3 +55,11 @@ def test_urls_mode_fetches_given_urls_and_reports_failures(
     assert by_url[given[0]]["status"] == 200 and by_url[given[0]]["discovered_via"] == "url"
     assert by_url[given[0]]["source"] == "127-0-0-1"
     assert "404" in by_url[given[1]]["error"]
+
+
+def test_urls_mode_reports_an_unresolvable_host_as_one_error_line(tmp_path: Path) -> None:
+    given = "http://no-such-host.invalid/story"
+    items, _ = run_crawl(tmp_path, urls=[given], settings={"RETRY_TIMES": 0, "DNS_TIMEOUT": 5})
+    [item] = items
+    assert item["url"] == given and item["source"] == "no-such-host-invalid"
+    assert "DNS lookup failed" in item["error"] and "\n" not in item["error"]
