@@ -23,7 +23,7 @@ from crawler.discovery.wpjson import (
     parse_posts,
     posts_url,
 )
-from crawler.discovery.xmlsafe import UnsafeXML
+from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML
 from crawler.registry import Source
 
 MAX_SITEMAP_DEPTH = 4
@@ -48,7 +48,7 @@ class DiscoveryCallbacks:
             robots = source.homepage.split("/", 3)
             yield self._request(
                 source, "/".join(robots[:3]) + "/robots.txt", "robots", self.parse_robots,
-                dont_obey_robotstxt=True,
+                dont_obey_robotstxt=True, handle_httpstatus_all=True,
             )  # fmt: skip
         if not source.feeds or source.wp_json is None:
             yield self._request(source, source.homepage, "homepage", self.parse_homepage)
@@ -176,7 +176,14 @@ class DiscoveryCallbacks:
             errback=self._discovery_failed,
             # Discovery responses are read before the articles they announce are fetched.
             priority=10,
-            meta={"source_id": source.id, "newscrawl_kind": kind, "handle_httpstatus_list": [304], **meta},
+            meta={
+                "source_id": source.id,
+                "newscrawl_kind": kind,
+                "handle_httpstatus_list": [304],
+                # Feeds, sitemaps and API pages are parsed whole: cap them (gzip inflation included).
+                "download_maxsize": MAX_XML_BYTES,
+                **meta,
+            },
         )
 
     def _discovery_failed(self, failure: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -131,3 +132,22 @@ def test_http_proxy_variables_are_honoured(tmp_path: Path, sites: Callable[[str]
     assert "via proxy" in by_url[urls[0]]["body_text"]
     assert "direct" in by_url[urls[1]]["body_text"]
     assert proxy.hits_for("http://127.0.0.3") == [] and direct.hits_for("/story")
+
+
+def test_a_stuck_host_times_out_without_stalling_the_crawl(
+    tmp_path: Path, sites: Callable[[str], FakeSite]
+) -> None:
+    stuck, fine = sites("127.0.0.2"), sites("127.0.0.3")
+    _outlet(stuck, 1)
+    _outlet(fine, 2)
+    page = stuck.routes["/news/a0/"]
+
+    def hang(hit: Hit) -> Reply:
+        time.sleep(4)
+        return page  # type: ignore[return-value]
+
+    stuck.routes["/news/a0/"] = hang
+    registry = write_registry(tmp_path / "s.toml", [_entry(stuck, "stuck"), _entry(fine, "fine")])
+    items, stats = run_crawl(tmp_path, sources=str(registry), settings={**FAST, "DOWNLOAD_TIMEOUT": 1})
+    assert sorted(i["source"] for i in items) == ["fine", "fine"]
+    assert stats["newscrawl/article_error_count"] == 1
