@@ -56,7 +56,7 @@ class RetryAfterMiddleware:
             self.consecutive_429.pop(key, None)
         if response.status not in (429, 503):
             return response
-        asked = parse_retry_after(response.headers.get(b"Retry-After", b"").decode("latin-1"))
+        asked = parse_retry_after((response.headers.get(b"Retry-After") or b"").decode("latin-1"))
         if response.status == 503 and asked is None:
             return response  # a plain 503 is an ordinary server error: RetryMiddleware's job
         pause = asked or 0.0

@@ -70,7 +70,7 @@ class DiscoveryCallbacks:
         for feed in found_feeds:
             yield self._request(source, feed, "feed", self.parse_feed)
         if source.wp_json is None:
-            header = response.headers.get(b"Link", b"").decode("latin-1")
+            header = (response.headers.get(b"Link") or b"").decode("latin-1")
             root = api_root_from_link_header(header, response.url) or api_root_from_html(
                 response.body, response.url
             )

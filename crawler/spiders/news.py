@@ -43,6 +43,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         self.sources_by_id: dict[str, Source] = {}
         self._scheduled: set[str] = set()
         self._canonicals: set[str] = set()
+        self.recheck_interval = timedelta(hours=1)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
@@ -76,8 +77,9 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
 
     def parse_article(self, response: Response) -> Iterable[dict[str, Any]]:
         announcement: Announcement | None = response.meta.get("announcement")
+        requested = response.request.url if response.request is not None else response.url
         item = {
-            "url": response.meta.get("given_url") or response.request.url,
+            "url": response.meta.get("given_url") or requested,
             "final_url": response.url,
             "status": response.status,
             "headers": _headers(response),
@@ -93,7 +95,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         canonical = canonical_identity(item)
         if self.seen is not None:
             announced_at = announcement and (announcement.published_at or announcement.updated_at)
-            self.seen.record_fetch([response.request.url, response.url], canonical, iso(announced_at or None))
+            self.seen.record_fetch([requested, response.url], canonical, iso(announced_at or None))
         if canonical in self._canonicals:
             # Another URL variant of an article already yielded in this run (AMP, ?p=123, ...).
             self._stat("duplicate_variant_count")
