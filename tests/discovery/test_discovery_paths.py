@@ -148,3 +148,18 @@ def test_feed_items_that_are_not_articles_are_filtered(
     items, stats = run_crawl(tmp_path, sources=str(registry))
     assert [i["final_url"] for i in items] == [site.url("/news/story/")]
     assert site.hits_for("/video/") == [] and stats["newscrawl/not_article_count"] == 2
+
+
+def test_homepage_is_the_listing_page_when_nothing_else_announces(
+    tmp_path: Path, sites: Callable[[str], FakeSite]
+) -> None:
+    site = sites("127.0.0.2")
+    _plant(site, "h1")
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+    site.add("/", '<html><body><a href="/news/h1/">Headline one</a><a href="/about/">About</a></body></html>')
+    entry = source(site, article_pattern="/news/", wp_json=False)
+    registry = write_registry(tmp_path / "s.toml", [entry])
+    items, _ = run_crawl(tmp_path, sources=str(registry))
+    assert [(i["final_url"], i["discovered_via"]) for i in items] == [(site.url("/news/h1/"), "section")]
+    assert items[0]["announced"]["title"] == "Headline one"
+    assert site.hits_for("/about/") == []
