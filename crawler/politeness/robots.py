@@ -16,7 +16,7 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from crawler.discovery.urls import host_allowed
+from crawler.discovery.urls import host_allowed, url_host
 from crawler.politeness.slots import hold_delay
 
 
@@ -85,4 +85,6 @@ def _tag_robots_request(crawler: Any, request: Request) -> None:
     for source in getattr(crawler.spider, "sources", None) or ():
         if host_allowed(request.url, source.allowed_domains):
             request.meta.setdefault("source_id", source.id)
-            break
+            return
+    # A host outside the registry (fetch mode) is named the way NewsSpider names it.
+    request.meta.setdefault("source_id", url_host(request.url).replace(".", "-") or "unknown")
