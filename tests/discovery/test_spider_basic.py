@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def test_feed_and_sitemap_articles_are_fetched_once_each(
         assert item["announced"]["title"].startswith("Story ")
     for article in articles:
         assert len(site.hits_for(article.path)) == 1
+    sent = [json.loads(line) for line in (tmp_path / "run.jsonl.requests").read_text().splitlines()]
+    assert {r["kind"] for r in sent} == {"robots", "homepage", "feed", "sitemap", "article"}
+    assert {r["source_id"] for r in sent} == {"fake-outlet"}
 
 
 def test_urls_mode_fetches_given_urls_and_reports_failures(
