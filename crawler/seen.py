@@ -109,8 +109,8 @@ class SeenStore:
     ) -> bool:
         """Fetch unknown URLs; known ones only when announced as newer, or recent and not checked lately."""
         entry = self.lookup(url)
-        if entry is None or entry.content_sha256 is None:
-            return entry is None or _age(entry.last_fetched) >= recheck_interval
+        if entry is None:
+            return True
         last = datetime.fromisoformat(entry.last_fetched)
         if announced is not None and announced > last:
             return True
@@ -247,7 +247,3 @@ def _iso(value: datetime) -> str:
 
 def _stamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-
-
-def _age(iso_text: str) -> timedelta:
-    return _now() - datetime.fromisoformat(iso_text)

@@ -200,7 +200,7 @@ class DiscoveryCallbacks:
         return self.since if self.since is not None else source.max_age
 
     def _stat(self, name: str) -> None:
-        self.crawler.stats.inc_value(f"newscrawl/{name}")
+        self.crawler.stats.inc_value(f"discovery/{name}")
 
 
 def _api_root_guess(homepage: str) -> str:

@@ -80,7 +80,7 @@ def test_robots_sitemap_index_gzip_and_news_fields_with_age_window(
     assert item["announced"]["language"] == "en"
     assert _fetched(site) == ["/news/fresh/"]
     assert site.hits_for("/2001.xml") == []  # the old child sitemap is skipped by its lastmod
-    assert stats["newscrawl/too_old_count"] >= 2
+    assert stats["discovery/too_old_count"] >= 2
 
 
 def test_wordpress_api_detected_paginated_and_incremental(
@@ -147,7 +147,7 @@ def test_feed_items_that_are_not_articles_are_filtered(
     registry = write_registry(tmp_path / "s.toml", [entry])
     items, stats = run_crawl(tmp_path, sources=str(registry))
     assert [i["final_url"] for i in items] == [site.url("/news/story/")]
-    assert site.hits_for("/video/") == [] and stats["newscrawl/not_article_count"] == 2
+    assert site.hits_for("/video/") == [] and stats["discovery/not_article_count"] == 2
 
 
 def test_homepage_is_the_listing_page_when_nothing_else_announces(

@@ -41,7 +41,7 @@ def test_three_url_variants_yield_one_record(tmp_path: Path, sites: Callable[[st
     records, stats = run_crawl(tmp_path, sources=str(registry), seen_dir=str(tmp_path / "seen"))
     assert [r["canonical"] for r in records] == [site.url("/news/wire/")]
     assert len(site.hits_for("/news/wire/")) == 2  # the page once, its AMP copy once; no tracking variant
-    assert stats["newscrawl/duplicate_variant_count"] == 1
+    assert stats["discovery/duplicate_variant_count"] == 1
 
 
 def test_second_run_over_unchanged_outlet_fetches_no_articles(
@@ -57,7 +57,7 @@ def test_second_run_over_unchanged_outlet_fetches_no_articles(
     before = len(site.hits_for("/news/"))
     second, stats = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
     assert second == [] and len(site.hits_for("/news/")) == before == 4
-    assert stats["newscrawl/already_seen_count"] == 4
+    assert stats["discovery/already_seen_count"] == 4
 
 
 def test_changed_article_becomes_a_revision(tmp_path: Path, sites: Callable[[str], FakeSite]) -> None:
@@ -113,7 +113,7 @@ def test_feeds_are_fetched_conditionally_and_lying_validators_are_dropped(
     seen = str(tmp_path / "seen")
     run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
     _, stats = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
-    assert stats["conditional/not_modified_count"] == 1 and stats["newscrawl/not_modified_count"] == 1
+    assert stats["conditional/not_modified_count"] == 1 and stats["discovery/not_modified_count"] == 1
     assert site.hits_for("/feed.xml")[-1].headers["if-none-match"] == '"v1"'
     feed["body"] = b"<rss><channel><item><link>http://elsewhere/x</link></item></channel></rss>"
     verify = {"NEWSCRAWL_VALIDATOR_VERIFY_INTERVAL": 0}

@@ -150,4 +150,4 @@ def test_a_stuck_host_times_out_without_stalling_the_crawl(
     registry = write_registry(tmp_path / "s.toml", [_entry(stuck, "stuck"), _entry(fine, "fine")])
     items, stats = run_crawl(tmp_path, sources=str(registry), settings={**FAST, "DOWNLOAD_TIMEOUT": 1})
     assert sorted(i["source"] for i in items) == ["fine", "fine"]
-    assert stats["newscrawl/article_error_count"] == 1
+    assert stats["discovery/article_error_count"] == 1
