@@ -7,17 +7,23 @@ allowed. `Crawl-delay` (capped at NEWSCRAWL_MAX_CRAWL_DELAY) becomes the host's 
 
 from __future__ import annotations
 
+import logging
 from time import monotonic
 from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.http.request import NO_CALLBACK
+from scrapy.robotstxt import RobotParser
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from crawler.discovery.urls import host_allowed, url_host
+from crawler.discovery.urls import url_host
 from crawler.politeness.slots import hold_delay
+
+logger = logging.getLogger(__name__)
 
 
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
@@ -30,7 +36,6 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("dont_obey_robotstxt"):
-            _tag_robots_request(self.crawler, request)
             return
         if not request.url.startswith(("http://", "https://")):
             return
@@ -45,6 +50,37 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         delay = self.crawl_delays.get(netloc)
         if delay:
             hold_delay(self.crawler, request, delay)
+
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        """Scrapy's, except that the robots.txt request names its kind and source (per-source stats)
+        and an unreachable robots.txt is one warning line, not an error with a traceback."""
+        url = urlparse_cached(request)
+        netloc = url.netloc
+        if netloc not in self._parsers:
+            self._parsers[netloc] = Deferred()
+            robots_request = Request(
+                f"{url.scheme}://{netloc}/robots.txt",
+                priority=self.DOWNLOAD_PRIORITY,
+                callback=NO_CALLBACK,
+                meta={
+                    "dont_obey_robotstxt": True,
+                    "newscrawl_kind": "robots",
+                    "source_id": request.meta.get("source_id") or _host_source_id(request.url),
+                },
+            )
+            try:
+                response = await self.crawler.engine.download_async(robots_request)
+                await self._parse_robots(response, netloc, request)
+            # Any failure to get robots.txt means "unreachable" under RFC 9309, as in Scrapy's original.
+            except Exception as error:
+                if not isinstance(error, IgnoreRequest):
+                    logger.warning("robots.txt of %s unreachable: %s", netloc, error)
+                self._robots_error(error, netloc)
+            self._stats.inc_value("robotstxt/request_count")
+        parser = self._parsers[netloc]
+        if isinstance(parser, Deferred):
+            return await maybe_deferred_to_future(parser)
+        return parser
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500 or response.status == 429:
@@ -77,14 +113,6 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._parsers.pop(netloc, None)
 
 
-def _tag_robots_request(crawler: Any, request: Request) -> None:
-    """Give Scrapy's own robots.txt requests the kind and source the per-source stats rely on."""
-    if not request.url.endswith("/robots.txt") or "newscrawl_kind" in request.meta:
-        return
-    request.meta["newscrawl_kind"] = "robots"
-    for source in getattr(crawler.spider, "sources", None) or ():
-        if host_allowed(request.url, source.allowed_domains):
-            request.meta.setdefault("source_id", source.id)
-            return
-    # A host outside the registry (fetch mode) is named the way NewsSpider names it.
-    request.meta.setdefault("source_id", url_host(request.url).replace(".", "-") or "unknown")
+def _host_source_id(url: str) -> str:
+    """A host outside the registry (fetch mode) is named the way NewsSpider names it."""
+    return url_host(url).replace(".", "-") or "unknown"
