@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from tests.discovery.conftest import run_crawl, source, write_registry
 from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page
@@ -109,6 +110,27 @@ def test_wordpress_api_detected_paginated_and_incremental(
     assert {i["discovered_via"] for i in items} == {"wp-json"}
     api_hits = site.hits_for("/wp-json/")
     assert len(api_hits) == 2 and all("after=" in h.path for h in api_hits)
+
+
+def test_wordpress_second_run_asks_only_for_posts_after_the_last_run(
+    tmp_path: Path, sites: Callable[[str], FakeSite]
+) -> None:
+    site = sites("127.0.0.2")
+    _plant(site, "p1")
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+    posts = [{"link": site.url("/news/p1/"), "date_gmt": NOW.strftime("%Y-%m-%dT%H:%M:%S"), "title": "p1"}]
+    site.add("/wp-json/wp/v2/posts", json.dumps(posts), "application/json", **{"X-WP-TotalPages": "1"})
+    registry = write_registry(tmp_path / "s.toml", [source(site, feeds=["/none.xml"], wp_json=True)])
+    seen = str(tmp_path / "seen")
+    first, _ = run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
+    second, _ = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
+    assert len(first) == 1 and second == []
+    first_call, second_call = site.hits_for("/wp-json/")
+    assert "after=" not in first_call.path
+    # The second run reaches back by the 2-day recheck window from the first run's start.
+    after = parse_qs(urlsplit(second_call.path).query)["after"][0]
+    reach = datetime.now(UTC) - datetime.fromisoformat(after).replace(tzinfo=UTC)
+    assert timedelta(days=2) <= reach < timedelta(days=2, minutes=5)
 
 
 def test_section_pages_follow_article_links_and_bounded_pagination(

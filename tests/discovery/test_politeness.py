@@ -101,17 +101,19 @@ def test_one_429ing_host_does_not_slow_the_others(tmp_path: Path, sites: Callabl
     assert calm_done < retried  # the calm host finished while the angry one was paused
 
 
-def test_robots_5xx_disallows_the_host_and_404_allows_it(
+def test_robots_5xx_disallows_the_host_while_404_and_garbage_allow_it(
     tmp_path: Path, sites: Callable[[str], FakeSite]
 ) -> None:
-    broken, missing = sites("127.0.0.2"), sites("127.0.0.3")
-    _outlet(broken, 2)
-    _outlet(missing, 2)
+    broken, missing, garbage = sites("127.0.0.2"), sites("127.0.0.3"), sites("127.0.0.4")
+    for site in (broken, missing, garbage):
+        _outlet(site, 2)
     broken.add("/robots.txt", "oops", "text/plain", status=503)
     del missing.routes["/robots.txt"]
-    registry = write_registry(tmp_path / "s.toml", [_entry(broken, "broken"), _entry(missing, "missing")])
+    garbage.add("/robots.txt", b"\x00\xff<html><body>Disallow nothing</body></html>", "text/plain")
+    entries = [_entry(broken, "broken"), _entry(missing, "missing"), _entry(garbage, "garbage")]
+    registry = write_registry(tmp_path / "s.toml", entries)
     items, stats = run_crawl(tmp_path, sources=str(registry), settings=FAST)
-    assert sorted(i["source"] for i in items) == ["missing", "missing"]
+    assert sorted(i["source"] for i in items) == ["garbage", "garbage", "missing", "missing"]
     assert broken.hits_for("/news/") == [] and broken.hits_for("/feed.xml") == []
     assert stats["robotstxt/unreachable_count"] == 1
 
