@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from crawler.discovery.announce import Announcement, iso, too_old
 from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url, url_host
 from crawler.registry import Source, load_registry
+from crawler.seen import SeenStore
 from crawler.spiders.discovery import DiscoveryCallbacks
 from crawler.timewindow import parse_duration
 
@@ -30,7 +31,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         sources: list[Source] | None = None,
         urls: list[str] | str | None = None,
         since: timedelta | str | None = None,
-        seen: Any = None,
+        seen: SeenStore | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
