@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -98,7 +99,8 @@ def _json_feed(body: bytes, base_url: str) -> list[Announcement]:
         link = item.get("url") or item.get("external_url")
         if not isinstance(link, str) or not link.strip():
             continue
-        tags = item.get("tags") if isinstance(item.get("tags"), list) else []
+        raw_tags = item.get("tags")
+        tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
         found.append(
             Announcement(
                 url=urljoin(base_url, link.strip()),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml import etree
+
 from crawler.discovery.announce import Announcement, parse_date
 from crawler.discovery.xmlsafe import UnsafeXML, child_text, local_name, parse_xml
 
@@ -32,12 +34,12 @@ def parse_sitemap(body: bytes) -> tuple[list[SitemapRef], list[Announcement]]:
     return [], [a for a in (_url_entry(e) for e in root if local_name(e) == "url") if a]
 
 
-def _url_entry(entry: object) -> Announcement | None:
-    loc = child_text(entry, "loc")  # type: ignore[arg-type]
+def _url_entry(entry: etree._Element) -> Announcement | None:
+    loc = child_text(entry, "loc")
     if not loc:
         return None
-    lastmod = parse_date(child_text(entry, "lastmod"))  # type: ignore[arg-type]
-    news = next((c for c in entry if local_name(c) == "news"), None)  # type: ignore[attr-defined]
+    lastmod = parse_date(child_text(entry, "lastmod"))
+    news = next((c for c in entry if local_name(c) == "news"), None)
     if news is None:
         return Announcement(url=loc, via="sitemap", updated_at=lastmod)
     publication = next((c for c in news if local_name(c) == "publication"), None)

@@ -1,4 +1,7 @@
-"""POLITENESS_SETTINGS: the settings the spider and politeness middlewares need; merged into settings.py."""
+"""POLITENESS_SETTINGS: every setting the spider and the politeness middlewares need; merged into settings.py.
+
+The NEWSCRAWL_* values here are the defaults; each middleware module documents its own.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ POLITENESS_SETTINGS: dict[str, Any] = {
     "AUTOTHROTTLE_START_DELAY": 1.0,
     "AUTOTHROTTLE_MAX_DELAY": 30.0,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    # Scrapy has one timeout for connect + download; DNS has its own.
     "DOWNLOAD_TIMEOUT": 30,
     "DNS_TIMEOUT": 10,
     # Hand out requests from the least busy host first, so one slow or paused host cannot fill every
@@ -20,4 +24,22 @@ POLITENESS_SETTINGS: dict[str, Any] = {
     "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
     # HttpProxyMiddleware (on by default) reads http_proxy / https_proxy / no_proxy from the environment.
     "HTTPPROXY_ENABLED": True,
+    # 429 belongs to RetryAfterMiddleware (it pauses the host); RetryMiddleware keeps the rest.
+    "RETRY_HTTP_CODES": [500, 502, 503, 504, 522, 524, 408],
+    "DOWNLOADER_MIDDLEWARES": {
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.politeness.robots.PoliteRobotsTxtMiddleware": 100,
+        "crawler.politeness.conditional.ConditionalGetMiddleware": 580,
+        # Above RetryMiddleware (550), so it sees 429/503 responses first.
+        "crawler.politeness.retryafter.RetryAfterMiddleware": 560,
+    },
+    "NEWSCRAWL_ROBOTS_RETRY_AFTER": 600.0,
+    "NEWSCRAWL_MAX_CRAWL_DELAY": 60.0,
+    "NEWSCRAWL_RETRY_AFTER_TIMES": 4,
+    "NEWSCRAWL_BACKOFF_BASE": 5.0,
+    "NEWSCRAWL_MAX_PAUSE": 600.0,
+    "NEWSCRAWL_VALIDATOR_VERIFY_INTERVAL": 86400.0,
+    "NEWSCRAWL_RECHECK_INTERVAL": 3600.0,
+    "NEWSCRAWL_WP_MAX_PAGES": 10,
+    "NEWSCRAWL_SECTION_MAX_PAGES": 3,
 }

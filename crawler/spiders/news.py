@@ -1,7 +1,8 @@
-"""NewsSpider: discovers articles through each source's feeds and sitemaps and yields raw page items.
+"""NewsSpider: discovers each source's articles and yields one raw page item per article fetched.
 
-Reads settings NEWSCRAWL_SOURCES_FILE and NEWSCRAWL_SOURCE_IDS when no sources are passed in.
-In `urls` mode it fetches exactly the given URLs and yields an error item for each one that fails.
+Reads NEWSCRAWL_SOURCES_FILE and NEWSCRAWL_SOURCE_IDS when no sources are passed in, and
+NEWSCRAWL_RECHECK_INTERVAL (seconds). In `urls` mode it fetches exactly the given URLs and yields
+an error item for each one that fails. The seen-store, when given, skips what earlier runs fetched.
 """
 
 from __future__ import annotations
@@ -14,16 +15,15 @@ import scrapy
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from crawler.discovery.announce import Announcement, too_old
-from crawler.discovery.feeds import parse_feed
-from crawler.discovery.sitemaps import parse_sitemap
-from crawler.discovery.urls import host_allowed, normalize_url, url_host
-from crawler.discovery.xmlsafe import UnsafeXML
+from crawler.discovery.announce import Announcement, iso, too_old
+from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url, url_host
 from crawler.registry import Source, load_registry
+from crawler.seen import SeenStore
+from crawler.spiders.discovery import DiscoveryCallbacks
 from crawler.timewindow import parse_duration
 
 
-class NewsSpider(scrapy.Spider):
+class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
     name = "news"
 
     def __init__(
@@ -31,7 +31,7 @@ class NewsSpider(scrapy.Spider):
         sources: list[Source] | None = None,
         urls: list[str] | str | None = None,
         since: timedelta | str | None = None,
-        seen: Any = None,
+        seen: SeenStore | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
@@ -41,12 +41,19 @@ class NewsSpider(scrapy.Spider):
         self.since = parse_duration(since) if isinstance(since, str) else since
         self.seen = seen
         self.sources: list[Source] = []
+        self.sources_by_id: dict[str, Source] = {}
         self._scheduled: set[str] = set()
+        self._canonicals: set[str] = set()
+        self.recheck_interval = timedelta(hours=1)
 
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.sources = spider._given_sources or _sources_from_settings(crawler.settings)
+        spider.sources_by_id = {s.id: s for s in spider.sources}
+        spider.recheck_interval = timedelta(
+            seconds=crawler.settings.getfloat("NEWSCRAWL_RECHECK_INTERVAL", 3600.0)
+        )
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -59,39 +66,21 @@ class NewsSpider(scrapy.Spider):
                 yield self._url_request(url)
             return
         for source in self.sources:
-            for feed in source.feeds:
-                yield self._request(source, feed, "feed", self.parse_feed)
-            for sitemap in source.sitemaps:
-                yield self._request(source, sitemap, "sitemap", self.parse_sitemap)
+            yield from self.discovery_requests(source)
 
-    # -- discovery callbacks -------------------------------------------------------------------------
-
-    def parse_feed(self, response: Response) -> Iterable[Request]:
-        source = self._source(response)
-        try:
-            announcements = parse_feed(response.body, response.url)
-        except UnsafeXML as error:
-            self._discovery_error(response, "feed", error)
-            return
-        yield from self._schedule_all(source, announcements)
-
-    def parse_sitemap(self, response: Response) -> Iterable[Request]:
-        source = self._source(response)
-        try:
-            children, announcements = parse_sitemap(response.body)
-        except UnsafeXML as error:
-            self._discovery_error(response, "sitemap", error)
-            return
-        for child in children:
-            yield self._request(source, child.url, "sitemap", self.parse_sitemap)
-        yield from self._schedule_all(source, announcements)
+    def closed(self, reason: str) -> None:
+        # spider_closed fires after the pipelines closed, so their seen.observe calls are included.
+        if self.seen is not None:
+            key = self.seen.flush()
+            self.logger.info("seen-store changes written to %s", key)
 
     # -- articles ------------------------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterable[dict[str, Any]]:
         announcement: Announcement | None = response.meta.get("announcement")
-        yield {
-            "url": response.meta.get("given_url") or response.request.url,
+        requested = response.request.url if response.request is not None else response.url
+        item = {
+            "url": response.meta.get("given_url") or requested,
             "final_url": response.url,
             "status": response.status,
             "headers": _headers(response),
@@ -101,79 +90,86 @@ class NewsSpider(scrapy.Spider):
             "announced": announcement.as_announced() if announcement else None,
             "fetched_at": _now_iso(),
         }
+        if self.urls:  # `fetch` reports every URL it was given, duplicates included
+            yield item
+            return
+        canonical = canonical_identity(item)
+        if self.seen is not None:
+            announced_at = announcement and (announcement.published_at or announcement.updated_at)
+            self.seen.record_fetch([requested, response.url], canonical, iso(announced_at or None))
+        if canonical in self._canonicals:
+            # Another URL variant of an article already yielded in this run (AMP, ?p=123, ...).
+            self._stat("duplicate_variant_count")
+            return
+        self._canonicals.add(canonical)
+        yield item
 
     def fetch_failed(self, failure: Failure) -> Iterable[dict[str, Any]]:
         """urls mode: one error item per URL that could not be fetched, for `newscrawl fetch` to report."""
         request = failure.request  # type: ignore[attr-defined]
-        message = failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else ""
         response = getattr(failure.value, "response", None)
         if response is not None:
             message = f"HTTP {response.status}"
+        else:
+            lines = failure.getErrorMessage().splitlines()
+            message = f"{failure.type.__name__}: {lines[0] if lines else ''}".rstrip(": ")
         yield {
             "url": request.meta.get("given_url", request.url),
-            "error": f"{failure.type.__name__}: {message}" if message else failure.type.__name__,
+            "error": message,
             "source": request.meta["source_id"],
         }
 
     def article_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         self.logger.warning("article %s failed: %s", request.url, failure.getErrorMessage())
-        self.crawler.stats.inc_value("newscrawl/article_error_count")
+        self._stat("article_error_count")
 
-    # -- helpers -------------------------------------------------------------------------------------
+    # -- scheduling ----------------------------------------------------------------------------------
 
-    def _schedule_all(self, source: Source, announcements: Iterable[Announcement]) -> Iterable[Request]:
+    def _schedule_all(
+        self, source: Source, announcements: Iterable[Announcement], count_rejects: bool = True
+    ) -> Iterable[Request]:
+        """Article requests for the announcements that are on-site, articles, recent and not yet seen."""
         now = datetime.now(UTC)
-        since = self.since if self.since is not None else source.max_age
+        since = self._window(source)
         for announcement in announcements:
             url = normalize_url(announcement.url)
             if not host_allowed(url, source.allowed_domains) or not source.is_article_url(url):
-                self.crawler.stats.inc_value("newscrawl/not_article_count")
-                continue
-            if too_old(announcement, since, now):
-                self.crawler.stats.inc_value("newscrawl/too_old_count")
+                if count_rejects:  # listing pages link to everything; only count what feeds announced
+                    self._stat("not_article_count")
                 continue
             if url in self._scheduled:
                 continue
             self._scheduled.add(url)
-            yield Request(
-                url,
-                callback=self.parse_article,
-                errback=self.article_failed,
-                meta={"source_id": source.id, "newscrawl_kind": "article", "announcement": announcement},
-            )
+            if too_old(announcement, since, now):
+                self._stat("too_old_count")
+                continue
+            if self.seen is not None and not self.seen.should_fetch(
+                url, announcement.newest_date(), source.recheck_window, self.recheck_interval
+            ):
+                self._stat("already_seen_count")
+                continue
+            meta: dict[str, Any] = {
+                "source_id": source.id,
+                "newscrawl_kind": "article",
+                "announcement": announcement,
+            }
+            if source.max_response_bytes:
+                meta["download_maxsize"] = source.max_response_bytes
+            yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
     def _url_request(self, url: str) -> Request:
-        source_id = _source_for_host(self.sources, url)
         return Request(
             url,
             callback=self.parse_article,
             errback=self.fetch_failed,
             dont_filter=True,
-            meta={"source_id": source_id, "newscrawl_kind": "article", "given_url": url},
+            meta={
+                "source_id": _source_for_host(self.sources, url),
+                "newscrawl_kind": "article",
+                "given_url": url,
+            },
         )
-
-    def _request(self, source: Source, url: str, kind: str, callback: Any, **meta: Any) -> Request:
-        return Request(
-            url,
-            callback=callback,
-            errback=self._discovery_failed,
-            meta={"source_id": source.id, "newscrawl_kind": kind, **meta},
-        )
-
-    def _discovery_failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
-        kind = request.meta.get("newscrawl_kind", "discovery")
-        self.logger.warning("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
-        self.crawler.stats.inc_value(f"newscrawl/{kind}_error_count")
-
-    def _discovery_error(self, response: Response, kind: str, error: Exception) -> None:
-        self.logger.warning("%s %s unusable: %s", kind, response.url, error)
-        self.crawler.stats.inc_value(f"newscrawl/{kind}_error_count")
-
-    def _source(self, response: Response) -> Source:
-        source_id = response.meta["source_id"]
-        return next(s for s in self.sources if s.id == source_id)
 
 
 def _sources_from_settings(settings: Any) -> list[Source]:

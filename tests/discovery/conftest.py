@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -43,7 +44,7 @@ def write_registry(path: Path, sources: list[dict[str, Any]]) -> Path:
 
 
 def run_crawl(
-    tmp_path: Path, name: str = "run", **config: Any
+    tmp_path: Path, name: str = "run", env: dict[str, str] | None = None, **config: Any
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Crawl in a child process (Twisted's reactor cannot restart); return (items, stats)."""
     out = tmp_path / f"{name}.jsonl"
@@ -56,9 +57,20 @@ def run_crawl(
         text=True,
         timeout=120,
         check=False,
+        env={**os.environ, **(env or {})},
     )
     if result.returncode != 0:
         raise AssertionError(f"crawl failed ({result.returncode}):\n{result.stderr[-4000:]}")
     items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     stats = json.loads(Path(str(out) + ".stats.json").read_text(encoding="utf-8"))
     return items, stats
+
+
+def source(site: FakeSite, source_id: str = "fake", **fields: Any) -> dict[str, Any]:
+    """A registry entry for a fake outlet; `fields` are registry fields (paths become site URLs)."""
+    entry: dict[str, Any] = {"id": source_id, "name": source_id, "homepage": site.url("/")}
+    for key, value in fields.items():
+        if key in ("feeds", "sitemaps", "sections"):
+            value = [site.url(v) if v.startswith("/") else v for v in value]
+        entry[key] = value
+    return entry

@@ -1,7 +1,8 @@
 """Run one NewsSpider crawl in this process and write its items as JSON lines (tests run it as a child).
 
 Usage: python -m tests.discovery.runcrawl CONFIG.json — keys: sources (registry path), source_ids,
-urls, since, seen_dir, settings (overrides), out (JSONL path). It also plays the lead's pipeline
+urls, since, seen_dir, settings (overrides), out (JSONL path; OUT.requests lists every request sent
+with its kind and source, OUT.stats.json the crawl stats). It also plays the lead's pipeline
 part for the seen-store: canonical identity and seen.observe per page item.
 """
 
@@ -40,14 +41,17 @@ def main(config_path: str) -> int:
         from crawler.seen import DirectoryKV, SeenStore
 
         seen = SeenStore(DirectoryKV(config["seen_dir"]))
-    with Path(config["out"]).open("w", encoding="utf-8") as out:
-        crawler = _crawl(config, settings, sources, seen, out)
+    out_path = Path(config["out"])
+    with out_path.open("w", encoding="utf-8") as out, Path(f"{out_path}.requests").open("w") as requests:
+        crawler = _crawl(config, settings, sources, seen, out, requests)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     Path(config["out"] + ".stats.json").write_text(json.dumps(stats, default=str))
     return 0
 
 
-def _crawl(config: dict[str, Any], settings: dict[str, Any], sources: Any, seen: Any, out: Any) -> Any:
+def _crawl(
+    config: dict[str, Any], settings: dict[str, Any], sources: Any, seen: Any, out: Any, requests: Any
+) -> Any:
 
     def scraped(item: dict[str, Any], **_: Any) -> None:
         record = {k: v for k, v in item.items() if k != "body"}
@@ -66,9 +70,22 @@ def _crawl(config: dict[str, Any], settings: dict[str, Any], sources: Any, seen:
         out.write(json.dumps(record) + "\n")
         out.flush()
 
+    def reached(request: Any, **_: Any) -> None:
+        requests.write(
+            json.dumps(
+                {
+                    "url": request.url,
+                    "kind": request.meta.get("newscrawl_kind"),
+                    "source_id": request.meta.get("source_id"),
+                }
+            )
+            + "\n"
+        )
+
     process = CrawlerProcess(settings, install_root_handler=True)
     crawler = process.create_crawler(NewsSpider)
     crawler.signals.connect(scraped, signal=signals.item_scraped)
+    crawler.signals.connect(reached, signal=signals.request_reached_downloader)
     process.crawl(crawler, sources=sources, urls=config.get("urls"), since=config.get("since"), seen=seen)
     process.start()
     return crawler

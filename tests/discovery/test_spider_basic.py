@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +43,9 @@ def test_feed_and_sitemap_articles_are_fetched_once_each(
         assert item["announced"]["title"].startswith("Story ")
     for article in articles:
         assert len(site.hits_for(article.path)) == 1
+    sent = [json.loads(line) for line in (tmp_path / "run.jsonl.requests").read_text().splitlines()]
+    assert {r["kind"] for r in sent} == {"robots", "homepage", "feed", "sitemap", "article"}
+    assert {r["source_id"] for r in sent} == {"fake-outlet"}
 
 
 def test_urls_mode_fetches_given_urls_and_reports_failures(
@@ -55,3 +59,11 @@ def test_urls_mode_fetches_given_urls_and_reports_failures(
     assert by_url[given[0]]["status"] == 200 and by_url[given[0]]["discovered_via"] == "url"
     assert by_url[given[0]]["source"] == "127-0-0-1"
     assert "404" in by_url[given[1]]["error"]
+
+
+def test_urls_mode_reports_an_unresolvable_host_as_one_error_line(tmp_path: Path) -> None:
+    given = "http://no-such-host.invalid/story"
+    items, _ = run_crawl(tmp_path, urls=[given], settings={"RETRY_TIMES": 0, "DNS_TIMEOUT": 5})
+    [item] = items
+    assert item["url"] == given and item["source"] == "no-such-host-invalid"
+    assert "DNS lookup failed" in item["error"] and "\n" not in item["error"]

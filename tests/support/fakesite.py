@@ -57,7 +57,7 @@ class FakeSite:
         return self.base + path
 
     def add(
-        self, path: str, body: bytes | str, status: int = 200, content_type: str = "text/html", **headers: str
+        self, path: str, body: bytes | str, content_type: str = "text/html", status: int = 200, **headers: str
     ) -> None:
         data = body.encode("utf-8") if isinstance(body, str) else body
         self.routes[path] = Reply(status, data, {"Content-Type": content_type, **headers})

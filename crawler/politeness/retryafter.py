@@ -1,0 +1,77 @@
+"""429 / 503 handling per host: honour Retry-After (seconds or HTTP date), back off on repeated 429s.
+
+Only the host that asked is paused; the request is retried up to NEWSCRAWL_RETRY_AFTER_TIMES.
+Settings: NEWSCRAWL_BACKOFF_BASE (seconds, first 429 without Retry-After), NEWSCRAWL_MAX_PAUSE.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from scrapy.http import Request, Response
+
+from crawler.politeness.slots import Pauses, slot_for
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware:
+    def __init__(self, crawler: Any) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.pauses = Pauses(crawler)
+        self.max_times = settings.getint("NEWSCRAWL_RETRY_AFTER_TIMES", 4)
+        self.base = settings.getfloat("NEWSCRAWL_BACKOFF_BASE", 5.0)
+        self.max_pause = settings.getfloat("NEWSCRAWL_MAX_PAUSE", 600.0)
+        self.consecutive_429: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request, spider: Any = None) -> None:
+        self.pauses.apply(request)
+
+    def process_response(
+        self, request: Request, response: Response, spider: Any = None
+    ) -> Request | Response:
+        key, _ = slot_for(self.crawler, request)
+        if response.status != 429:
+            self.consecutive_429.pop(key, None)
+        if response.status not in (429, 503):
+            return response
+        asked = parse_retry_after((response.headers.get(b"Retry-After") or b"").decode("latin-1"))
+        if response.status == 503 and asked is None:
+            return response  # a plain 503 is an ordinary server error: RetryMiddleware's job
+        pause = asked or 0.0
+        if response.status == 429:
+            count = self.consecutive_429[key] = self.consecutive_429.get(key, 0) + 1
+            # Exponential backoff on repeated 429s, never shorter than what the server asked for.
+            pause = max(pause, self.base * 2 ** (count - 1))
+        pause = min(pause, self.max_pause)
+        stats = self.crawler.stats
+        stats.inc_value(f"politeness/pause_count/{response.status}")
+        self.pauses.pause(request, pause)
+        times = request.meta.get("newscrawl_retry_after_times", 0) + 1
+        if times > self.max_times:
+            stats.inc_value("politeness/retry_after_gave_up_count")
+            return response
+        retry = request.replace(dont_filter=True)
+        retry.meta["newscrawl_retry_after_times"] = times
+        return retry

@@ -1,0 +1,208 @@
+"""NewsSpider's discovery callbacks: robots.txt, homepage, feeds, sitemaps, WordPress API, sections.
+
+Each turns one discovery response into more discovery requests and article announcements; the
+spider's `_schedule_all` decides which announcements become article requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from scrapy.http import Request, Response
+
+from crawler.discovery.announce import parse_date
+from crawler.discovery.feeds import autodiscover_feeds, parse_feed
+from crawler.discovery.sections import section_links
+from crawler.discovery.sitemaps import parse_sitemap, robots_sitemaps
+from crawler.discovery.wpjson import (
+    NotWordPress,
+    api_root_from_html,
+    api_root_from_link_header,
+    parse_posts,
+    posts_url,
+)
+from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML
+from crawler.registry import Source
+
+MAX_SITEMAP_DEPTH = 4
+
+
+class DiscoveryCallbacks:
+    """Mixin for NewsSpider; relies on its `_schedule_all`, `since`, `seen` and `sources_by_id`."""
+
+    since: timedelta | None
+    seen: Any
+    crawler: Any
+    logger: Any
+    sources_by_id: dict[str, Source]
+    _schedule_all: Callable[..., Iterable[Request]]
+
+    def discovery_requests(self, source: Source) -> Iterable[Request]:
+        for feed in source.feeds:
+            yield self._request(source, feed, "feed", self.parse_feed)
+        for sitemap in source.sitemaps:
+            yield self._request(source, sitemap, "sitemap", self.parse_sitemap, sitemap_depth=0)
+        if not source.sitemaps:
+            robots = source.homepage.split("/", 3)
+            yield self._request(
+                source, "/".join(robots[:3]) + "/robots.txt", "robots", self.parse_robots,
+                dont_obey_robotstxt=True, handle_httpstatus_all=True,
+            )  # fmt: skip
+        if not source.feeds or source.wp_json is None:
+            yield self._request(source, source.homepage, "homepage", self.parse_homepage)
+        if source.wp_json:
+            yield self._wp_request(source, _api_root_guess(source.homepage), 1)
+        for section in source.sections:
+            yield self._request(source, section, "section", self.parse_section, section_page=1)
+
+    def parse_robots(self, response: Response) -> Iterable[Request]:
+        source = self._source(response)
+        if response.status != 200:
+            return
+        for sitemap in robots_sitemaps(response.body):
+            yield self._request(source, sitemap, "sitemap", self.parse_sitemap, sitemap_depth=0)
+
+    def parse_homepage(self, response: Response) -> Iterable[Request]:
+        source = self._source(response)
+        found_feeds = autodiscover_feeds(response.body, response.url) if not source.feeds else []
+        for feed in found_feeds:
+            yield self._request(source, feed, "feed", self.parse_feed)
+        if source.wp_json is None:
+            header = (response.headers.get(b"Link") or b"").decode("latin-1")
+            root = api_root_from_link_header(header, response.url) or api_root_from_html(
+                response.body, response.url
+            )
+            if root:
+                self._stat("wp_json_detected_count")
+                yield self._wp_request(source, root, 1)
+                return
+        if not (source.feeds or found_feeds or source.sitemaps or source.sections):
+            # Nothing announces articles: the homepage is the one listing page left.
+            yield from self.parse_section(response)
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        if self._not_modified(response):
+            return
+        try:
+            announcements = parse_feed(response.body, response.url)
+        except UnsafeXML as error:
+            self._discovery_error(response, error)
+            return
+        yield from self._schedule_all(self._source(response), announcements)
+
+    def parse_sitemap(self, response: Response) -> Iterable[Request]:
+        if self._not_modified(response):
+            return
+        source = self._source(response)
+        try:
+            children, announcements = parse_sitemap(response.body)
+        except UnsafeXML as error:
+            self._discovery_error(response, error)
+            return
+        depth = response.meta.get("sitemap_depth", 0) + 1
+        since = self._window(source)
+        for child in children:
+            lastmod = parse_date(child.lastmod)
+            if since is not None and lastmod is not None and lastmod < datetime.now(UTC) - since:
+                self._stat("too_old_count")
+            elif depth > MAX_SITEMAP_DEPTH:
+                self._stat("sitemap_too_deep_count")
+            else:
+                yield self._request(source, child.url, "sitemap", self.parse_sitemap, sitemap_depth=depth)
+        yield from self._schedule_all(source, announcements)
+
+    def parse_wp_posts(self, response: Response) -> Iterable[Request]:
+        source = self._source(response)
+        try:
+            announcements = parse_posts(response.body)
+        except NotWordPress as error:
+            self._discovery_error(response, error)
+            return
+        scheduled = list(self._schedule_all(source, announcements))
+        yield from scheduled
+        page = response.meta["wp_page"]
+        if page == 1 and self.seen is not None:
+            self.seen.set_mark(f"wp-json:{source.id}", response.meta["wp_started"])
+        total = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
+        max_pages = self.crawler.settings.getint("NEWSCRAWL_WP_MAX_PAGES", 10)
+        # Posts come newest first: a page with nothing new to fetch means older pages have nothing either.
+        if page < min(total, max_pages) and scheduled:
+            yield self._wp_request(source, response.meta["wp_root"], page + 1)
+
+    def parse_section(self, response: Response) -> Iterable[Request]:
+        source = self._source(response)
+        links, next_url = section_links(response.body, response.url, getattr(response, "encoding", "utf-8"))
+        yield from self._schedule_all(source, links, count_rejects=False)
+        page = response.meta.get("section_page", 1)
+        max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES", 3)
+        if next_url and page < max_pages and response.meta.get("newscrawl_kind") == "section":
+            yield self._request(source, next_url, "section", self.parse_section, section_page=page + 1)
+
+    # -- helpers -------------------------------------------------------------------------------------
+
+    def _wp_request(self, source: Source, root: str, page: int) -> Request:
+        after = self._wp_after(source)
+        started = datetime.now(UTC).isoformat()
+        return self._request(
+            source, posts_url(root, page, after), "wp-json", self.parse_wp_posts,
+            wp_root=root, wp_page=page, wp_started=started,
+        )  # fmt: skip
+
+    def _wp_after(self, source: Source) -> datetime | None:
+        since = self._window(source)
+        if since is not None:
+            return datetime.now(UTC) - since
+        mark = self.seen.marks.get(f"wp-json:{source.id}") if self.seen is not None else None
+        # Reach back by the recheck window so recently updated posts are still listed.
+        return datetime.fromisoformat(mark) - source.recheck_window if mark else None
+
+    def _not_modified(self, response: Response) -> bool:
+        if response.status == 304:
+            self._stat("not_modified_count")
+            return True
+        return False
+
+    def _discovery_error(self, response: Response, error: Exception) -> None:
+        kind = response.meta.get("newscrawl_kind", "discovery")
+        self.logger.warning("%s %s unusable: %s", kind, response.url, error)
+        self._stat(f"{kind}_error_count")
+
+    def _request(self, source: Source, url: str, kind: str, callback: Any, **meta: Any) -> Request:
+        return Request(
+            url,
+            callback=callback,
+            errback=self._discovery_failed,
+            # Discovery responses are read before the articles they announce are fetched.
+            priority=10,
+            meta={
+                "source_id": source.id,
+                "newscrawl_kind": kind,
+                "handle_httpstatus_list": [304],
+                # Feeds, sitemaps and API pages are parsed whole: cap them (gzip inflation included).
+                "download_maxsize": MAX_XML_BYTES,
+                **meta,
+            },
+        )
+
+    def _discovery_failed(self, failure: Any) -> None:
+        request = failure.request
+        kind = request.meta.get("newscrawl_kind", "discovery")
+        self.logger.warning("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
+        self._stat(f"{kind}_error_count")
+
+    def _source(self, response: Response) -> Source:
+        return self.sources_by_id[response.meta["source_id"]]
+
+    def _window(self, source: Source) -> timedelta | None:
+        """The age window: `since` from the command line, else the source's max_age, else none."""
+        return self.since if self.since is not None else source.max_age
+
+    def _stat(self, name: str) -> None:
+        self.crawler.stats.inc_value(f"discovery/{name}")
+
+
+def _api_root_guess(homepage: str) -> str:
+    parts = homepage.split("/", 3)
+    return "/".join(parts[:3]) + "/wp-json/"

@@ -1,0 +1,123 @@
+"""One identity per article and incremental runs: URL variants, a second run, revisions, validators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+from tests.discovery.conftest import run_crawl, source, write_registry
+from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page, news_outlet
+
+
+def _outlet(site: FakeSite, articles: list[Article], tmp_path: Path) -> Path:
+    news_outlet(site, articles)
+    return write_registry(
+        tmp_path / "s.toml",
+        [
+            source(
+                site, feeds=["/feed.xml"], sitemaps=["/sitemap.xml"], article_pattern="/news/", wp_json=False
+            )
+        ],
+    )
+
+
+def test_three_url_variants_yield_one_record(tmp_path: Path, sites: Callable[[str], FakeSite]) -> None:
+    site = sites("127.0.0.2")
+    article = Article("wire", "Wire story", "Same text.")
+    news_outlet(site, [article])
+    site.add("/news/wire/amp/", article_page(site, article))  # AMP copy: canonical → /news/wire/
+    upper = f"HTTP://127.0.0.2:{site.port}/news/wire/?utm_source=rss&fbclid=x#top"
+    now = format_datetime(datetime.now(UTC))
+    items = "".join(
+        f"<item><title>w</title><link>{link}</link><pubDate>{now}</pubDate></item>"
+        for link in (upper, site.url("/news/wire/"), site.url("/news/wire/amp/"))
+    )
+    site.add("/feed.xml", f"<rss><channel>{items}</channel></rss>", "application/rss+xml")
+    registry = write_registry(
+        tmp_path / "s.toml", [source(site, feeds=["/feed.xml"], article_pattern="/news/", wp_json=False)]
+    )
+    records, stats = run_crawl(tmp_path, sources=str(registry), seen_dir=str(tmp_path / "seen"))
+    assert [r["canonical"] for r in records] == [site.url("/news/wire/")]
+    assert len(site.hits_for("/news/wire/")) == 2  # the page once, its AMP copy once; no tracking variant
+    assert stats["discovery/duplicate_variant_count"] == 1
+
+
+def test_second_run_over_unchanged_outlet_fetches_no_articles(
+    tmp_path: Path, sites: Callable[[str], FakeSite]
+) -> None:
+    site = sites("127.0.0.2")
+    yesterday = datetime.now(UTC) - timedelta(hours=20)
+    articles = [Article(f"a{i}", f"A{i}", f"Text {i}.", published=yesterday) for i in range(4)]
+    registry = _outlet(site, articles, tmp_path)
+    seen = str(tmp_path / "seen")
+    first, _ = run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
+    assert len(first) == 4 and all(r["observation"]["is_new"] for r in first)
+    before = len(site.hits_for("/news/"))
+    second, stats = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
+    assert second == [] and len(site.hits_for("/news/")) == before == 4
+    assert stats["discovery/already_seen_count"] == 4
+
+
+def test_changed_article_becomes_a_revision(tmp_path: Path, sites: Callable[[str], FakeSite]) -> None:
+    site = sites("127.0.0.2")
+    earlier = datetime.now(UTC) - timedelta(hours=3)
+    article = Article("story", "Story", "First version.", published=earlier)
+    registry = _outlet(site, [article], tmp_path)
+    seen = str(tmp_path / "seen")
+    [first], _ = run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
+    assert first["observation"] == {"is_new": True, "revision": 1, "changed": False}
+    # The outlet corrects the story and says so in its sitemap's lastmod.
+    article.text, article.updated = "Corrected version.", datetime.now(UTC) + timedelta(seconds=1)
+    news_outlet(site, [article])
+    [second], _ = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
+    assert second["observation"] == {"is_new": False, "revision": 2, "changed": True}
+    assert second["canonical"] == first["canonical"]
+
+
+def test_recent_articles_are_rechecked_after_the_interval(
+    tmp_path: Path, sites: Callable[[str], FakeSite]
+) -> None:
+    site = sites("127.0.0.2")
+    fresh = Article("fresh", "Fresh", "Same.", published=datetime.now(UTC) - timedelta(hours=1))
+    old = Article("old", "Old", "Same.", published=datetime.now(UTC) - timedelta(days=5))
+    registry = _outlet(site, [fresh, old], tmp_path)
+    seen = str(tmp_path / "seen")
+    run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
+    again, _ = run_crawl(
+        tmp_path, "second", sources=str(registry), seen_dir=seen, settings={"NEWSCRAWL_RECHECK_INTERVAL": 0}
+    )
+    # Only the article inside the 2-day recheck window is fetched again, and it is unchanged.
+    assert [r["final_url"] for r in again] == [site.url("/news/fresh/")]
+    assert again[0]["observation"] == {"is_new": False, "revision": 1, "changed": False}
+
+
+def test_feeds_are_fetched_conditionally_and_lying_validators_are_dropped(
+    tmp_path: Path, sites: Callable[[str], FakeSite]
+) -> None:
+    site = sites("127.0.0.2")
+    news_outlet(site, [])
+    registry = write_registry(
+        tmp_path / "s.toml", [source(site, feeds=["/feed.xml"], sitemaps=["/sitemap.xml"], wp_json=False)]
+    )
+    feed = {"body": b"<rss><channel></channel></rss>"}
+
+    def conditional_feed(hit: Hit) -> Reply:
+        # This server's ETag never changes, even when the feed does.
+        if hit.headers.get("if-none-match") == '"v1"':
+            return Reply(304, b"", {"ETag": '"v1"'})
+        return Reply(200, feed["body"], {"ETag": '"v1"', "Content-Type": "application/rss+xml"})
+
+    site.routes["/feed.xml"] = conditional_feed
+    seen = str(tmp_path / "seen")
+    run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
+    _, stats = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
+    assert stats["conditional/not_modified_count"] == 1 and stats["discovery/not_modified_count"] == 1
+    assert site.hits_for("/feed.xml")[-1].headers["if-none-match"] == '"v1"'
+    feed["body"] = b"<rss><channel><item><link>http://elsewhere/x</link></item></channel></rss>"
+    verify = {"NEWSCRAWL_VALIDATOR_VERIFY_INTERVAL": 0}
+    _, stats = run_crawl(tmp_path, "verify", sources=str(registry), seen_dir=seen, settings=verify)
+    assert stats["conditional/untrusted_validator_count"] == 1
+    run_crawl(tmp_path, "after", sources=str(registry), seen_dir=seen)
+    assert "if-none-match" not in site.hits_for("/feed.xml")[-1].headers

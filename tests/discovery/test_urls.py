@@ -1,0 +1,46 @@
+"""URL normalisation and canonical identity (rel=canonical, og:url, AMP → canonical)."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://Ex.COM:443/a/?utm_source=x&id=3#frag", "https://ex.com/a/?id=3"),
+        ("http://ex.com:80/a?fbclid=1&gclid=2", "http://ex.com/a"),
+        ("http://ex.com:8080", "http://ex.com:8080/"),
+        ("https://ex.com/a?b=1&UTM_Medium=z&a=2", "https://ex.com/a?b=1&a=2"),
+        ("https://ex.com./a", "https://ex.com/a"),
+    ],
+)
+def test_normalize_url_folds_variants(raw: str, expected: str) -> None:
+    assert normalize_url(raw) == expected
+
+
+def test_normalize_url_resolves_relative_links() -> None:
+    assert normalize_url("../b/", "https://ex.com/x/y/") == "https://ex.com/x/b/"
+
+
+def test_host_allowed_takes_subdomains_only() -> None:
+    assert host_allowed("https://www.ex.com/a", ("ex.com",))
+    assert not host_allowed("https://notex.com/a", ("ex.com",))
+
+
+def _page(final_url: str, head: str) -> dict[str, object]:
+    return {"url": final_url, "final_url": final_url, "body": f"<html><head>{head}</head></html>".encode()}
+
+
+def test_canonical_identity_prefers_rel_canonical_then_og_url() -> None:
+    amp = _page("https://ex.com/a/amp/", '<link rel="canonical" href="/a/?utm_source=amp">')
+    og = _page("https://ex.com/a/?p=1", '<meta property="og:url" content="https://EX.com/a/">')
+    plain = _page("https://ex.com/a/#top", "")
+    assert {canonical_identity(p) for p in (amp, og, plain)} == {"https://ex.com/a/"}
+
+
+def test_canonical_on_another_site_is_not_this_records_identity() -> None:
+    copy = _page("https://copy.org/wire/", '<link rel="canonical" href="https://original.com/story/">')
+    assert canonical_identity(copy) == "https://copy.org/wire/"

@@ -1,0 +1,78 @@
+"""Feed and sitemap XML parsing refuses XXE, entity expansion and oversized or gzip-bomb input."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from crawler.discovery.feeds import parse_feed
+from crawler.discovery.sitemaps import parse_sitemap
+from crawler.discovery.xmlsafe import UnsafeXML, _parser, gunzip_capped, parse_xml
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [
+ <!ENTITY lol "lol">
+ <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+]>
+<rss version="2.0"><channel><item><title>&lol4;</title><link>http://x/a</link></item></channel></rss>"""
+
+
+def test_xxe_file_entity_is_refused(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOPSECRET")
+    doc = (
+        f'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file://{secret}">]>'
+        "<rss><channel><item><title>&x;</title><link>http://x/a</link></item></channel></rss>"
+    ).encode()
+    with pytest.raises(UnsafeXML, match="internal subset"):
+        parse_feed(doc, "http://x/")
+
+
+def test_billion_laughs_is_refused() -> None:
+    with pytest.raises(UnsafeXML, match="internal subset"):
+        parse_feed(BILLION_LAUGHS, "http://x/")
+
+
+def test_external_dtd_is_neither_loaded_nor_expanded() -> None:
+    doc = (
+        b'<?xml version="1.0"?><!DOCTYPE rss SYSTEM "http://127.0.0.1:9/evil.dtd">'
+        b"<rss><channel><item><title>a &ext; b</title><link>http://x/a</link></item></channel></rss>"
+    )
+    [item] = parse_feed(doc, "http://x/")
+    assert item.url == "http://x/a"
+    assert item.title == "a &ext; b"  # left as a reference: nothing fetched, nothing expanded
+
+
+def test_parser_itself_never_expands_entities() -> None:
+    """Belt and braces: even past the internal-subset refusal, the lxml parser expands nothing."""
+    root = etree.fromstring(BILLION_LAUGHS, parser=_parser())
+    assert len(etree.tostring(root)) < 1000
+
+
+def test_oversized_document_is_refused() -> None:
+    with pytest.raises(UnsafeXML, match="cap"):
+        parse_xml(b"<urlset>" + b" " * 2000 + b"</urlset>", limit=1000)
+
+
+def test_gzip_bomb_stops_at_the_cap() -> None:
+    bomb = gzip.compress(b"\0" * 5_000_000)
+    with pytest.raises(UnsafeXML, match="inflates past"):
+        gunzip_capped(bomb, limit=100_000)
+
+
+def test_gzipped_sitemap_is_read() -> None:
+    body = gzip.compress(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>http://x/a</loc></url></urlset>'
+    )
+    _, [entry] = parse_sitemap(body)
+    assert entry.url == "http://x/a"
+
+
+def test_garbage_is_reported_not_crashed() -> None:
+    with pytest.raises(UnsafeXML):
+        parse_feed(b"\x00\x01 not xml at all", "http://x/")
