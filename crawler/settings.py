@@ -10,6 +10,7 @@ from typing import Any
 
 from crawler import __version__
 from crawler.monitoring import MONITORING_SETTINGS
+from crawler.politeness.settings import POLITENESS_SETTINGS
 from crawler.security.settings import SECURITY_SETTINGS
 
 BOT_NAME = "newscrawl"
@@ -68,7 +69,9 @@ def _merge(component_settings: dict[str, Any]) -> None:
 
 # Each component owns its settings next to its code: network guards (SSRF, robots.txt per
 # RFC 9309, size caps), and watching the crawl (per-source counters, progress, Prometheus).
+_merge(POLITENESS_SETTINGS)
 _merge(SECURITY_SETTINGS)
 _merge(MONITORING_SETTINGS)
 # These are ours to decide whatever the components say.
 NEWSCRAWL_ALLOW_PRIVATE = False
+USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl; news archive crawler)"

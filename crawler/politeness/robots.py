@@ -1,8 +1,10 @@
 """robots.txt per RFC 9309 on top of Scrapy's RobotsTxtMiddleware, plus Crawl-delay.
 
 5xx, 429 or an unreachable robots.txt: the host is treated as disallowed for
-NEWSCRAWL_ROBOTS_RETRY_AFTER seconds, then robots.txt is fetched again; other 4xx: everything is
-allowed. `Crawl-delay` (capped at NEWSCRAWL_MAX_CRAWL_DELAY) becomes the host's minimum delay.
+NEWSCRAWL_ROBOTS_RETRY_AFTER seconds, then robots.txt is fetched again; other 4xx, or a robots.txt
+redirected somewhere refused (a private address) or too far: everything is allowed. Only the first
+ROBOTSTXT_MAX_BYTES (500 KiB, RFC 9309 2.5) are parsed. `Crawl-delay` (capped at
+NEWSCRAWL_MAX_CRAWL_DELAY) becomes the host's minimum delay.
 """
 
 from __future__ import annotations
@@ -22,14 +24,18 @@ from twisted.internet.defer import Deferred
 
 from crawler.discovery.urls import url_host
 from crawler.politeness.slots import hold_delay
+from crawler.security.middleware import RefusedRequest
 
 logger = logging.getLogger(__name__)
+
+DEFAULT_MAX_BYTES = 500 * 1024
 
 
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         self._retry_after = crawler.settings.getfloat("NEWSCRAWL_ROBOTS_RETRY_AFTER", 600.0)
+        self._max_bytes = crawler.settings.getint("ROBOTSTXT_MAX_BYTES", DEFAULT_MAX_BYTES)
         self._max_delay = crawler.settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 60.0)
         self._unreachable: dict[str, tuple[str, float]] = {}  # netloc -> (reason, retry at)
         self.crawl_delays: dict[str, float] = {}  # netloc -> seconds
@@ -74,7 +80,10 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             # Any failure to get robots.txt means "unreachable" under RFC 9309, as in Scrapy's original.
             except Exception as error:
                 if not isinstance(error, IgnoreRequest):
-                    logger.warning("robots.txt of %s unreachable: %s", netloc, error)
+                    logger.warning(
+                        "robots.txt for %s unreachable (%s): not crawling it for now (RFC 9309): %s",
+                        netloc, type(error).__name__, error,
+                    )  # fmt: skip
                 self._robots_error(error, netloc)
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]
@@ -87,7 +96,17 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._mark_unreachable(netloc, f"HTTP {response.status}")
             response = response.replace(body=b"")
         elif response.status >= 400:  # RFC 9309 2.3.1.3: "unavailable" means no restrictions
+            self._stats.inc_value("robotstxt/unavailable_count")
             response = response.replace(body=b"")
+        elif len(response.body) > self._max_bytes:
+            self._stats.inc_value("robotstxt/truncated_count")
+            logger.info(
+                "robots.txt of %s is %d bytes; reading the first %d",
+                netloc,
+                len(response.body),
+                self._max_bytes,
+            )
+            response = response.replace(body=response.body[: self._max_bytes])
         await super()._parse_robots(response, netloc, request)
         parser = self._parsers.get(netloc)
         agent = self._robotstxt_useragent or self._default_useragent
@@ -97,7 +116,13 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
             self._stats.inc_value("robotstxt/crawl_delay_count")
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
-        if not isinstance(exc, IgnoreRequest):
+        # Refused (redirected to a private address) or too many redirects: "unavailable", as a 4xx.
+        unavailable = isinstance(exc, RefusedRequest) or (
+            isinstance(exc, IgnoreRequest) and "max redirections" in str(exc)
+        )
+        if unavailable:
+            self._stats.inc_value("robotstxt/unavailable_count")
+        elif not isinstance(exc, IgnoreRequest):
             self._mark_unreachable(netloc, f"{type(exc).__name__}: {exc}".splitlines()[0][:200])
         super()._robots_error(exc, netloc)
 

@@ -20,9 +20,8 @@ SECURITY_SETTINGS: dict[str, Any] = {
         "crawler.security.middleware.SSRFGuardMiddleware": 40,
         # Below HttpCompressionMiddleware (590), so it sees decompressed bodies.
         "crawler.security.sanity.ResponseSanityMiddleware": 45,
-        # robots.txt per RFC 9309: a 5xx or an unreachable server means "crawl nothing".
-        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-        "crawler.security.robots.StandardRobotsTxtMiddleware": 100,
+        # robots.txt per RFC 9309 (a 5xx or an unreachable server means "crawl nothing") is
+        # crawler.politeness.robots, which also applies ROBOTSTXT_MAX_BYTES.
     },
     "ROBOTSTXT_MAX_BYTES": 500 * 1024,
     # No handler at all for schemes a crawler has no business with, even if a check is bypassed.

@@ -96,6 +96,12 @@ class ProbeSpider(Spider):
 def crawl_settings(overrides: dict[str, Any]) -> dict[str, Any]:
     settings = {
         **SECURITY_SETTINGS,
+        # robots.txt per RFC 9309 lives with the politeness middlewares; the guards rely on it.
+        "DOWNLOADER_MIDDLEWARES": {
+            **SECURITY_SETTINGS["DOWNLOADER_MIDDLEWARES"],
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            "crawler.politeness.robots.PoliteRobotsTxtMiddleware": 100,
+        },
         "TWISTED_DNS_RESOLVER": "tests.security.probe.HostileResolver",
         "ROBOTSTXT_OBEY": True,
         "LOG_LEVEL": "INFO",
