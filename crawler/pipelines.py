@@ -10,9 +10,9 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
-from crawler.drops import DuplicateURL, drop_for
+from crawler.drops import DuplicateURL, Unchanged, drop_for
 from crawler.extract import ExtractionDrop, ExtractOptions
-from crawler.processing import process_page
+from crawler.processing import article_id, process_page
 from crawler.run import CrawlRun, document_of, get_run
 from crawler.storage import RawResponse
 
@@ -59,9 +59,15 @@ class ExtractPipeline:
         except ExtractionDrop as error:
             logger.info("dropped %s: %s: %s", item["url"], type(error).__name__, error)
             raise drop_for(error) from None
+        # Discovery's identity (rel=canonical, og:url, AMP → canonical; cross-site canonicals ignored)
+        # names the article; extraction's canonical_url is the fallback for one-off fetches.
+        canonical = item.get("canonical_url") or record.get("canonical_url") or item["final_url"]
+        record["canonical_url"] = canonical
+        record["id"] = article_id(canonical)
         if record["id"] in self._processed:
-            raise DuplicateURL(f"{item['url']} is another URL of {record.get('canonical_url')}")
+            raise DuplicateURL(f"{item['url']} is another URL of {canonical}")
         self._processed.add(record["id"])
+        self.track_revision(record, item["fetched_at"])
         record.update(
             url=item["url"],
             final_url=item["final_url"],
@@ -78,6 +84,20 @@ class ExtractPipeline:
             fetched_at=item["fetched_at"],
         )
         return record
+
+    def track_revision(self, record: dict[str, Any], fetched_at: str) -> None:
+        """New article, new revision of a stored one (changed text), or unchanged (dropped)."""
+        seen = self.run.seen
+        if seen is None:
+            record["revision"] = 1
+            return
+        observed = seen.observe(record["canonical_url"], record["content_sha256"], record.get("published_at"))
+        if not observed.is_new and not observed.changed:
+            raise Unchanged(f"{record['canonical_url']} has not changed since it was stored")
+        record["revision"] = observed.revision
+        if observed.changed and not observed.is_new:
+            record["updated_at"] = record.get("updated_at") or fetched_at
+            self.crawler.stats.inc_value("extract/revision_count")
 
 
 class DedupPipeline:

@@ -27,6 +27,5 @@ def process_page(
 ) -> dict[str, Any]:
     """Extract the article and sign its text; raises `ExtractionDrop` for pages to drop."""
     record = extract_article(body, url, content_type=content_type, http_status=http_status, options=options)
-    record["id"] = article_id(record.get("canonical_url") or url)
     record["minhash"] = compute_signature(record["text"], dedup_config).to_record()
     return record

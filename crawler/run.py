@@ -13,6 +13,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.seen import SeenStore
 from crawler.storage import Reader, RunWriter, Store, open_store
 from crawler.workerpool import WorkerPool
 from dedup import DedupConfig, Deduplicator, Document, Signature
@@ -29,6 +30,7 @@ class CrawlRun:
     dedup_config: DedupConfig
     dedup: Deduplicator
     pool: WorkerPool
+    seen: SeenStore | None = None
     touched_clusters: set[str] = field(default_factory=set)
     restored: int = 0
 

@@ -25,6 +25,7 @@ from crawler.discovery.wpjson import (
 )
 from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML
 from crawler.registry import Source
+from crawler.security.failures import record_failure
 
 MAX_SITEMAP_DEPTH = 4
 
@@ -176,6 +177,9 @@ class DiscoveryCallbacks:
             errback=self._discovery_failed,
             # Discovery responses are read before the articles they announce are fetched.
             priority=10,
+            # With a persistent (Redis) seen-set, feeds must still be read again on every run; the
+            # sitemap depth and page limits keep this bounded.
+            dont_filter=self.crawler.settings.getbool("SCHEDULER_PERSIST"),
             meta={
                 "source_id": source.id,
                 "newscrawl_kind": kind,
@@ -189,7 +193,7 @@ class DiscoveryCallbacks:
     def _discovery_failed(self, failure: Any) -> None:
         request = failure.request
         kind = request.meta.get("newscrawl_kind", "discovery")
-        self.logger.warning("%s %s failed: %s", kind, request.url, failure.getErrorMessage())
+        record_failure(self.crawler.stats, failure)  # logs the URL and counts fetch/failed_<reason>
         self._stat(f"{kind}_error_count")
 
     def _source(self, response: Response) -> Source:

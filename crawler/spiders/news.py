@@ -18,6 +18,8 @@ from twisted.python.failure import Failure
 from crawler.discovery.announce import Announcement, iso, too_old
 from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url, url_host
 from crawler.registry import Source, load_registry
+from crawler.run import get_run
+from crawler.security.failures import record_failure
 from crawler.seen import SeenStore
 from crawler.spiders.discovery import DiscoveryCallbacks
 from crawler.timewindow import parse_duration
@@ -51,6 +53,9 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
         spider.sources = spider._given_sources or _sources_from_settings(crawler.settings)
         spider.sources_by_id = {s.id: s for s in spider.sources}
+        if spider.seen is None and not spider.urls and crawler.settings.getbool("STORAGE_WRITE"):
+            # The seen-store lives in the run's store, beside what it remembers.
+            spider.seen = get_run(crawler).seen
         spider.recheck_interval = timedelta(
             seconds=crawler.settings.getfloat("NEWSCRAWL_RECHECK_INTERVAL", 3600.0)
         )
@@ -70,7 +75,10 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
 
     def closed(self, reason: str) -> None:
         # spider_closed fires after the pipelines closed, so their seen.observe calls are included.
-        if self.seen is not None:
+        # Only a committed run may be remembered: otherwise the next run would skip articles that
+        # were fetched but never stored.
+        committed = self.crawler.stats.get_value("storage/manifest")
+        if self.seen is not None and committed:
             key = self.seen.flush()
             self.logger.info("seen-store changes written to %s", key)
 
@@ -102,10 +110,12 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             self._stat("duplicate_variant_count")
             return
         self._canonicals.add(canonical)
+        item["canonical_url"] = canonical
         yield item
 
     def fetch_failed(self, failure: Failure) -> Iterable[dict[str, Any]]:
         """urls mode: one error item per URL that could not be fetched, for `newscrawl fetch` to report."""
+        record_failure(self.crawler.stats, failure)
         request = failure.request  # type: ignore[attr-defined]
         response = getattr(failure.value, "response", None)
         if response is not None:
@@ -120,8 +130,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         }
 
     def article_failed(self, failure: Failure) -> None:
-        request = failure.request  # type: ignore[attr-defined]
-        self.logger.warning("article %s failed: %s", request.url, failure.getErrorMessage())
+        record_failure(self.crawler.stats, failure)  # logs the URL and counts fetch/failed_<reason>
         self._stat("article_error_count")
 
     # -- scheduling ----------------------------------------------------------------------------------
