@@ -109,6 +109,9 @@ class DedupPipeline:
     def from_crawler(cls, crawler: Crawler) -> DedupPipeline:
         return cls(crawler)
 
+    def open_spider(self) -> None:
+        self.stats.set_value("dedup/restored_count", self.run.restored)
+
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if "error" in item:
             return item

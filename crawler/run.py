@@ -62,7 +62,6 @@ def _build(crawler: Crawler) -> CrawlRun:
         if settings.getbool("STORAGE_WRITE")
         else None
     )
-    crawler.stats.set_value("dedup/restored_count", restored)
     return CrawlRun(
         store, writer, config, dedup, WorkerPool(settings.getint("EXTRACT_WORKERS")), restored=restored
     )
