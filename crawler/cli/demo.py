@@ -54,19 +54,19 @@ def run(args: argparse.Namespace) -> int:
 
 
 def describe_store(reader: Reader, source_ids: set[str]) -> str:
-    articles = [a for a in reader.articles() if a.get("source") in source_ids]
+    articles = {a["id"]: a for a in reader.articles() if a.get("source") in source_ids}
     per_outlet: dict[str, int] = defaultdict(int)
-    clusters: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for article in articles:
+    for article in articles.values():
         per_outlet[article["source"]] += 1
-        clusters[article["cluster_id"]].append(article)
     lines = ["Articles per outlet:"]
     lines += [f"  {outlet:<16} {count}" for outlet, count in sorted(per_outlet.items())]
-    syndicated = [members for members in clusters.values() if len(members) > 1]
-    lines.append(f"\nClusters of syndicated copies: {len(syndicated)}")
-    for members in sorted(syndicated, key=lambda m: m[0]["title"] or ""):
-        lines.append(f"  cluster {members[0]['cluster_id']}:")
-        for article in sorted(members, key=lambda a: a.get("duplicate_of") is not None):
-            role = f"copy ({article.get('match')})" if article.get("duplicate_of") else "origin"
+    # Cluster records hold the current origin (the agency's copy, else the earliest published).
+    clusters = [c for c in reader.clusters() if any(m["id"] in articles for m in c["members"])]
+    lines.append(f"\nClusters of syndicated copies: {len(clusters)}")
+    for cluster in sorted(clusters, key=lambda c: articles[c["origin"]]["title"] or ""):
+        lines.append(f"  cluster {cluster['id']}:")
+        for member in sorted(cluster["members"], key=lambda m: m["id"] != cluster["origin"]):
+            article = articles[member["id"]]
+            role = "origin" if member["id"] == cluster["origin"] else f"copy ({member['match']})"
             lines.append(f"    [{article['source']}] {article['title']}  <- {role}")
     return "\n".join(lines)
