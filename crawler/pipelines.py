@@ -125,7 +125,8 @@ class DedupPipeline:
             match=verdict.match,
         )
         self.stats.inc_value(f"dedup/{verdict.match}_count")
-        if verdict.duplicate_of is not None:
+        if verdict.match != "unique":
+            # A member joined (or became the origin of) a cluster: its record is written at commit.
             self.run.touched_clusters.add(verdict.cluster_id)
         return item
 

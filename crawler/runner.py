@@ -57,7 +57,7 @@ def run_crawl(
 ) -> CrawlResult:
     from crawler.spiders.news import NewsSpider
 
-    process = CrawlerProcess(newscrawl_settings(overrides), install_root_handler=True)
+    process = CrawlerProcess(newscrawl_settings(overrides))
     crawler = process.create_crawler(NewsSpider)
     result = CrawlResult(stats={})
 
