@@ -67,6 +67,6 @@ def describe_store(reader: Reader, source_ids: set[str]) -> str:
         lines.append(f"  cluster {cluster['id']}:")
         for member in sorted(cluster["members"], key=lambda m: m["id"] != cluster["origin"]):
             article = articles[member["id"]]
-            role = "origin" if member["id"] == cluster["origin"] else f"copy ({member['match']})"
+            role = "origin" if member["id"] == cluster["origin"] else "copy"
             lines.append(f"    [{article['source']}] {article['title']}  <- {role}")
     return "\n".join(lines)
