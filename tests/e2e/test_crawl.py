@@ -54,10 +54,16 @@ def test_crawl_stores_every_article_once_with_wire_copies_clustered(
         uri, env = f"file://{tmp_path / 'store'}", None
     result = crawl(registry_file, uri, env=env)
     assert "articles stored   13" in result.stdout
-    articles = list(Reader(open_store(uri)).articles())
+    reader = Reader(open_store(uri))
+    articles = list(reader.articles())
     assert_clusters_match_ground_truth(articles, network)
-    originals = [a for a in articles if a["duplicate_of"] is None]
-    assert len(originals) == len({story for story in network.article_urls().values()})
+    published = {a["id"]: a["published_at"] for a in articles}
+    clusters = list(reader.clusters())
+    assert len(clusters) == 4
+    for cluster in clusters:  # no agency's own copy on this network: the earliest published leads
+        assert cluster["origin"] == min((m["id"] for m in cluster["members"]), key=published.__getitem__)
+    stories = set(network.article_urls().values())
+    assert len(list(reader.articles(include_duplicates=False))) == len(stories)
 
 
 def test_second_crawl_recognises_copies_of_what_the_first_stored(network, registry_file, tmp_path):
