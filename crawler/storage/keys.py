@@ -68,7 +68,8 @@ def validate_checkpoint(checkpoint: str) -> str:
     return checkpoint
 
 
-def _part(value: str, what: str) -> str:
+def validate_part(value: str, what: str) -> str:
+    """A value used as one Hive `name=value` part (a source id, a date)."""
     if not isinstance(value, str) or not _PART.fullmatch(value) or "=" in value:
         raise UnsafeKeyError(
             f"{what} {value!r} cannot be used in an object key; use letters, digits and ._+@- only"
@@ -79,7 +80,9 @@ def _part(value: str, what: str) -> str:
 def article_part(day: date, source: str, run_id: str, batch: int, ext: str) -> str:
     """`articles/date=YYYY-MM-DD/source=ID/part-RUN-NNNNN.EXT`: deterministic per (run, batch)."""
     name = f"part-{validate_run_id(run_id)}-{batch:05d}.{ext}"
-    return validate_key(f"{ARTICLE_PREFIX}date={day.isoformat()}/source={_part(source, 'source id')}/{name}")
+    return validate_key(
+        f"{ARTICLE_PREFIX}date={day.isoformat()}/source={validate_part(source, 'source id')}/{name}"
+    )
 
 
 def cluster_part(run_id: str, batch: int) -> str:

@@ -62,6 +62,7 @@ class RunWriter:
                 raise StorageError(
                     f"article record needs a non-empty string {field!r}; got {record.get(field)!r}"
                 )
+        keys.validate_part(record["source"], "source id")
         record.setdefault("schema_version", ARTICLE_SCHEMA_VERSION)
         if raw is not None:
             offset, length = self._warc.add(raw)
