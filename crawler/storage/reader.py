@@ -90,6 +90,17 @@ class Reader:
                 selected.append(entry)
         return selected
 
+    def parquet_urls(
+        self, since: date | None = None, until: date | None = None, source: str | None = None
+    ) -> list[str]:
+        """Addresses of the committed Parquet parts, for `read_parquet(urls, hive_partitioning=true)`
+        in DuckDB or Spark. Unlike a glob over `articles/`, this never includes a killed run's leftovers."""
+        return [
+            self.store.url(entry["key"])
+            for manifest in self.runs()
+            for entry in self.article_entries(manifest, since, until, source, kind="articles-parquet")
+        ]
+
     def clusters(self, verify: bool = True) -> Iterator[dict[str, Any]]:
         """The latest version of each cluster (later commits replace earlier ones), sorted by id."""
         latest: dict[str, dict[str, Any]] = {}
