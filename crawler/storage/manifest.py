@@ -49,9 +49,10 @@ def commit_manifest(store: Store, manifest: dict[str, Any]) -> dict[str, Any]:
     """Write `manifest` under the next free sequence number and return it with that number set."""
     sequence = latest_sequence(store) + 1
     for _attempt in range(_MAX_CLAIMS):
-        manifest = {**manifest, "sequence": sequence, "checkpoint": keys.checkpoint(sequence)}
+        key = keys.manifest(sequence)
+        manifest = {**manifest, "sequence": sequence, "checkpoint": keys.checkpoint(sequence), "key": key}
         try:
-            store.put_bytes(keys.manifest(sequence), encode_manifest(manifest))
+            store.put_bytes(key, encode_manifest(manifest))
             return manifest  # a False (already stored, same bytes) is our own retried write
         except ObjectConflict:
             sequence += 1  # another run committed this number first

@@ -44,10 +44,19 @@ def partition_date(record: dict[str, Any], fallback: date) -> date:
     return fallback
 
 
+def _plain(value: Any) -> Any:
+    """Dates become ISO 8601 strings and sets sorted lists; anything else is the caller's to convert."""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"{type(value).__name__} value {value!r} is not JSON-serialisable")
+
+
 def snapshot(record: dict[str, Any], what: str) -> dict[str, Any]:
     """A deep, JSON-clean copy, so later changes by the caller cannot alter what gets written."""
     try:
-        return json.loads(json.dumps(record, ensure_ascii=False, allow_nan=False))
+        return json.loads(json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain))
     except (TypeError, ValueError) as error:
         raise StorageError(
             f"{what} is not JSON-serialisable ({error}); convert values to str/int/list/dict"

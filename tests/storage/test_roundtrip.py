@@ -184,3 +184,16 @@ def test_writer_rejects_record_without_id_or_unsafe_source(store):
 def test_writer_rejects_unsafe_run_id(store):
     with pytest.raises(StorageError, match="run id"):
         RunWriter(store, run_id="../escape")
+
+
+def test_writer_turns_dates_and_sets_into_json_and_rejects_other_objects(store):
+    from datetime import UTC, datetime
+
+    writer = RunWriter(store)
+    writer.add_cluster({"id": "c1", "members": {"b", "a"}, "updated_at": datetime(2026, 11, 29, tzinfo=UTC)})
+    with pytest.raises(StorageError, match="not JSON-serialisable"):
+        writer.add_cluster({"id": "c2", "origin": object()})
+    manifest = writer.commit({})
+    assert manifest["key"] == f"manifests/{manifest['checkpoint']}.json"
+    assert next(Reader(store).clusters())["members"] == ["a", "b"]
+    assert next(Reader(store).clusters())["updated_at"] == "2026-11-29T00:00:00+00:00"
