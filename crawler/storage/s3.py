@@ -40,6 +40,10 @@ def build_s3_client() -> Any:
     return boto3.session.Session().client("s3", config=config)
 
 
+def _checksum_args(data: bytes) -> dict[str, str]:
+    return {"ChecksumSHA256": base64.b64encode(hashlib.sha256(data).digest()).decode()}
+
+
 def _status(error: Exception) -> int:
     if isinstance(error, botocore.exceptions.ClientError):
         return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
@@ -61,11 +65,20 @@ class S3Store(Store):
         self.multipart_threshold = multipart_threshold
         self.part_size = part_size
         self._conditional: bool | None = None
+        self._checksums = True
         self._check_bucket()
 
     def describe(self) -> str:
-        endpoint = self.client.meta.endpoint_url
-        return f"s3://{self.bucket}/{self.prefix.rstrip('/')}".rstrip("/") + f" at {endpoint}"
+        """The URI and endpoint; after the start-up probe, also whether overwrites are refused."""
+        where = (
+            f"s3://{self.bucket}/{self.prefix.rstrip('/')}".rstrip("/")
+            + f" at {self.client.meta.endpoint_url}"
+        )
+        if self._conditional is None:
+            return where
+        if self._conditional:
+            return f"{where} (conditional writes: on)"
+        return f"{where} (conditional writes: OFF: the server ignores If-None-Match; overwrites only checked)"
 
     def _check_bucket(self) -> None:
         where = f"bucket {self.bucket!r} at {self.client.meta.endpoint_url}"
@@ -90,21 +103,34 @@ class S3Store(Store):
     @property
     def conditional_writes(self) -> bool:
         if self._conditional is None:
-            self._conditional = self._probe_conditional_writes()
+            self._conditional = self._probe()
         return self._conditional
 
-    def _probe_conditional_writes(self) -> bool:
-        """Write a fresh probe object twice with If-None-Match: *; a server that honours it says 412."""
+    def _probe(self) -> bool:
+        """Write a fresh probe object, then again with If-None-Match: *: a server that honours the
+        condition answers 412. The first write also tells whether sha256 checksums are accepted."""
         key = f"{self.prefix}{PROBE_PREFIX}{uuid.uuid4().hex}"
         try:
-            self.client.put_object(Bucket=self.bucket, Key=key, Body=b"1", IfNoneMatch="*")
+            try:
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=b"1", **_checksum_args(b"1"))
+            except botocore.exceptions.ClientError as error:
+                if _status(error) not in (400, 501):
+                    raise
+                self._checksums = False  # an older S3-compatible server: send plain puts
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=b"1")
             try:
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=b"2", IfNoneMatch="*")
             except botocore.exceptions.ClientError as error:
-                return _status(error) == 412
+                if _status(error) in (400, 501):
+                    return False  # the server rejects the header outright
+                if _status(error) != 412:
+                    raise
+                return True
             return False
         except _CLIENT_ERRORS as error:
-            raise StorageError(f"cannot write to {self.describe()}: {error}; check permissions") from error
+            raise StorageError(
+                f"cannot write to {self.describe()}: {error}; check write permissions"
+            ) from error
         finally:
             # A stray probe object is harmless: listings skip the probe prefix.
             with contextlib.suppress(*_CLIENT_ERRORS):
@@ -121,11 +147,11 @@ class S3Store(Store):
                 self._put_multipart(full, data, sha256, conditional)
             else:
                 extra = {"IfNoneMatch": "*"} if conditional else {}
-                checksum = base64.b64encode(hashlib.sha256(data).digest()).decode()
+                if self._checksums:
+                    extra.update(_checksum_args(data))
                 self.client.put_object(
-                    Bucket=self.bucket, Key=full, Body=data, ChecksumSHA256=checksum,
-                    Metadata={"sha256": sha256}, **extra,
-                )  # fmt: skip
+                    Bucket=self.bucket, Key=full, Body=data, Metadata={"sha256": sha256}, **extra
+                )
         except botocore.exceptions.ClientError as error:
             if _status(error) == 412:
                 return self._same_as_existing(full, sha256)
@@ -135,20 +161,25 @@ class S3Store(Store):
         return True
 
     def _put_multipart(self, full: str, data: bytes, sha256: str, conditional: bool) -> None:
+        algorithm = {"ChecksumAlgorithm": "SHA256"} if self._checksums else {}
         upload = self.client.create_multipart_upload(
-            Bucket=self.bucket, Key=full, Metadata={"sha256": sha256}, ChecksumAlgorithm="SHA256"
+            Bucket=self.bucket, Key=full, Metadata={"sha256": sha256}, **algorithm
         )
         upload_id = upload["UploadId"]
         try:
             parts = []
             for number, start in enumerate(range(0, len(data), self.part_size), start=1):
                 chunk = data[start : start + self.part_size]
-                checksum = base64.b64encode(hashlib.sha256(chunk).digest()).decode()
+                checksum = _checksum_args(chunk) if self._checksums else {}
                 response = self.client.upload_part(
-                    Bucket=self.bucket, Key=full, UploadId=upload_id, PartNumber=number, Body=chunk,
-                    ChecksumSHA256=checksum,
-                )  # fmt: skip
-                parts.append({"PartNumber": number, "ETag": response["ETag"], "ChecksumSHA256": checksum})
+                    Bucket=self.bucket,
+                    Key=full,
+                    UploadId=upload_id,
+                    PartNumber=number,
+                    Body=chunk,
+                    **checksum,
+                )
+                parts.append({"PartNumber": number, "ETag": response["ETag"], **checksum})
             extra = {"IfNoneMatch": "*"} if conditional else {}
             self.client.complete_multipart_upload(
                 Bucket=self.bucket, Key=full, UploadId=upload_id, MultipartUpload={"Parts": parts}, **extra

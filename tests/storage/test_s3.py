@@ -98,3 +98,38 @@ def test_client_is_path_style_with_standard_retries(s3_env):
 def test_describe_names_bucket_prefix_and_endpoint(s3_uri, s3_env):
     with open_store(s3_uri) as store:
         assert store.describe() == f"{s3_uri} at {s3_env['AWS_ENDPOINT_URL']}"
+        assert store.conditional_writes
+        assert store.describe().endswith("(conditional writes: on)")
+
+
+def test_server_ignoring_if_none_match_is_detected_and_overwrites_still_refused(s3_uri):
+    with _s3_store(s3_uri) as store:
+        # Strip the header before it is sent, as a server that does not know it would ignore it.
+        # (A handler's return value would replace the params, so this one returns None.)
+        def ignore_condition(params, **kwargs):
+            params.pop("IfNoneMatch", None)
+
+        store.client.meta.events.register("provide-client-params.s3.PutObject", ignore_condition)
+        assert store.conditional_writes is False
+        assert "conditional writes: OFF" in store.describe()
+        assert store.put_bytes("kv/a", b"one") is True
+        assert store.put_bytes("kv/a", b"one") is False
+        with pytest.raises(StorageError, match="write-once"):
+            store.put_bytes("kv/a", b"two")
+        assert store.get_bytes("kv/a") == b"one"
+
+
+def test_server_rejecting_sha256_checksums_gets_plain_puts(s3_uri):
+    with _s3_store(s3_uri) as store:
+
+        def reject_checksums(params, **kwargs):
+            if "ChecksumSHA256" in params:
+                raise botocore.exceptions.ClientError(
+                    {"Error": {"Code": "NotImplemented"}, "ResponseMetadata": {"HTTPStatusCode": 501}},
+                    "PutObject",
+                )
+
+        store.client.meta.events.register("provide-client-params.s3.PutObject", reject_checksums)
+        assert store.conditional_writes is True
+        assert store.put_bytes("kv/plain", b"data") is True
+        assert store.get_bytes("kv/plain") == b"data"
