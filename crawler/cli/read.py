@@ -21,7 +21,7 @@ from crawler.storage.parquet import encode_parquet
 STORE_HELP = "file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE or file://./newscrawl-data)"
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("read", help="read stored articles", description=__doc__)
     parser.add_argument("--store", metavar="URI", help=STORE_HELP)
     window = parser.add_mutually_exclusive_group()
@@ -78,7 +78,7 @@ def reader_checkpoint(reader: Reader) -> str | None:
     return checkpoints[-1] if checkpoints else None
 
 
-def _changes(reader: Reader, args: argparse.Namespace) -> tuple[list[dict[str, Any]], str]:
+def _changes(reader: Reader, args: argparse.Namespace) -> tuple[list[dict[str, Any]], str | None]:
     manifests = [manifest for _checkpoint, manifest in reader.changes(args.after)]
     checkpoint = manifests[-1]["checkpoint"] if manifests else args.after
     return list(_latest(reader, manifests, args)), checkpoint

@@ -14,7 +14,7 @@ from crawler.storage import Reader, StorageError
 from crawler.storage.records import partition_date
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("stats", help="summarise what a store holds", description=__doc__)
     parser.add_argument("--store", metavar="URI", help=STORE_HELP)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")

@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 
 from crawler.storage.keys import validate_key, validate_prefix
 
+KeyList = list[str]  # named, because the method `Store.list` hides the builtin in the class body
+
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
@@ -33,7 +35,7 @@ class Store(ABC):
         """The object's bytes; ObjectNotFound if the key is absent."""
         return self._get(validate_key(key))
 
-    def list(self, prefix: str = "", start_after: str | None = None) -> list[str]:
+    def list(self, prefix: str = "", start_after: str | None = None) -> KeyList:
         """Keys under `prefix` in sorted order, optionally only those after `start_after`."""
         return self._list(validate_prefix(prefix), start_after)
 
@@ -48,7 +50,7 @@ class Store(ABC):
     def _get(self, key: str) -> bytes: ...
 
     @abstractmethod
-    def _list(self, prefix: str, start_after: str | None) -> list[str]: ...
+    def _list(self, prefix: str, start_after: str | None) -> KeyList: ...
 
     @abstractmethod
     def _url(self, key: str) -> str: ...

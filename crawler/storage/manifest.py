@@ -63,7 +63,7 @@ def commit_manifest(store: Store, manifest: dict[str, Any]) -> dict[str, Any]:
 
 def read_manifest(store: Store, key: str) -> dict[str, Any]:
     try:
-        manifest = json.loads(store.get_bytes(key))
+        manifest: dict[str, Any] = json.loads(store.get_bytes(key))
     except ValueError as error:
         raise StorageError(f"manifest {key!r} in {store.describe()} is not valid JSON: {error}") from error
     if manifest.get("schema_version") != MANIFEST_SCHEMA_VERSION:

@@ -92,4 +92,5 @@ def encode_parquet(records: list[dict[str, Any]]) -> bytes:
 
 
 def decode_parquet(data: bytes) -> list[dict[str, Any]]:
-    return pq.read_table(pa.BufferReader(data)).to_pylist()
+    rows: list[dict[str, Any]] = pq.read_table(pa.BufferReader(data)).to_pylist()
+    return rows

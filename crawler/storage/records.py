@@ -56,11 +56,14 @@ def _plain(value: Any) -> Any:
 def snapshot(record: dict[str, Any], what: str) -> dict[str, Any]:
     """A deep, JSON-clean copy, so later changes by the caller cannot alter what gets written."""
     try:
-        return json.loads(json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain))
+        copied: dict[str, Any] = json.loads(
+            json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain)
+        )
     except (TypeError, ValueError) as error:
         raise StorageError(
             f"{what} is not JSON-serialisable ({error}); convert values to str/int/list/dict"
         ) from error
+    return copied
 
 
 def encode_jsonl(records: Iterable[dict[str, Any]]) -> bytes:

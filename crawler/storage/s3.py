@@ -216,7 +216,8 @@ class S3Store(Store):
                 raise ObjectNotFound(f"no object {full!r} in s3://{self.bucket}") from error
             raise StorageError(f"cannot read {full!r} from {self.describe()}: {error}") from error
         with response["Body"] as body:
-            return body.read()
+            data: bytes = body.read()
+        return data
 
     def _list(self, prefix: str, start_after: str | None) -> list[str]:
         kwargs = {"Bucket": self.bucket, "Prefix": self.prefix + prefix}

@@ -7,11 +7,14 @@ fresh keys and readers, which see only manifests, keep the latest copy of each a
 
 from __future__ import annotations
 
+import functools
 import secrets
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from types import TracebackType
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
@@ -28,6 +31,20 @@ from crawler.storage.records import (
     snapshot,
 )
 from crawler.storage.warc import WarcBatch
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _locked(method: Callable[Concatenate[RunWriter, _P], _R]) -> Callable[Concatenate[RunWriter, _P], _R]:
+    """Pipelines may hand records over from worker threads; one batch must not interleave with another."""
+
+    @functools.wraps(method)
+    def wrapper(self: RunWriter, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -53,7 +70,9 @@ class RunWriter:
         self._objects: list[dict[str, Any]] = []
         self._counts = {"articles": 0, "clusters": 0, "warc_records": 0}
         self._closed = False
+        self._lock = threading.RLock()
 
+    @_locked
     def add_article(self, record: dict[str, Any], raw: RawResponse | None = None) -> None:
         """Queue one article; with `raw`, archive the response and set record["warc"] to its place."""
         self._check_open()
@@ -75,6 +94,7 @@ class RunWriter:
         if len(self._articles) >= self.batch_size:
             self.flush()
 
+    @_locked
     def add_cluster(self, cluster: dict[str, Any]) -> None:
         """Queue a cluster record (id, origin, members, agencies, updated_at); the last one per id wins."""
         self._check_open()
@@ -84,6 +104,7 @@ class RunWriter:
         cluster.setdefault("updated_at", now_iso())
         self._clusters[cluster["id"]] = snapshot(cluster, f"cluster {cluster['id']}")
 
+    @_locked
     def flush(self) -> None:
         """Write the current batch: the WARC first, then article parts, then cluster records."""
         self._check_open()
@@ -117,6 +138,7 @@ class RunWriter:
             {"key": key, "kind": kind, "size": len(data), "sha256": sha256_hex(data), **facts}
         )
 
+    @_locked
     def commit(self, stats: dict[str, Any]) -> dict[str, Any]:
         """Flush what is left, then write the manifest: from here on readers see the whole run."""
         self.flush()
@@ -135,6 +157,7 @@ class RunWriter:
         self._closed = True
         return manifest
 
+    @_locked
     def abort(self) -> None:
         """Drop what is buffered; objects already written stay unreferenced and invisible."""
         self._articles, self._clusters, self._warc = [], {}, WarcBatch()

@@ -197,3 +197,17 @@ def test_writer_turns_dates_and_sets_into_json_and_rejects_other_objects(store):
     assert manifest["key"] == f"manifests/{manifest['checkpoint']}.json"
     assert next(Reader(store).clusters())["members"] == ["a", "b"]
     assert next(Reader(store).clusters())["updated_at"] == "2026-11-29T00:00:00+00:00"
+
+
+def test_writer_accepts_articles_from_several_threads(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    writer = RunWriter(store, batch_size=7)
+    records = [article(n) for n in range(60)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda r: writer.add_article(r, raw_for(r)), records))
+    manifest = writer.commit({})
+    stored = list(Reader(store).articles())
+    assert len(stored) == manifest["counts"]["articles"] == 60
+    reader = Reader(store)
+    assert all(reader.raw(record).url == record["url"] for record in stored)
