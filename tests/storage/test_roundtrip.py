@@ -211,3 +211,26 @@ def test_writer_accepts_articles_from_several_threads(store):
     assert len(stored) == manifest["counts"]["articles"] == 60
     reader = Reader(store)
     assert all(reader.raw(record).url == record["url"] for record in stored)
+
+
+def test_flush_retried_after_a_failed_put_lists_each_object_once(store, monkeypatch):
+    writer = RunWriter(store, batch_size=100)
+    for n in range(3):
+        writer.add_article(article(n), raw_for(article(n)))
+    original = type(store)._put
+    failures = []
+
+    def flaky_put(self, key, data, sha256):
+        if key.endswith(".parquet") and not failures:
+            failures.append(key)
+            raise StorageError("simulated outage")
+        return original(self, key, data, sha256)
+
+    monkeypatch.setattr(type(store), "_put", flaky_put)
+    with pytest.raises(StorageError, match="simulated outage"):
+        writer.flush()
+    writer.flush()  # the caller retries: the WARC and JSONL part are already there, byte for byte
+    manifest = writer.commit({})
+    keys = [entry["key"] for entry in manifest["objects"]]
+    assert len(keys) == len(set(keys)) == 3
+    assert len(list(Reader(store).articles())) == 3
