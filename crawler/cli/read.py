@@ -9,14 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import Any
+from typing import Any, BinaryIO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from crawler.cli.errors import CommandError, UsageError
 from crawler.storage import Reader, StorageError, Store, open_store
 from crawler.storage.keys import validate_checkpoint
-from crawler.storage.parquet import encode_parquet
+from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
 
 STORE_HELP = "file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE or file://./newscrawl-data)"
 
@@ -58,18 +61,18 @@ def run(args: argparse.Namespace) -> int:
     store = open_store_or_fail(args.store)
     try:
         reader = Reader(store)
-        if args.after is not None:
-            records, checkpoint = _changes(reader, args)
-        else:
-            # Taken first: a run committed meanwhile is then read again next time, never skipped.
-            checkpoint = reader_checkpoint(reader)
-            records = list(reader.articles(args.since, args.until, args.source, not args.no_duplicates))
-        _write(records, args.format, args.out)
+        # Taken first: a run committed while we read is then read again next time, never skipped.
+        checkpoint = reader_checkpoint(reader) or args.after
+        records = reader.articles(
+            args.since, args.until, args.source, include_duplicates=not args.no_duplicates, after=args.after
+        )
+        count = _write(records, args.format, args.out)
     except StorageError as error:
-        raise CommandError(f"{error}") from None
+        raise CommandError(str(error)) from None
     finally:
         store.close()
-    print(f"{len(records)} articles; next checkpoint: {checkpoint or 'none'} (--after)", file=sys.stderr)
+    noun = "article" if count == 1 else "articles"
+    print(f"{count} {noun}; next checkpoint: {checkpoint or 'none'} (--after)", file=sys.stderr)
     return 0
 
 
@@ -78,37 +81,41 @@ def reader_checkpoint(reader: Reader) -> str | None:
     return checkpoints[-1] if checkpoints else None
 
 
-def _changes(reader: Reader, args: argparse.Namespace) -> tuple[list[dict[str, Any]], str | None]:
-    manifests = [manifest for _checkpoint, manifest in reader.changes(args.after)]
-    checkpoint = manifests[-1]["checkpoint"] if manifests else args.after
-    return list(_latest(reader, manifests, args)), checkpoint
-
-
-def _latest(
-    reader: Reader, manifests: list[dict[str, Any]], args: argparse.Namespace
-) -> Iterator[dict[str, Any]]:
-    """Newest run first, each article id once, as `Reader.articles` does for the whole store."""
-    seen: set[str] = set()
-    for manifest in reversed(manifests):
-        for record in reader.run_articles(manifest, None, args.until, args.source):
-            if record["id"] not in seen:
-                seen.add(record["id"])
-                if not (args.no_duplicates and record.get("duplicate_of")):
-                    yield record
-
-
-def _write(records: list[dict[str, Any]], fmt: str, out: str | None) -> None:
-    if fmt == "parquet":
-        data = encode_parquet(records)
-    else:
-        data = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records).encode()
+def _write(records: Iterable[dict[str, Any]], fmt: str, out: str | None) -> int:
+    """Stream the records to `out` (or stdout); returns how many were written."""
     if out is None:
         sys.stdout.flush()
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
-        return
+        return _write_to(sys.stdout.buffer, records, fmt)
     try:
         with open(out, "wb") as handle:
-            handle.write(data)
+            return _write_to(handle, records, fmt)
     except OSError as error:
         raise UsageError(f"cannot write {out}: {error.strerror}; pick a writable --out path") from None
+
+
+def _write_to(handle: BinaryIO, records: Iterable[dict[str, Any]], fmt: str) -> int:
+    count = 0
+    if fmt == "jsonl":
+        for record in records:
+            handle.write((json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode())
+            count += 1
+    else:  # row groups of 1000, so memory stays flat however much is read
+        with pq.ParquetWriter(handle, ARTICLE_SCHEMA, compression="zstd") as parquet:
+            for chunk in _chunks(records, 1000):
+                parquet.write_table(
+                    pa.Table.from_pylist([article_row(r) for r in chunk], schema=ARTICLE_SCHEMA)
+                )
+                count += len(chunk)
+    handle.flush()
+    return count
+
+
+def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for record in records:
+        chunk.append(record)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -35,6 +35,9 @@ class Store(ABC):
         """The object's bytes; ObjectNotFound if the key is absent."""
         return self._get(validate_key(key))
 
+    def exists(self, key: str) -> bool:
+        return self._exists(validate_key(key))
+
     def list(self, prefix: str = "", start_after: str | None = None) -> KeyList:
         """Keys under `prefix` in sorted order, optionally only those after `start_after`."""
         return self._list(validate_prefix(prefix), start_after)
@@ -48,6 +51,9 @@ class Store(ABC):
 
     @abstractmethod
     def _get(self, key: str) -> bytes: ...
+
+    @abstractmethod
+    def _exists(self, key: str) -> bool: ...
 
     @abstractmethod
     def _list(self, prefix: str, start_after: str | None) -> KeyList: ...

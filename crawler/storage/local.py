@@ -70,6 +70,9 @@ class FileStore(Store):
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
             raise ObjectNotFound(f"no object {key!r} in {self.describe()}") from error
 
+    def _exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
     def _list(self, prefix: str, start_after: str | None) -> list[str]:
         # Walk only the directory the prefix names, so listing a partition stays cheap.
         base_dir = prefix.rsplit("/", 1)[0] if "/" in prefix else ""

@@ -49,10 +49,13 @@ class Reader:
         source: str | None = None,
         include_duplicates: bool = True,
         verify: bool = True,
+        after: str | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Articles filed under dates since..until (inclusive) and `source`, newest run first."""
+        """Articles filed under dates since..until (inclusive) and `source`, newest run first;
+        with `after`, only those stored by runs committed after that checkpoint."""
         seen: set[str] = set()
-        for manifest in reversed(self.runs()):
+        manifests = [manifest for _checkpoint, manifest in self.changes(after)]
+        for manifest in reversed(manifests):
             for record in self.run_articles(manifest, since, until, source, verify):
                 if record["id"] in seen:
                     continue

@@ -219,6 +219,15 @@ class S3Store(Store):
             data: bytes = body.read()
         return data
 
+    def _exists(self, key: str) -> bool:
+        try:
+            self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
+        except botocore.exceptions.ClientError as error:
+            if _status(error) == 404:
+                return False
+            raise StorageError(f"cannot read {key!r} from {self.describe()}: {error}") from error
+        return True
+
     def _list(self, prefix: str, start_after: str | None) -> list[str]:
         kwargs = {"Bucket": self.bucket, "Prefix": self.prefix + prefix}
         if start_after:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -107,3 +108,13 @@ def test_read_of_an_empty_store_prints_nothing(tmp_path):
     result = newscrawl("read", "--store", str(tmp_path / "empty"))
     assert result.returncode == 0 and result.stdout == b""
     assert b"0 articles; next checkpoint: none" in result.stderr
+
+
+def test_read_streams_parquet_to_stdout(filled, child_env):
+    result = newscrawl(
+        "read", "--store", filled, "--format", "parquet", "--source", "thebricspost", env=child_env
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    table = pq.read_table(pa.BufferReader(result.stdout))
+    assert table.column("source").to_pylist() == ["thebricspost"]
+    assert b"1 article; next checkpoint: 000000000001" in result.stderr

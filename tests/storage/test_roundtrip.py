@@ -234,3 +234,11 @@ def test_flush_retried_after_a_failed_put_lists_each_object_once(store, monkeypa
     keys = [entry["key"] for entry in manifest["objects"]]
     assert len(keys) == len(set(keys)) == 3
     assert len(list(Reader(store).articles())) == 3
+
+
+def test_articles_after_checkpoint_reads_only_newer_runs(store):
+    first = _write_run(store, [article(1)])
+    _write_run(store, [article(2), article(1, run_tag=" again")])
+    newer = list(Reader(store).articles(after=first["checkpoint"]))
+    assert sorted(r["id"] for r in newer) == sorted([article(1)["id"], article(2)["id"]])
+    assert all("again" in r["text"] for r in newer if r["id"] == article(1)["id"])

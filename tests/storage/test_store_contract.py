@@ -20,8 +20,10 @@ UNSAFE_KEYS = [
 
 
 def test_store_round_trips_bytes(store):
+    assert not store.exists("kv/seen/a.json")
     assert store.put_bytes("kv/seen/a.json", b'{"a": 1}') is True
     assert store.get_bytes("kv/seen/a.json") == b'{"a": 1}'
+    assert store.exists("kv/seen/a.json") and not store.exists("kv/seen")
 
 
 def test_store_never_overwrites_with_different_bytes(store):
