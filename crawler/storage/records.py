@@ -69,7 +69,7 @@ def snapshot(record: dict[str, Any], what: str) -> dict[str, Any]:
 def encode_jsonl(records: Iterable[dict[str, Any]]) -> bytes:
     """Gzipped JSON Lines with mtime 0, so the same records always give the same bytes."""
     text = "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in records)
-    return gzip.compress(text.encode(), mtime=0)
+    return gzip.compress(text.encode(), compresslevel=6, mtime=0)  # level 9: ~3x slower, <1% smaller
 
 
 def decode_jsonl(data: bytes) -> Iterator[dict[str, Any]]:
