@@ -53,6 +53,11 @@ class FileStore(Store):
                 os.link(tmp, target)
             except FileExistsError:
                 return self._same_as_existing(key, target, sha256)
+            except OSError as error:
+                raise StorageError(
+                    f"cannot place {key!r} in {self.root}: {error.strerror}; the store directory must be "
+                    "writable and on a filesystem with hard links (use s3:// otherwise)"
+                ) from error
         finally:
             os.unlink(tmp)
         return True
