@@ -155,6 +155,8 @@ class S3Store(Store):
         except botocore.exceptions.ClientError as error:
             if _status(error) == 412:
                 return self._same_as_existing(full, sha256)
+            if self._stored_already(full, sha256):
+                return False  # e.g. a multipart completion whose answer was lost: its retry finds no upload
             raise StorageError(f"cannot write {full!r} to {self.describe()}: {error}") from error
         except botocore.exceptions.BotoCoreError as error:
             raise StorageError(f"cannot write {full!r} to {self.describe()}: {error}") from error
@@ -185,7 +187,9 @@ class S3Store(Store):
                 Bucket=self.bucket, Key=full, UploadId=upload_id, MultipartUpload={"Parts": parts}, **extra
             )
         except _CLIENT_ERRORS:
-            self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload_id)
+            # Parts of an unfinished upload are invisible; aborting only frees their space.
+            with contextlib.suppress(*_CLIENT_ERRORS):
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload_id)
             raise
 
     def _head_sha256(self, full: str) -> str | None:
@@ -197,6 +201,11 @@ class S3Store(Store):
             raise StorageError(f"cannot read {full!r} from {self.describe()}: {error}") from error
         recorded = head.get("Metadata", {}).get("sha256")
         return recorded if recorded else sha256_hex(self._get_full(full))
+
+    def _stored_already(self, full: str, sha256: str) -> bool:
+        with contextlib.suppress(StorageError, *_CLIENT_ERRORS):
+            return self._head_sha256(full) == sha256
+        return False
 
     def _same_as_existing(self, full: str, sha256: str) -> bool:
         if self._head_sha256(full) == sha256:

@@ -14,16 +14,17 @@ class LoseFirstAck:
     """Let a PUT reach the server, then drop its response: the client sees a dead connection
     and botocore's standard retry sends the PUT again, which now meets If-None-Match: *."""
 
-    def __init__(self, store, key_part: str) -> None:
+    def __init__(self, store, key_part: str, method: str = "PUT") -> None:
         self.session = store.client._endpoint.http_session
         self.original = self.session.send
         self.key_part = key_part
+        self.method = method
         self.dropped = 0
         self.session.send = self.send
 
     def send(self, request):
         response = self.original(request)
-        if request.method == "PUT" and self.key_part in request.url and not self.dropped:
+        if request.method == self.method and self.key_part in request.url and not self.dropped:
             self.dropped += 1
             raise botocore.exceptions.ConnectionClosedError(endpoint_url=request.url)
         return response
@@ -67,6 +68,16 @@ def test_large_object_goes_up_in_parts_and_stays_write_once(s3_uri):
         assert store.put_bytes("big/object.bin", data) is False
         with pytest.raises(StorageError, match="write-once"):
             store.put_bytes("big/object.bin", data[:-1] + b"x")
+
+
+def test_multipart_completion_with_lost_ack_counts_as_stored(s3_uri):
+    with _s3_store(s3_uri) as store:
+        store.multipart_threshold = store.part_size = 5 * 1024 * 1024
+        data = hashlib.sha256(b"other seed").digest() * (180 * 1024)
+        lost = LoseFirstAck(store, "uploadId=", method="POST")  # CompleteMultipartUpload
+        assert store.put_bytes("big/lost-ack.bin", data) is False
+        assert lost.dropped == 1
+        assert store.get_bytes("big/lost-ack.bin") == data
 
 
 def test_missing_bucket_names_the_fix(s3_env):
