@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import enum
 import gzip
 import json
 from collections.abc import Iterable, Iterator
@@ -45,11 +47,16 @@ def partition_date(record: dict[str, Any], fallback: date) -> date:
 
 
 def _plain(value: Any) -> Any:
-    """Dates become ISO 8601 strings and sets sorted lists; anything else is the caller's to convert."""
+    """Dates become ISO 8601 strings, sets sorted lists, dataclasses dicts and enums their values;
+    anything else is the caller's to convert."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, set | frozenset):
         return sorted(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    if isinstance(value, enum.Enum):
+        return value.value
     raise TypeError(f"{type(value).__name__} value {value!r} is not JSON-serialisable")
 
 

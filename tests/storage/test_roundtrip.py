@@ -186,17 +186,27 @@ def test_writer_rejects_unsafe_run_id(store):
         RunWriter(store, run_id="../escape")
 
 
-def test_writer_turns_dates_and_sets_into_json_and_rejects_other_objects(store):
+def test_writer_turns_dates_sets_and_dataclasses_into_json_and_rejects_other_objects(store):
+    from dataclasses import dataclass
     from datetime import UTC, datetime
 
+    @dataclass(frozen=True)
+    class Member:
+        id: str
+        match: str
+
     writer = RunWriter(store)
-    writer.add_cluster({"id": "c1", "members": {"b", "a"}, "updated_at": datetime(2026, 11, 29, tzinfo=UTC)})
+    updated = datetime(2026, 11, 29, tzinfo=UTC)
+    writer.add_cluster(
+        {"id": "c1", "members": {"b", "a"}, "updated_at": updated, "lead": Member("a", "unique")}
+    )
     with pytest.raises(StorageError, match="not JSON-serialisable"):
         writer.add_cluster({"id": "c2", "origin": object()})
     manifest = writer.commit({})
     assert manifest["key"] == f"manifests/{manifest['checkpoint']}.json"
     assert next(Reader(store).clusters())["members"] == ["a", "b"]
     assert next(Reader(store).clusters())["updated_at"] == "2026-11-29T00:00:00+00:00"
+    assert next(Reader(store).clusters())["lead"] == {"id": "a", "match": "unique"}
 
 
 def test_writer_accepts_articles_from_several_threads(store):
