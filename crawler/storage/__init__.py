@@ -1,0 +1,30 @@
+"""newscrawl's storage layer: write-once runs into a file:// or s3:// store, and the reader API.
+
+Plain library: imports neither Scrapy nor the rest of `crawler`. Layout: docs/bucket-layout.md.
+"""
+
+from crawler.storage.base import Store
+from crawler.storage.errors import (
+    ChecksumMismatch,
+    ObjectConflict,
+    ObjectNotFound,
+    StorageError,
+    UnsafeKeyError,
+)
+from crawler.storage.reader import Reader
+from crawler.storage.records import RawResponse
+from crawler.storage.uri import open_store
+from crawler.storage.writer import RunWriter
+
+__all__ = [
+    "ChecksumMismatch",
+    "ObjectConflict",
+    "ObjectNotFound",
+    "RawResponse",
+    "Reader",
+    "RunWriter",
+    "StorageError",
+    "Store",
+    "UnsafeKeyError",
+    "open_store",
+]

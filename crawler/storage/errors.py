@@ -1,0 +1,26 @@
+"""Storage errors: each message names the problem and how to fix the call or the setup."""
+
+from __future__ import annotations
+
+
+class StorageError(Exception):
+    """The store could not do what was asked (bad URI, unreachable server, missing bucket, bad data)."""
+
+
+class UnsafeKeyError(StorageError, ValueError):
+    """An object key or key part that could escape its prefix or be read two ways."""
+
+
+class ObjectNotFound(StorageError, KeyError):
+    """A key that is not in the store."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class ObjectConflict(StorageError):
+    """A write to a key that already holds different bytes: objects are never overwritten."""
+
+
+class ChecksumMismatch(StorageError):
+    """An object's bytes do not match the sha256 its run manifest recorded."""

@@ -1,0 +1,96 @@
+"""The Parquet copy of each article part: one fixed Arrow schema, so every part unions cleanly.
+
+Fields the schema does not know travel as one JSON string column, `extra`; a value of the wrong
+shape for its column is stored JSON-encoded rather than failing the run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+_STR = pa.string()
+_STRS = pa.list_(pa.string())
+ARTICLE_SCHEMA = pa.schema(
+    [
+        ("id", _STR),
+        ("schema_version", pa.int32()),
+        ("url", _STR),
+        ("canonical_url", _STR),
+        ("source", _STR),
+        ("title", _STR),
+        ("description", _STR),
+        ("authors", _STRS),
+        ("published_at", _STR),
+        ("updated_at", _STR),
+        ("language", _STR),
+        ("categories", _STRS),
+        ("tags", _STRS),
+        ("image", pa.struct([("url", _STR), ("caption", _STR), ("credit", _STR)])),
+        ("text", _STR),
+        ("word_count", pa.int64()),
+        ("credit", _STR),
+        ("agencies", _STRS),
+        ("dateline", _STR),
+        ("extractor", pa.struct([("name", _STR), ("version", _STR)])),
+        ("fetched_at", _STR),
+        ("http_status", pa.int32()),
+        ("content_sha256", _STR),
+        ("minhash", pa.struct([("tag", _STR), ("byteorder", _STR), ("hashvalues", _STR)])),
+        ("cluster_id", _STR),
+        ("duplicate_of", _STR),
+        ("similarity", pa.float64()),
+        ("match", _STR),
+        ("discovered_via", _STR),
+        ("announced", pa.struct([("title", _STR), ("published_at", _STR)])),
+        ("warc", pa.struct([("file", _STR), ("offset", pa.int64()), ("length", pa.int64())])),
+        ("extra", _STR),
+    ]
+)
+_KNOWN = set(ARTICLE_SCHEMA.names) - {"extra"}
+
+
+def _coerce(value: Any, kind: pa.DataType) -> Any:
+    if value is None:
+        return None
+    if pa.types.is_string(kind):
+        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if pa.types.is_integer(kind):
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if pa.types.is_floating(kind):
+        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+    if pa.types.is_list(kind):
+        items = value if isinstance(value, list) else [value]
+        return [_coerce(item, kind.value_type) for item in items]
+    if pa.types.is_struct(kind):
+        if not isinstance(value, dict):
+            return None
+        return {field.name: _coerce(value.get(field.name), field.type) for field in kind}
+    return value
+
+
+def article_row(record: dict[str, Any]) -> dict[str, Any]:
+    row = {
+        field.name: _coerce(record.get(field.name), field.type)
+        for field in ARTICLE_SCHEMA
+        if field.name != "extra"
+    }
+    extra = {key: value for key, value in record.items() if key not in _KNOWN}
+    row["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+    return row
+
+
+def encode_parquet(records: list[dict[str, Any]]) -> bytes:
+    table = pa.Table.from_pylist([article_row(record) for record in records], schema=ARTICLE_SCHEMA)
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
+
+
+def decode_parquet(data: bytes) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = pq.read_table(pa.BufferReader(data)).to_pylist()
+    return rows

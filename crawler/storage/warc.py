@@ -1,0 +1,75 @@
+"""WARC archiving of raw responses: one gzipped WARC per run batch, records addressed by offset."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.storage.records import RawResponse
+
+# The body we get is already decoded, so headers describing the transfer encoding would lie.
+_TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+
+
+class WarcBatch:
+    """Builds one WARC file in memory; `add` returns where the record lands in it."""
+
+    def __init__(self) -> None:
+        self.buffer = io.BytesIO()
+        self.writer = WARCWriter(self.buffer, gzip=True)
+        self.count = 0
+
+    def add(self, raw: RawResponse) -> tuple[int, int]:
+        headers = [(name, value) for name, value in raw.headers if name.lower() not in _TRANSFER_HEADERS]
+        http_headers = StatusAndHeaders(f"{raw.status} {_reason(raw.status)}", headers, protocol="HTTP/1.1")
+        record = self.writer.create_warc_record(
+            raw.url,
+            "response",
+            payload=io.BytesIO(raw.body),
+            length=len(raw.body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": _warc_date(raw.fetched_at)},
+        )
+        offset = self.buffer.tell()
+        self.writer.write_record(record)
+        self.count += 1
+        return offset, self.buffer.tell() - offset
+
+    def getvalue(self) -> bytes:
+        return self.buffer.getvalue()
+
+
+def read_record(data: bytes, offset: int, length: int) -> RawResponse:
+    """Parse the one WARC record stored at data[offset:offset+length]."""
+    with io.BytesIO(data[offset : offset + length]) as stream:
+        for record in ArchiveIterator(stream):
+            return _to_raw(record)
+    raise ValueError(f"no WARC record at offset {offset}")
+
+
+def _to_raw(record: Any) -> RawResponse:
+    http = record.http_headers
+    return RawResponse(
+        url=record.rec_headers.get_header("WARC-Target-URI"),
+        status=int(http.get_statuscode()),
+        headers=list(http.headers),
+        body=record.content_stream().read(),
+        fetched_at=record.rec_headers.get_header("WARC-Date"),
+    )
+
+
+def _warc_date(fetched_at: str) -> str:
+    return fetched_at.replace("+00:00", "Z")
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Unknown"

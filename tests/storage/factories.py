@@ -1,0 +1,65 @@
+"""Article, cluster and raw-response records shaped like the pipeline's, for storage tests."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from crawler.storage import RawResponse
+
+
+def article(
+    n: int,
+    source: str = "thebricspost",
+    day: str = "2016-08-27",
+    duplicate_of: str | None = None,
+    run_tag: str = "",
+) -> dict[str, Any]:
+    url = f"https://{source}.example/{day}/story-{n}"
+    text = f"Story {n} from {source}.{run_tag}\n\nSecond paragraph of story {n}."
+    return {
+        "id": hashlib.sha256(url.encode()).hexdigest()[:32],
+        "schema_version": 1,
+        "url": url,
+        "canonical_url": url,
+        "source": source,
+        "title": f"Story {n}",
+        "description": None,
+        "authors": ["A. Writer"],
+        "published_at": f"{day}T10:{n % 60:02d}:00Z",
+        "updated_at": None,
+        "language": "en",
+        "categories": ["World"],
+        "tags": [],
+        "image": {"url": f"{url}.jpg", "caption": "A caption", "credit": "[Xinhua]"},
+        "text": text,
+        "word_count": len(text.split()),
+        "credit": None,
+        "agencies": ["Xinhua"],
+        "dateline": None,
+        "extractor": {"name": "trafilatura", "version": "2.0.0"},
+        "fetched_at": "2026-11-29T12:00:00Z",
+        "http_status": 200,
+        "content_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "minhash": {"tag": "mh128-w5-v1", "byteorder": "little", "hashvalues": "AAAA"},
+        "cluster_id": None,
+        "duplicate_of": duplicate_of,
+        "similarity": 0.8 if duplicate_of else None,
+        "match": "near" if duplicate_of else None,
+    }
+
+
+def raw_for(record: dict[str, Any]) -> RawResponse:
+    body = f"<html><body><p>{record['text']}</p></body></html>".encode()
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")]
+    return RawResponse(record["url"], 200, headers, body, record["fetched_at"])
+
+
+def cluster(cluster_id: str, members: list[str], updated_at: str) -> dict[str, Any]:
+    return {
+        "id": cluster_id,
+        "origin": members[0],
+        "members": members,
+        "agencies": ["Xinhua"],
+        "updated_at": updated_at,
+    }

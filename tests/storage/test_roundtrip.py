@@ -1,0 +1,254 @@
+import gzip
+import io
+import json
+from datetime import date
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from crawler.storage import ChecksumMismatch, Reader, RunWriter, StorageError
+from crawler.storage.parquet import decode_parquet
+from tests.storage.factories import article, cluster, raw_for
+
+
+def _write_run(store, records, clusters=(), batch_size=3, raws=True):
+    writer = RunWriter(store, batch_size=batch_size)
+    for record in records:
+        writer.add_article(record, raw_for(record) if raws else None)
+    for item in clusters:
+        writer.add_cluster(item)
+    return writer.commit({"pages_fetched": len(records)})
+
+
+def test_articles_round_trip_with_every_field(store):
+    records = [article(n) for n in range(4)]
+    _write_run(store, [dict(record) for record in records])
+    stored = {record["id"]: record for record in Reader(store).articles()}
+    assert set(stored) == {record["id"] for record in records}
+    for record in records:
+        got = dict(stored[record["id"]])
+        assert got.pop("warc")["file"].startswith("warc/run=")
+        assert got == record
+
+
+def test_articles_are_partitioned_by_date_and_source(store):
+    manifest = _write_run(
+        store, [article(1, day="2016-08-27"), article(2, source="other-outlet", day="2016-08-28")]
+    )
+    keys = sorted(entry["key"] for entry in manifest["objects"] if entry["kind"] == "articles")
+    run = manifest["run_id"]
+    assert keys == [
+        f"articles/date=2016-08-27/source=thebricspost/part-{run}-00001.jsonl.gz",
+        f"articles/date=2016-08-28/source=other-outlet/part-{run}-00001.jsonl.gz",
+    ]
+
+
+def test_article_without_published_at_is_filed_by_fetch_date(store):
+    record = article(1)
+    record["published_at"] = None
+    manifest = _write_run(store, [record])
+    assert {entry.get("date") for entry in manifest["objects"] if entry["kind"] == "articles"} == {
+        "2026-11-29"
+    }
+
+
+def test_parquet_copy_matches_jsonl(store):
+    manifest = _write_run(store, [article(n) for n in range(5)])
+    reader = Reader(store)
+    for entry in Reader.article_entries(manifest, kind="articles-parquet"):
+        rows = decode_parquet(reader.read_object(entry))
+        assert len(rows) == entry["records"]
+        assert all(row["source"] == "thebricspost" and row["warc"]["length"] > 0 for row in rows)
+    assert sum(e["records"] for e in Reader.article_entries(manifest, kind="articles-parquet")) == 5
+
+
+def test_warc_record_holds_the_raw_response(store):
+    record = article(7)
+    _write_run(store, [record])
+    stored = next(Reader(store).articles())
+    raw = Reader(store).raw(stored)
+    original = raw_for(article(7))
+    assert (raw.url, raw.status, raw.body) == (original.url, 200, original.body)
+    assert ("Content-Type", "text/html; charset=utf-8") in raw.headers
+    # The body was already decoded, so the archived headers must not claim gzip.
+    assert all(name.lower() != "content-encoding" for name, _ in raw.headers)
+    data = store.get_bytes(stored["warc"]["file"])
+    with io.BytesIO(data) as stream:
+        uris = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(stream)]
+    assert record["url"] in uris
+
+
+def test_article_stored_without_raw_has_no_warc(store):
+    _write_run(store, [article(1)], raws=False)
+    stored = next(Reader(store).articles())
+    assert "warc" not in stored and Reader(store).raw(stored) is None
+
+
+def test_clusters_keep_history_and_reader_returns_latest(store):
+    _write_run(store, [article(1)], [cluster("c1", ["a", "b"], "2026-11-29T10:00:00Z")])
+    _write_run(
+        store,
+        [article(2)],
+        [cluster("c1", ["a", "b", "c"], "2026-11-29T11:00:00Z"), cluster("c2", ["d"], "x")],
+    )
+    reader = Reader(store)
+    latest = {c["id"]: c for c in reader.clusters()}
+    assert latest["c1"]["members"] == ["a", "b", "c"] and set(latest) == {"c1", "c2"}
+    assert [len(c["members"]) for c in reader.cluster_history("c1")] == [2, 3]
+    assert all(c["schema_version"] == 1 for c in latest.values())
+
+
+def test_manifest_lists_every_object_with_size_and_sha256(store):
+    manifest = _write_run(store, [article(n) for n in range(4)], [cluster("c1", ["a"], "t")], batch_size=2)
+    kinds = sorted({entry["kind"] for entry in manifest["objects"]})
+    assert kinds == ["articles", "articles-parquet", "clusters", "warc"]
+    for entry in manifest["objects"]:
+        data = store.get_bytes(entry["key"])
+        assert len(data) == entry["size"]
+    assert manifest["counts"] == {"articles": 4, "clusters": 1, "warc_records": 4}
+    assert manifest["stats"] == {"pages_fetched": 4}
+    assert manifest["software"]["pyarrow"] and manifest["schema_version"] == 1
+    assert json.loads(store.get_bytes(f"manifests/{manifest['checkpoint']}.json")) == manifest
+
+
+def test_reader_filters_by_date_source_and_duplicates(store):
+    original = article(1, day="2016-08-27")
+    copy = article(2, source="other-outlet", day="2016-08-28", duplicate_of=original["id"])
+    _write_run(store, [original, copy, article(3, day="2016-08-29")])
+    reader = Reader(store)
+    assert {r["id"] for r in reader.articles(source="other-outlet")} == {copy["id"]}
+    in_range = reader.articles(since=date(2016, 8, 28), until=date(2016, 8, 28))
+    assert [r["id"] for r in in_range] == [copy["id"]]
+    assert len(list(reader.articles(include_duplicates=False))) == 2
+
+
+def test_uncommitted_and_aborted_runs_are_invisible(store):
+    pending = RunWriter(store, batch_size=1)
+    pending.add_article(article(1), raw_for(article(1)))  # flushed: its objects exist
+    aborted = RunWriter(store, batch_size=1)
+    aborted.add_article(article(2))
+    aborted.abort()
+    assert store.list("articles/")
+    assert list(Reader(store).articles()) == [] and Reader(store).runs() == []
+    with pytest.raises(StorageError, match="start a new RunWriter"):
+        aborted.add_article(article(3))
+
+
+def test_same_article_in_two_runs_is_read_once_latest_wins(store):
+    _write_run(store, [article(1, run_tag=" first")])
+    _write_run(store, [article(1, run_tag=" second"), article(2)])
+    stored = list(Reader(store).articles())
+    assert len(stored) == 2
+    assert "second" in next(r for r in stored if r["id"] == article(1)["id"])["text"]
+
+
+def test_changes_feed_returns_runs_after_checkpoint(store):
+    first = _write_run(store, [article(1)])
+    second = _write_run(store, [article(2)])
+    reader = Reader(store)
+    assert [c for c, _ in reader.changes(None)] == [first["checkpoint"], second["checkpoint"]]
+    assert [m["run_id"] for _, m in reader.changes(first["checkpoint"])] == [second["run_id"]]
+    assert list(reader.changes(second["checkpoint"])) == []
+    assert [m["run_id"] for m in reader.runs()] == [first["run_id"], second["run_id"]]
+    new = [r["id"] for _, m in reader.changes(first["checkpoint"]) for r in reader.run_articles(m)]
+    assert new == [article(2)["id"]]
+
+
+def test_changes_rejects_malformed_checkpoint(store):
+    with pytest.raises(StorageError, match="12-digit checkpoint"):
+        list(Reader(store).changes("../x"))
+
+
+def test_reader_detects_altered_object(store, store_uri):
+    manifest = _write_run(store, [article(1)])
+    entry = Reader.article_entries(manifest)[0]
+    forged = gzip.compress(b'{"id": "forged", "source": "x"}\n')
+    if store_uri.startswith("file://"):
+        with open(store.url(entry["key"]), "wb") as handle:
+            handle.write(forged)
+    else:  # bypass the store's write-once API, as a careless tool with write access could
+        store.client.put_object(Bucket=store.bucket, Key=store.prefix + entry["key"], Body=forged)
+    with pytest.raises(ChecksumMismatch, match=entry["key"]):
+        list(Reader(store).articles())
+    assert [r["id"] for r in Reader(store).articles(verify=False)] == ["forged"]
+
+
+def test_writer_rejects_record_without_id_or_unsafe_source(store):
+    writer = RunWriter(store)
+    with pytest.raises(StorageError, match="'id'"):
+        writer.add_article({"source": "x"})
+    with pytest.raises(StorageError, match="source id"):
+        writer.add_article(article(1, source="../etc"))
+
+
+def test_writer_rejects_unsafe_run_id(store):
+    with pytest.raises(StorageError, match="run id"):
+        RunWriter(store, run_id="../escape")
+
+
+def test_writer_turns_dates_sets_and_dataclasses_into_json_and_rejects_other_objects(store):
+    from dataclasses import dataclass
+    from datetime import UTC, datetime
+
+    @dataclass(frozen=True)
+    class Member:
+        id: str
+        match: str
+
+    writer = RunWriter(store)
+    updated = datetime(2026, 11, 29, tzinfo=UTC)
+    writer.add_cluster(
+        {"id": "c1", "members": {"b", "a"}, "updated_at": updated, "lead": Member("a", "unique")}
+    )
+    with pytest.raises(StorageError, match="not JSON-serialisable"):
+        writer.add_cluster({"id": "c2", "origin": object()})
+    manifest = writer.commit({})
+    assert manifest["key"] == f"manifests/{manifest['checkpoint']}.json"
+    assert next(Reader(store).clusters())["members"] == ["a", "b"]
+    assert next(Reader(store).clusters())["updated_at"] == "2026-11-29T00:00:00+00:00"
+    assert next(Reader(store).clusters())["lead"] == {"id": "a", "match": "unique"}
+
+
+def test_writer_accepts_articles_from_several_threads(store):
+    from concurrent.futures import ThreadPoolExecutor
+
+    writer = RunWriter(store, batch_size=7)
+    records = [article(n) for n in range(60)]
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda r: writer.add_article(r, raw_for(r)), records))
+    manifest = writer.commit({})
+    stored = list(Reader(store).articles())
+    assert len(stored) == manifest["counts"]["articles"] == 60
+    reader = Reader(store)
+    assert all(reader.raw(record).url == record["url"] for record in stored)
+
+
+def test_flush_retried_after_a_failed_put_lists_each_object_once(store, monkeypatch):
+    writer = RunWriter(store, batch_size=100)
+    for n in range(3):
+        writer.add_article(article(n), raw_for(article(n)))
+    original = type(store)._put
+    failures = []
+
+    def flaky_put(self, key, data, sha256):
+        if key.endswith(".parquet") and not failures:
+            failures.append(key)
+            raise StorageError("simulated outage")
+        return original(self, key, data, sha256)
+
+    monkeypatch.setattr(type(store), "_put", flaky_put)
+    with pytest.raises(StorageError, match="simulated outage"):
+        writer.flush()
+    writer.flush()  # the caller retries: the WARC and JSONL part are already there, byte for byte
+    manifest = writer.commit({})
+    keys = [entry["key"] for entry in manifest["objects"]]
+    assert len(keys) == len(set(keys)) == 3
+    assert len(list(Reader(store).articles())) == 3
+
+
+def test_articles_after_checkpoint_reads_only_newer_runs(store):
+    first = _write_run(store, [article(1)])
+    _write_run(store, [article(2), article(1, run_tag=" again")])
+    newer = list(Reader(store).articles(after=first["checkpoint"]))
+    assert sorted(r["id"] for r in newer) == sorted([article(1)["id"], article(2)["id"]])
+    assert all("again" in r["text"] for r in newer if r["id"] == article(1)["id"])
