@@ -54,14 +54,23 @@ class Reader:
         """Articles filed under dates since..until (inclusive) and `source`, newest run first;
         with `after`, only those stored by runs committed after that checkpoint."""
         seen: set[str] = set()
+        origins = {} if include_duplicates else self.cluster_origins(verify)
         manifests = [manifest for _checkpoint, manifest in self.changes(after)]
         for manifest in reversed(manifests):
             for record in self.run_articles(manifest, since, until, source, verify):
                 if record["id"] in seen:
                     continue
                 seen.add(record["id"])
-                if include_duplicates or not record.get("duplicate_of"):
+                if include_duplicates or not _is_copy(record, origins):
                     yield record
+
+    def cluster_origins(self, verify: bool = True) -> dict[str, str]:
+        """Article id → its cluster's current origin, from the latest cluster records."""
+        return {
+            member["id"]: cluster["origin"]
+            for cluster in self.clusters(verify)
+            for member in cluster["members"]
+        }
 
     def run_articles(
         self,
@@ -133,3 +142,10 @@ class Reader:
             return None
         data = self.store.get_bytes(keys.validate_key(where["file"]))
         return read_record(data, where["offset"], where["length"])
+
+
+def _is_copy(record: dict[str, Any], origins: dict[str, str]) -> bool:
+    # A record's own duplicate_of is the origin known when it was written; a later, earlier-published
+    # or agency copy can take over as origin, and the cluster record says so.
+    origin = origins.get(record["id"])
+    return origin != record["id"] if origin is not None else bool(record.get("duplicate_of"))
