@@ -17,7 +17,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from crawler.cli.errors import CommandError, UsageError
-from crawler.storage import Reader, StorageError, Store, open_store
+from crawler.cli.options import open_store_or_fail
+from crawler.storage import Reader, StorageError
 from crawler.storage.keys import validate_checkpoint
 from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
 
@@ -43,13 +44,6 @@ def parse_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
-
-
-def open_store_or_fail(uri: str | None) -> Store:
-    try:
-        return open_store(uri)
-    except StorageError as error:
-        raise UsageError(str(error)) from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,8 @@ from datetime import date
 from typing import Any
 
 from crawler.cli.errors import CommandError
-from crawler.cli.read import STORE_HELP, open_store_or_fail
+from crawler.cli.options import open_store_or_fail
+from crawler.cli.read import STORE_HELP
 from crawler.storage import Reader, StorageError
 from crawler.storage.records import partition_date
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from crawler.storage import Reader, open_store
 
+from crawler.storage import Reader, open_store
 from tests.support.cli import FAST, run_cli
 
 pytestmark = pytest.mark.slow
