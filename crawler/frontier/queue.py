@@ -26,12 +26,14 @@ for i = 1, #members, 2 do
 end
 redis.call('DEL', KEYS[2])
 redis.call('SREM', KEYS[3], ARGV[1])
+redis.call('SREM', KEYS[4], ARGV[1])
 return #members / 2
 """
 
 
 class LeasedPriorityQueue(PriorityQueue):
-    """Keys: `<key>` (queue), `<key>:inflight:<worker>`, `<key>:alive:<worker>`, `<key>:workers`."""
+    """Keys: `<key>` (queue), `<key>:inflight:<worker>`, `<key>:alive:<worker>`, `<key>:workers`,
+    `<key>:idle` (workers with nothing to do, waiting for the crawl to end)."""
 
     worker_id: str = "worker"
 
@@ -49,6 +51,10 @@ class LeasedPriorityQueue(PriorityQueue):
     def workers_key(self) -> str:
         return f"{self.key}:workers"
 
+    @property
+    def idle_key(self) -> str:
+        return f"{self.key}:idle"
+
     def inflight_key(self, worker_id: str) -> str:
         return f"{self.key}:inflight:{worker_id}"
 
@@ -62,10 +68,16 @@ class LeasedPriorityQueue(PriorityQueue):
         data = self._pop(keys=[self.key, self.inflight_key(self.worker_id)])
         return self._decode_request(data) if data else None
 
-    def inflight_elsewhere(self) -> int:
-        """Requests other workers hold: while any are out, the crawl is not finished."""
-        others = [w for w in self._workers() if w != self.worker_id]
-        return sum(self.server.zcard(self.inflight_key(w)) for w in others)
+    def set_idle(self, idle: bool) -> None:
+        if idle:
+            self.server.sadd(self.idle_key, self.worker_id)
+        else:
+            self.server.srem(self.idle_key, self.worker_id)
+
+    def others_busy(self) -> bool:
+        """Another live worker is still crawling, so it may yet add requests (or die and leave some)."""
+        idle = {w.decode() if isinstance(w, bytes) else w for w in self.server.smembers(self.idle_key)}
+        return any(w != self.worker_id and w not in idle for w in self._workers())
 
     def reclaim_dead(self) -> int:
         """Return the in-flight requests of workers whose heartbeat expired to the queue."""
@@ -82,6 +94,7 @@ class LeasedPriorityQueue(PriorityQueue):
         done = int(self.server.zcard(self.inflight_key(self.worker_id)))
         self.server.delete(self.inflight_key(self.worker_id), self.alive_key(self.worker_id))
         self.server.srem(self.workers_key, self.worker_id)
+        self.server.srem(self.idle_key, self.worker_id)
         return done
 
     def _workers(self) -> list[str]:

@@ -49,9 +49,26 @@ class LeasedScheduler(Scheduler):
             logger.info("frontier: took back %d requests from workers that died", reclaimed)
 
     def _on_idle(self) -> None:
-        # Another worker still holds leases: wait, so we can take them over if it dies.
-        if len(self.queue) or self.queue.inflight_elsewhere():
+        # Nothing to do here; the crawl is over only when every live worker is idle too. A worker
+        # that dies meanwhile has its leases returned to the queue by our heartbeat.
+        self.queue.set_idle(True)
+        if len(self.queue) or self.queue.reclaim_dead() or self.queue.others_busy():
             raise DontCloseSpider
+
+    def enqueue_request(self, request: Any) -> bool:
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        self.stats.inc_value("scheduler/enqueued/redis")
+        self.queue.push(request)
+        return True
+
+    def next_request(self) -> Any:
+        request = self.queue.pop()
+        if request is not None:
+            self.queue.set_idle(False)
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
 
     def close(self, reason: str) -> None:
         if self._beat.running:
