@@ -1,0 +1,192 @@
+"""Article metadata with a fixed precedence: JSON-LD, then OpenGraph / `article:*` / meta, then fallbacks.
+
+The fallbacks (trafilatura's own metadata, htmldate) run only for fields the page did not declare.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urljoin
+
+from htmldate import find_date
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_author, extract_catstags, extract_title
+
+from crawler.extract.authors import clean_authors
+from crawler.extract.dates import normalise_date
+from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
+from crawler.extract.options import ExtractOptions
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "dc.date.issued",
+    "dcterms.created",
+    "dc.date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+)
+_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "lastmod")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+_DATE_PARAMS = {"extensive_search": False, "original_date": True}
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]\s+|\s+[»·]\s+")
+
+
+def collect_meta(tree: HtmlElement) -> dict[str, list[str]]:
+    """<meta> contents by lower-cased name/property/itemprop, in page order."""
+    meta: dict[str, list[str]] = defaultdict(list)
+    for element in tree.iter("meta"):
+        key = element.get("property") or element.get("name") or element.get("itemprop")
+        content = element.get("content")
+        if key and content and content.strip():
+            meta[key.strip().lower()].append(content.strip())
+    for element in tree.iterfind(".//time[@datetime]"):
+        if "datepublished" in (element.get("itemprop") or "").lower():
+            meta["datepublished"].append(element.get("datetime", ""))
+    return meta
+
+
+def extract_metadata_fields(
+    tree: HtmlElement,
+    url: str,
+    options: ExtractOptions,
+    objects: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+) -> dict[str, Any]:
+    """Every metadata field of the record except text-derived ones, from JSON-LD `objects` and `meta`."""
+    article = find_article(objects) or {}
+    zone = options.zone
+
+    def first_meta(*keys: str) -> str | None:
+        return next((meta[k][0] for k in keys if meta.get(k)), None)
+
+    site_name = first_meta("og:site_name", "application-name")
+    title = text_of(article.get("headline")) or text_of(article.get("name"))
+    title = title or _strip_site_name(first_meta("og:title", "twitter:title"), site_name)
+    authors = clean_authors(names_of(resolve(article.get("author"), objects)))
+    authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
+    published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
+    published = published or _first_date([first_meta(k) for k in _PUBLISHED_META], zone)
+    updated = _first_date([article.get("dateModified")], zone) or _first_date(
+        [first_meta(k) for k in _MODIFIED_META], zone
+    )
+    fields: dict[str, Any] = {
+        "canonical_url": _canonical(tree, url, meta, article),
+        "title": title,
+        "description": text_of(article.get("description"))
+        or first_meta("og:description", "description", "twitter:description"),
+        "authors": authors,
+        "published_at": published,
+        "updated_at": updated,
+        "language": _language(tree, options, article, meta),
+        "categories": _unique(strings_of(article.get("articleSection")) + meta.get("article:section", [])),
+        "tags": _unique(
+            strings_of(article.get("keywords"))
+            + meta.get("article:tag", [])
+            + [t for k in ("news_keywords", "keywords") for v in meta.get(k, []) for t in strings_of(v)]
+        ),
+        "image": _image(resolve(article.get("image"), objects), meta, url),
+        "publisher": text_of(resolve(article.get("publisher"), objects)) or site_name,
+    }
+    _fill_fallbacks(tree, url, fields, zone, site_name)
+    return fields
+
+
+def _fill_fallbacks(
+    tree: HtmlElement, url: str, fields: dict[str, Any], zone: Any, site_name: str | None
+) -> None:
+    """trafilatura's and htmldate's heuristics, run one field at a time and only for missing fields."""
+    if not fields["title"]:
+        fields["title"] = _strip_site_name(extract_title(tree), site_name)
+    if not fields["authors"]:
+        fields["authors"] = clean_authors((extract_author(tree) or "").split(";"))
+    if not fields["published_at"]:
+        # htmldate scans the whole page: the slowest fallback, so it runs last and only when needed.
+        fields["published_at"] = normalise_date(find_date(tree, url=url, **_DATE_PARAMS), zone)
+    if not fields["categories"]:
+        fields["categories"] = _unique(extract_catstags("category", tree))
+    if not fields["tags"]:
+        fields["tags"] = _unique(extract_catstags("tag", tree))
+
+
+def _first_date(values: list[Any], zone: Any) -> str | None:
+    for value in values:
+        normalised = normalise_date(text_of(value) if not isinstance(value, str) else value, zone)
+        if normalised:
+            return normalised
+    return None
+
+
+def _canonical(tree: HtmlElement, url: str, meta: dict[str, list[str]], article: dict[str, Any]) -> str:
+    for link in tree.iterfind(".//link[@rel]"):
+        if link.get("rel", "").strip().lower() == "canonical" and link.get("href", "").strip():
+            return _absolute(url, link.get("href", ""))
+    candidate = (meta.get("og:url") or [None])[0] or text_of(article.get("url"))
+    return _absolute(url, candidate) if candidate else url
+
+
+def _absolute(base: str, href: str) -> str:
+    try:
+        joined = urljoin(base, href.strip())
+    except ValueError:
+        return base
+    return joined if joined.startswith(("http://", "https://")) else base
+
+
+def _language(
+    tree: HtmlElement, options: ExtractOptions, article: dict[str, Any], meta: dict[str, list[str]]
+) -> str | None:
+    # The registry's language is curated by a person; page templates often keep a stale lang="en".
+    for value in (
+        options.language,
+        text_of(article.get("inLanguage")),
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        (meta.get("og:locale") or [None])[0],
+        (meta.get("content-language") or meta.get("language") or [None])[0],
+    ):
+        if value and re.match(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", value.strip()):
+            return value.strip().replace("_", "-").split("-")[0].lower()
+    return None
+
+
+def _image(value: Any, meta: dict[str, list[str]], url: str) -> dict[str, str | None] | None:
+    item = value[0] if isinstance(value, list) and value else value
+    image_url, caption, credit = None, None, None
+    if isinstance(item, str):
+        image_url = item
+    elif isinstance(item, dict):
+        image_url = text_of(item.get("url") or item.get("contentUrl"))
+        caption = text_of(item.get("caption") or item.get("description"))
+        credit = text_of(item.get("creditText") or item.get("copyrightHolder") or item.get("author"))
+    image_url = image_url or (meta.get("og:image") or meta.get("twitter:image") or [None])[0]
+    if not image_url:
+        return None
+    return {"url": _absolute(url, image_url), "caption": caption, "credit": credit}
+
+
+def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
+    if not title:
+        return None
+    title = re.sub(r"\s+", " ", title).strip()
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1 and site_name and parts[-1].strip().casefold() == site_name.strip().casefold():
+        return title[: title.rfind(parts[-1])].rstrip(" |–—:-»·")
+    return title
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        value = re.sub(r"\s+", " ", value).strip()
+        if value and value.casefold() not in seen and len(value) <= 100:
+            seen.add(value.casefold())
+            out.append(value)
+    return out
