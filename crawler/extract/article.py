@@ -38,7 +38,7 @@ def extract_article(
     http_status: int = 200,
     options: ExtractOptions,
 ) -> dict[str, Any]:
-    """The extraction-owned fields of the article record; raises an `ExtractionDrop` subclass, nothing else."""
+    """The extraction-owned fields of the article record; raises only `ExtractionDrop` subclasses."""
     try:
         return _extract(body, url, content_type, http_status, options)
     except ExtractionDrop:

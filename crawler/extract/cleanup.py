@@ -9,8 +9,9 @@ from crawler.extract.agencies import find_agencies, is_credit_line, split_captio
 from crawler.extract.dates import is_date_line
 
 _WIDGET = re.compile(
-    r"^(?:follow us|follow (?:@|on|the)|like us on|join us on|find us on|connect with us|share (?:this|on|via)|"
-    r"share$|shares?:|tweet$|subscribe|sign up|click here|download (?:the|our) app|advertisement|"
+    r"^(?:follow us|follow (?:@|on|the)|like us on|join us on|find us on|connect with us|"
+    r"share (?:this|on|via)|share$|shares?:|tweet$|subscribe|sign up|click here|"
+    r"download (?:the|our) app|advertisement|"
     r"(?:also|read|must) (?:read|more|also)|see also|related|more (?:from|stories|news)|recommended|"
     r"you (?:may|might) also|don'?t miss|trending|copyright|©|all rights reserved|print$|email$)",
     re.IGNORECASE,

@@ -94,7 +94,7 @@ def _parse(value: str) -> datetime | None:
         pass
     try:
         with warnings.catch_warnings():
-            # Unknown zone names ("EST" with no tzinfos entry) warn; the result is then naive, which we handle.
+            # An unknown zone name warns and leaves the result naive, which the caller handles.
             warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
             # dayfirst=False: metadata dates are overwhelmingly ISO or US-style when not ISO.
             return dateutil_parser.parse(value, fuzzy=False, tzinfos=_ZONE_ABBREVIATIONS)
