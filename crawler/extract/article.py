@@ -20,7 +20,7 @@ from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
 from crawler.extract.errors import BadInput, EmptyText, ExtractionDrop, NotAnArticle
 from crawler.extract.jsonld import jsonld_objects
-from crawler.extract.metadata import collect_meta, extract_metadata_fields
+from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import not_article_reason
 
@@ -61,8 +61,8 @@ def _extract(
     captions = prune.captions(tree)
     figure_image = prune.first_figure_image(tree, url)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
-    prune.drop_boilerplate(tree)
     lines = _body_lines(tree, url, options)
+    fill_fallbacks(tree, url, fields, options)
     image = fields["image"]
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
