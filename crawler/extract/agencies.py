@@ -10,7 +10,7 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Reuters": ("Reuters", "REUTERS", "Thomson Reuters"),
     "AP": ("AP", "Associated Press", "The Associated Press"),
     "AFP": ("AFP", "Agence France-Presse", "Agence France Presse"),
-    "TASS": ("TASS", "Tass", "ITAR-TASS"),
+    "TASS": ("TASS", "Tass", "ITAR-TASS", "ТАСС"),
     "ANI": ("ANI", "Asian News International"),
     "IANS": ("IANS", "Indo-Asian News Service"),
     "PTI": ("PTI", "Press Trust of India"),
@@ -22,9 +22,9 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Kyodo": ("Kyodo", "Kyodo News"),
     "Yonhap": ("Yonhap",),
     "Anadolu": ("Anadolu Agency", "Anadolu", "AA"),
-    "RIA Novosti": ("RIA Novosti", "RIA"),
+    "RIA Novosti": ("RIA Novosti", "RIA", "РИА Новости"),
     "Sputnik": ("Sputnik",),
-    "Interfax": ("Interfax",),
+    "Interfax": ("Interfax", "Интерфакс"),
     "Bernama": ("Bernama",),
     "Antara": ("Antara",),
     "PA": ("PA Media", "Press Association"),
@@ -48,17 +48,21 @@ _AGENCY_LIST = rf"(?:{_ALTERNATION}|[Aa]gencies|wires?)(?:\s*(?:,|/|&|and)\s*(?:
 # Whole-paragraph credit lines: "The BRICS Post with inputs from Agencies", "Source: AFP", "— Xinhua".
 CREDIT_LINE = re.compile(
     rf"^(?:[\w .,'&-]{{0,60}}\s)?with (?:inputs?|reporting|additional reporting) from\s+[\w .,'&/-]{{2,80}}$"
-    rf"|^(?:sources?|credits?|courtesy|inputs? from|via)\s*:?\s*(?:{_AGENCY_LIST}|[\w .'&-]{{2,40}})$"
+    r"|^(?:sources?|credits?|courtesy|inputs? from|via|quelle|fuente|avec|mit material von"
+    r"|con información de)"
+    rf"\s*:?\s*(?:{_AGENCY_LIST}|[\w .'&-]{{2,40}})$"
     rf"|^[—–-]+\s*(?:{_AGENCY_LIST})$"
     rf"|^\(?(?:{_AGENCY_LIST})\)?$"
     rf"|^(?:{_AGENCY_LIST})\s+contributed to this (?:report|story|article)$",
     re.IGNORECASE,
 )
-# Dateline at the start of the lead: "WASHINGTON (Reuters) -", "BEIJING, Aug. 27 (Xinhua) --".
+# Dateline at the start of the lead: "WASHINGTON (Reuters) -", "BEIJING, Aug. 27 (Xinhua) --",
+# "New Delhi [India], July 4 (ANI):", "Madrid, 12 mar (EFE).-".
+_PLACE = r"[^\W\d_][\w'.\- ]{1,40}?(?:\s*\[[^\]]{2,30}\])?(?:,\s*[^\W\d_][\w.\- ]{1,25}?)?"
+_DAY = r"(?:,\s*(?:[^\W\d_]{3,9}\.?\s+\d{1,2}|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?))?"
 DATELINE = re.compile(
-    rf"^(?P<dateline>(?P<place>[A-Z][A-Za-z'.\- ]{{1,40}}?(?:,\s*[A-Z][A-Za-z.\- ]{{1,25}}?)?"
-    rf"(?:,\s*[A-Z][a-z]{{2,8}}\.?\s+\d{{1,2}})?)\s*\((?P<agency>{_ALTERNATION})\)|\((?P<agency_only>{_ALTERNATION})\))"
-    r"\s*(?:--|[-—–:])\s*"
+    rf"^(?:(?P<place>{_PLACE}{_DAY})\s*\((?P<agency>{_ALTERNATION})\)|\((?P<agency_only>{_ALTERNATION})\))"
+    r"\.?\s*(?:--|[-—–:])\s*"
 )
 # A photo credit at the end of a caption: "[Xinhua]", "(Photo: Reuters)", "Photo: AFP".
 CAPTION_CREDIT = re.compile(

@@ -26,7 +26,7 @@ from crawler.extract.pagetype import not_article_reason
 
 SCHEMA_VERSION = "1.0"
 EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.0+trafilatura-{trafilatura.__version__}"}
-_BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
+_BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
 
 
@@ -84,13 +84,11 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
 
 
 def _block_lines(elements: list[HtmlElement]) -> list[str]:
-    """Text of the block elements under an outlet's body selector, innermost blocks not repeated."""
+    """Text of the innermost block elements under an outlet's body selector, one line per block."""
     lines = []
     for element in elements:
-        blocks = [b for b in element.iter(*_BLOCKS) if not any(a.tag in _BLOCKS for a in b.iterancestors())]
-        if not blocks:
-            blocks = [element]
-        lines.extend(prune.normalise_space(b.text_content() or "") for b in blocks)
+        leaves = [b for b in element.iter(*_BLOCKS) if next(b.iterdescendants(*_BLOCKS), None) is None]
+        lines.extend(prune.normalise_space(block.text_content() or "") for block in leaves or [element])
     return lines
 
 

@@ -44,7 +44,10 @@ def _split(value: str) -> list[str]:
     names = []
     for part in _SPLIT.split(value):
         part = _PREFIX.sub("", part.strip(" .:-–—·"))
-        part = _NOISE.sub("", part).strip(" .,:-–—·|")
+        stripped = _NOISE.sub("", part).strip(" .,:-–—·|")
+        if stripped != part and len(stripped.split()) < 2:
+            continue  # "Environment Correspondent", "Monitor Staff": a role or desk, not a person
+        part = stripped
         part = _ROLE_PREFIX.sub("", part) if " " in part else part
         if _acceptable(part):
             names.append(part.title() if part.isupper() and not _KEEP_AS_IS.match(part) else part)

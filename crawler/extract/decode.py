@@ -76,7 +76,8 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     except UnicodeDecodeError:
         pass
     for encoding in (_header_charset(content_type), _meta_charset(body)):
-        if encoding:
+        # A UTF-8 declaration on bytes that are not UTF-8 is the classic CMS bug: cp1252 below fits those.
+        if encoding and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "unicode11utf8"):
             try:
                 return _clean(body.decode(encoding, errors="replace"))
             except LookupError:
