@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from itertools import islice
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +27,7 @@ from crawler.extract.pagetype import not_article_reason
 
 SCHEMA_VERSION = "1.0"
 EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.0+trafilatura-{trafilatura.__version__}"}
+FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
 
@@ -77,7 +79,10 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
         chosen = prune.select_body(tree, _selector(options.body_selector))
         if chosen:
             return _block_lines(chosen)
-    extractor = Extractor(output_format="python", comments=False, tables=True, dedup=False, url=url)
+    # trafilatura's fallback comparison (readability, jusText) is linear but slow on giant trees: a
+    # 5 MB page took 20 s. Past the bound, where no real article page is, keep only its main pass.
+    fast = next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is not None
+    extractor = Extractor(output_format="python", fast=fast, comments=False, tables=True, dedup=False, url=url)
     document = bare_extraction(tree, options=extractor)
     text = getattr(document, "text", None) or ""
     return text.splitlines()

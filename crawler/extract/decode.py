@@ -33,6 +33,7 @@ _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNOR
 # lxml refuses strings with XML-invalid control characters, so they go before parsing.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BINARY_BYTES = bytes(range(9)) + bytes(range(14, 27)) + bytes(range(28, 32))
 
 
@@ -51,6 +52,8 @@ def parse_body(body: bytes, content_type: str | None, max_bytes: int) -> HtmlEle
     text = decode(body, content_type)
     if "<" not in text[:65536] and "<" not in text:
         raise NotHtml("no markup in the body")
+    # lxml refuses str input that carries an XML encoding declaration; the text is decoded already.
+    text = _XML_DECLARATION.sub("", text, count=1)
     try:
         tree = load_html(text)
     except (ValueError, TypeError, LookupError) as error:  # lxml's parse errors are ValueError subclasses
