@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from itertools import islice
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import trafilatura
@@ -82,7 +82,9 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
     # trafilatura's fallback comparison (readability, jusText) is linear but slow on giant trees: a
     # 5 MB page took 20 s. Past the bound, where no real article page is, keep only its main pass.
     fast = next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is not None
-    extractor = Extractor(output_format="python", fast=fast, comments=False, tables=True, dedup=False, url=url)
+    extractor = Extractor(
+        output_format="python", fast=fast, comments=False, tables=True, dedup=False, url=url
+    )
     document = bare_extraction(tree, options=extractor)
     text = getattr(document, "text", None) or ""
     return text.splitlines()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 PARAGRAPHS = [
-    "The regional parliament approved a new budget on Tuesday after three weeks of talks between the governing parties.",
-    "The plan raises spending on schools and hospitals by four percent and cuts the deficit to under two percent.",
+    "The regional parliament approved a new budget on Tuesday after three weeks of talks.",
+    "The plan raises spending on schools and hospitals by four percent and cuts the deficit.",
     "Opposition leaders said the budget relied on optimistic growth forecasts and voted against it.",
     "The finance minister said the first payments to hospitals would be made at the start of next month.",
 ]
