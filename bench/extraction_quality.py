@@ -21,7 +21,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from crawler.extract import ExtractionDrop, ExtractOptions, extract_article
 
 _TOKEN = re.compile(r"\w+")
-FIELDS = ("title", "authors", "published_at", "description", "language", "image", "categories", "tags")
+# Record field -> trafilatura metadata attribute (None: trafilatura has no such field).
+FIELDS = {
+    "title": "title",
+    "authors": "author",
+    "published_at": "date",
+    "updated_at": None,
+    "description": "description",
+    "language": None,
+    "image": "image",
+    "categories": "categories",
+    "tags": "tags",
+    "credit": None,
+    "agencies": None,
+    "dateline": None,
+}
 
 
 def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
@@ -35,11 +49,9 @@ def precision_recall(truth: str, prediction: str) -> tuple[float, float]:
     tp = sum((expected & predicted).values())
     fp = sum((predicted - expected).values())
     fn = sum((expected - predicted).values())
-    precision = tp / (tp + fp) if tp + fp else 1.0 if not expected else 0.0
-    recall = tp / (tp + fn) if tp + fn else 1.0 if not predicted else 0.0
     if not expected and not predicted:
         return 1.0, 1.0
-    return precision, recall
+    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
 
 
 def score(truth: dict[str, str], predictions: dict[str, str]) -> tuple[float, float, float]:
@@ -71,14 +83,14 @@ def run_both(
     plain_seconds = ours_seconds = 0.0
     for key, body in pages.items():
         best_plain = best_ours = float("inf")
-        for _ in range(repeat):
+        for attempt in range(repeat):
             start = time.perf_counter()
             plain[key] = trafilatura.extract(body, url=urls[key]) or ""
             middle = time.perf_counter()
             try:
                 records[key] = extract_article(body, urls[key], content_type="text/html", options=options)
             except ExtractionDrop as drop:
-                if _ == 0:
+                if attempt == 0:
                     drops[drop.reason] += 1
             end = time.perf_counter()
             best_plain, best_ours = min(best_plain, middle - start), min(best_ours, end - middle)
@@ -91,7 +103,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("data_dir", type=Path, help="benchmark directory, e.g. ../shared/eval/aeb")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs per document (best kept)")
-    parser.add_argument("--check", type=Path, help="score a published output JSON too (metric check)")
+    parser.add_argument(
+        "--check",
+        type=Path,
+        help="published output to score as a metric check (default: DATA_DIR/output/trafilatura.json)",
+    )
     args = parser.parse_args(argv)
     if not (args.data_dir / "ground-truth.json").is_file():
         print(f"error: {args.data_dir}/ground-truth.json not found; pass the aeb directory", file=sys.stderr)
@@ -105,15 +121,33 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'extractor':<20}{'F1':>8}{'P':>8}{'R':>8}{'docs/s':>10}{'speed ratio':>13}")
     for name, (f1, precision, recall), rate in rows:
         print(f"{name:<20}{f1:>8.3f}{precision:>8.3f}{recall:>8.3f}{rate:>10.1f}{rate / rows[0][2]:>12.2f}x")
-    if args.check:
-        published = json.loads(args.check.read_text(encoding="utf-8"))["output"]
+    check = args.check or args.data_dir / "output" / "trafilatura.json"
+    if check.is_file():
+        published = json.loads(check.read_text(encoding="utf-8"))["output"]
         f1, precision, recall = score(truth, {k: v.get("articleBody") or "" for k, v in published.items()})
         print(f"{'published output':<20}{f1:>8.3f}{precision:>8.3f}{recall:>8.3f}   (metric check)")
-    print("\nper-field completeness (share of documents with a non-empty value)")
-    for field in FIELDS:
-        filled = sum(1 for record in records.values() if record.get(field))
-        print(f"  {field:<14}{filled / len(pages):>7.1%}")
+    print_completeness(records, trafilatura_metadata(urls, pages), len(pages))
     return 0
+
+
+def trafilatura_metadata(urls: dict[str, str], pages: dict[str, bytes]) -> list[object]:
+    """trafilatura's own metadata (with_metadata=True; untimed, its default output has none)."""
+    documents = []
+    for key, body in pages.items():
+        document = trafilatura.bare_extraction(body, url=urls[key], with_metadata=True)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def print_completeness(records: dict[str, dict], documents: list[object], total: int) -> None:
+    print("\nper-field completeness (share of documents with a non-empty value)")
+    print(f"  {'field':<14}{'newscrawl':>10}{'trafilatura':>13}")
+    for field, attribute in FIELDS.items():
+        ours = sum(1 for record in records.values() if record.get(field)) / total
+        theirs = sum(1 for d in documents if getattr(d, attribute, None)) / total if attribute else None
+        shown = f"{theirs:>13.1%}" if theirs is not None else f"{'-':>13}"
+        print(f"  {field:<14}{ours:>10.1%}{shown}")
 
 
 if __name__ == "__main__":

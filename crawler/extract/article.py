@@ -46,6 +46,8 @@ def extract_article(
     except ExtractionDrop:
         raise
     except Exception as error:
+        # The one place where an unexpected failure in parsing or a library becomes a typed drop:
+        # one bad page must never stop a crawl, and the pipeline only has to handle ExtractionDrop.
         _LOG.debug("extraction failed for %s", url, exc_info=True)
         raise BadInput(f"extraction failed: {type(error).__name__}: {error}", url) from None
 

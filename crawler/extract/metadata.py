@@ -5,6 +5,7 @@ The fallbacks (trafilatura's own metadata, htmldate) run only for fields the pag
 
 from __future__ import annotations
 
+import html
 import re
 from collections import defaultdict
 from typing import Any
@@ -39,8 +40,9 @@ _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "d
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
 # WordPress and most blog engines mark taxonomy links with rel="category tag" / rel="tag".
-_CATEGORY_LINKS = XPath("//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+_CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
 _TAG_LINKS = XPath("//a[@rel='tag']")
+_INTERNAL_LABEL = re.compile(r"^[@_/#]|^[\w-]+:\S")
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]\s+|\s+[»·]\s+")
 
 
@@ -48,7 +50,12 @@ def collect_meta(tree: HtmlElement) -> dict[str, list[str]]:
     """<meta> contents by lower-cased name/property/itemprop, in page order."""
     meta: dict[str, list[str]] = defaultdict(list)
     for element in tree.iter("meta"):
-        key = element.get("property") or element.get("name") or element.get("itemprop")
+        key = (
+            element.get("property")
+            or element.get("name")
+            or element.get("itemprop")
+            or element.get("http-equiv")
+        )
         content = element.get("content")
         if key and content and content.strip():
             meta[key.strip().lower()].append(content.strip())
@@ -84,9 +91,11 @@ def extract_metadata_fields(
     )
     fields: dict[str, Any] = {
         "canonical_url": _canonical(tree, url, meta, article),
-        "title": title,
-        "description": text_of(article.get("description"))
-        or first_meta("og:description", "description", "twitter:description"),
+        "title": clean_text(title),
+        "description": clean_text(
+            text_of(article.get("description"))
+            or first_meta("og:description", "description", "twitter:description")
+        ),
         "authors": authors,
         "published_at": published,
         "updated_at": updated,
@@ -94,14 +103,13 @@ def extract_metadata_fields(
         "categories": _unique(strings_of(article.get("articleSection")) + meta.get("article:section", [])),
         "tags": _unique(
             strings_of(article.get("keywords"))
-            + meta.get("article:tag", [])
+            + [t for v in meta.get("article:tag", []) for t in strings_of(v)]
             + [t for k in ("news_keywords", "keywords") for v in meta.get(k, []) for t in strings_of(v)]
         ),
         "image": _image(resolve(article.get("image"), objects), meta, url),
-        "publisher": text_of(resolve(article.get("publisher"), objects)) or site_name,
     }
     if not fields["title"]:
-        fields["title"] = _strip_site_name(extract_title(tree), site_name)
+        fields["title"] = clean_text(_strip_site_name(extract_title(tree), site_name))
     return fields
 
 
@@ -122,6 +130,13 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
         subtree = prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS)
         byline = extract_metainfo(subtree, AUTHOR_XPATHS, len_limit=120)
         fields["authors"] = clean_authors((normalize_authors(None, byline) if byline else "").split(";"))
+
+
+def clean_text(value: str | None) -> str | None:
+    """One line of metadata text: entities that survived (often double-escaped) decoded, spaces collapsed."""
+    if not value:
+        return None
+    return re.sub(r"\s+", " ", html.unescape(value)).strip() or None
 
 
 def _link_text(element: HtmlElement) -> str:
@@ -195,10 +210,13 @@ def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
 
 
 def _unique(values: list[str]) -> list[str]:
+    """Clean, de-duplicated labels; CMS-internal keys ('@river', '_no-apple-news', 'post-id:1') go."""
     seen: set[str] = set()
     out = []
     for value in values:
-        value = re.sub(r"\s+", " ", value).strip()
+        value = clean_text(value) or ""
+        if _INTERNAL_LABEL.match(value):
+            continue
         if value and value.casefold() not in seen and len(value) <= 100:
             seen.add(value.casefold())
             out.append(value)

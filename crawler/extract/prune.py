@@ -12,7 +12,8 @@ from urllib.parse import urljoin
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-_CAPTIONS = XPath("//figcaption | //*[contains(@class, 'caption') or contains(@class, 'Caption')]")
+# "aption" matches caption, Caption and wp-caption-text with a single test per element.
+_CAPTIONS = XPath("//figcaption | //*[contains(@class, 'aption')]")
 
 
 def drop_selected(tree: HtmlElement, selectors: tuple[XPath, ...]) -> None:

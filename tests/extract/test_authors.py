@@ -27,3 +27,15 @@ from crawler.extract.authors import clean_authors
 )
 def test_clean_authors(raw: object, names: list[str]) -> None:
     assert clean_authors(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Needleman, Sarah", ["Sarah Needleman"]),
+        ("ERIC TUCKER Associated Press", ["Eric Tucker"]),
+        ("Tom Krisher, AP Auto Writer", ["Tom Krisher"]),
+    ],
+)
+def test_clean_authors_handles_catalogue_order_and_agency_suffixes(raw: str, names: list[str]) -> None:
+    assert clean_authors(raw) == names
