@@ -94,7 +94,7 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
 
 def _block_lines(elements: list[HtmlElement]) -> list[str]:
     """Text of the innermost block elements under an outlet's body selector, one line per block."""
-    lines = []
+    lines: list[str] = []
     for element in elements:
         leaves = [b for b in element.iter(*_BLOCKS) if next(b.iterdescendants(*_BLOCKS), None) is None]
         lines.extend(prune.normalise_space(block.text_content() or "") for block in leaves or [element])
@@ -143,16 +143,18 @@ def _record(
 def _image(
     declared: dict[str, Any] | None, cleaned: Cleaned, figure_image: str | None
 ) -> dict[str, str | None] | None:
-    image = dict(declared) if declared else ({"url": figure_image, "caption": None, "credit": None})
-    if not image.get("url"):
+    declared = declared or {}
+    url = declared.get("url") or figure_image
+    if not url:
         return None
+    caption: str | None = declared.get("caption")
+    credit: str | None = declared.get("credit")
     if cleaned.caption:
-        image["caption"] = cleaned.caption
-        image["credit"] = image.get("credit") or cleaned.caption_credit
-    elif image.get("caption"):
-        image["caption"], credit = split_caption_credit(image["caption"])
-        image["credit"] = image.get("credit") or credit
-    return {"url": image["url"], "caption": image.get("caption"), "credit": image.get("credit")}
+        caption, credit = cleaned.caption, credit or cleaned.caption_credit
+    elif caption:
+        caption, caption_credit = split_caption_credit(caption)
+        credit = credit or caption_credit
+    return {"url": url, "caption": caption, "credit": credit}
 
 
 def _clip(value: str | None) -> str | None:

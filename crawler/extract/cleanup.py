@@ -74,13 +74,13 @@ def _drop_captions(result: Cleaned, captions: list[str]) -> None:
         variants[_key(caption)] = caption
         bare, _credit = split_caption_credit(caption)
         variants.setdefault(_key(bare), caption)
-    kept = []
+    kept: list[str] = []
     for paragraph in result.paragraphs:
-        caption = variants.get(_key(paragraph))
-        if caption is None:
+        matched = variants.get(_key(paragraph))
+        if matched is None:
             kept.append(paragraph)
         elif result.caption is None:
-            result.caption, result.caption_credit = split_caption_credit(caption)
+            result.caption, result.caption_credit = split_caption_credit(matched)
     result.paragraphs = kept
 
 

@@ -78,11 +78,11 @@ def decode(body: bytes, content_type: str | None = None) -> str:
         return text if clean_bytes else _clean(text)
     except UnicodeDecodeError:
         pass
-    for encoding in (_header_charset(content_type), _meta_charset(body)):
+    for declared in (_header_charset(content_type), _meta_charset(body)):
         # A UTF-8 declaration on bytes that are not UTF-8 is the classic CMS bug: cp1252 below fits those.
-        if encoding and encoding.lower().replace("-", "").replace("_", "") not in ("utf8", "unicode11utf8"):
+        if declared and declared.lower().replace("-", "").replace("_", "") not in ("utf8", "unicode11utf8"):
             try:
-                return _clean(body.decode(encoding, errors="replace"))
+                return _clean(body.decode(declared, errors="replace"))
             except LookupError:
                 continue
     return _clean(body.decode("cp1252", errors="replace"))

@@ -38,7 +38,6 @@ _PUBLISHED_META = (
 )
 _MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "lastmod")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
-_DATE_PARAMS = {"extensive_search": False, "original_date": True}
 # WordPress and most blog engines mark taxonomy links with rel="category tag" / rel="tag".
 _CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
 _TAG_LINKS = XPath("//a[@rel='tag']")
@@ -76,25 +75,22 @@ def extract_metadata_fields(
     article = find_article(objects) or {}
     zone = options.zone
 
-    def first_meta(*keys: str) -> str | None:
-        return next((meta[k][0] for k in keys if meta.get(k)), None)
-
-    site_name = first_meta("og:site_name", "application-name")
+    site_name = _first(meta, "og:site_name", "application-name")
     title = text_of(article.get("headline")) or text_of(article.get("name"))
-    title = title or _strip_site_name(first_meta("og:title", "twitter:title"), site_name)
+    title = title or _strip_site_name(_first(meta, "og:title", "twitter:title"), site_name)
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
     published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
-    published = published or _first_date([first_meta(k) for k in _PUBLISHED_META], zone)
+    published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
     updated = _first_date([article.get("dateModified")], zone) or _first_date(
-        [first_meta(k) for k in _MODIFIED_META], zone
+        [_first(meta, k) for k in _MODIFIED_META], zone
     )
     fields: dict[str, Any] = {
         "canonical_url": _canonical(tree, url, meta, article),
         "title": clean_text(title),
         "description": clean_text(
             text_of(article.get("description"))
-            or first_meta("og:description", "description", "twitter:description")
+            or _first(meta, "og:description", "description", "twitter:description")
         ),
         "authors": authors,
         "published_at": published,
@@ -121,7 +117,8 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
     """
     if not fields["published_at"]:
         # htmldate scans the whole page, so it only runs when the page declared no date.
-        fields["published_at"] = normalise_date(find_date(tree, url=url, **_DATE_PARAMS), options.zone)
+        found = find_date(tree, url=url, extensive_search=True, original_date=True)
+        fields["published_at"] = normalise_date(found, options.zone)
     if not fields["categories"]:
         fields["categories"] = _unique([_link_text(a) for a in _CATEGORY_LINKS(tree)])
     if not fields["tags"]:
@@ -129,7 +126,12 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
     if not fields["authors"]:
         subtree = prune_unwanted_nodes(tree, AUTHOR_DISCARD_XPATHS)
         byline = extract_metainfo(subtree, AUTHOR_XPATHS, len_limit=120)
-        fields["authors"] = clean_authors((normalize_authors(None, byline) if byline else "").split(";"))
+        names = normalize_authors(None, byline) if byline else None
+        fields["authors"] = clean_authors((names or "").split(";"))
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    return next((meta[key][0] for key in keys if meta.get(key)), None)
 
 
 def clean_text(value: str | None) -> str | None:
@@ -155,7 +157,7 @@ def _canonical(tree: HtmlElement, url: str, meta: dict[str, list[str]], article:
     for link in tree.iterfind(".//link[@rel]"):
         if link.get("rel", "").strip().lower() == "canonical" and link.get("href", "").strip():
             return _absolute(url, link.get("href", ""))
-    candidate = (meta.get("og:url") or [None])[0] or text_of(article.get("url"))
+    candidate = _first(meta, "og:url") or text_of(article.get("url"))
     return _absolute(url, candidate) if candidate else url
 
 
@@ -176,8 +178,8 @@ def _language(
         text_of(article.get("inLanguage")),
         tree.get("lang"),
         tree.get("xml:lang"),
-        (meta.get("og:locale") or [None])[0],
-        (meta.get("content-language") or meta.get("language") or [None])[0],
+        _first(meta, "og:locale"),
+        _first(meta, "content-language", "language"),
     ):
         if value and re.match(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", value.strip()):
             return value.strip().replace("_", "-").split("-")[0].lower()
@@ -193,7 +195,7 @@ def _image(value: Any, meta: dict[str, list[str]], url: str) -> dict[str, str | 
         image_url = text_of(item.get("url") or item.get("contentUrl"))
         caption = text_of(item.get("caption") or item.get("description"))
         credit = text_of(item.get("creditText") or item.get("copyrightHolder") or item.get("author"))
-    image_url = image_url or (meta.get("og:image") or meta.get("twitter:image") or [None])[0]
+    image_url = image_url or _first(meta, "og:image", "twitter:image")
     if not image_url:
         return None
     return {"url": _absolute(url, image_url), "caption": caption, "credit": credit}

@@ -33,7 +33,8 @@ def not_article_reason(
     if body_classes & _WP_SINGLE:
         return None
     og_type = ((meta.get("og:type") or [""])[0]).strip().lower()
-    path = urlsplit(url).path or "/"
+    parts = urlsplit(url)
+    path = parts.path or "/"
     if body_classes & _WP_LISTING:
         return f"WordPress listing page (body class {sorted(body_classes & _WP_LISTING)[0]!r})"
     page_types = set().union(*(types_of(o) for o in objects)) if objects else set()
@@ -43,8 +44,8 @@ def not_article_reason(
         return f"og:type {og_type}"
     if og_type in _ARTICLE_OG or page_types & ARTICLE_TYPES:
         return None
-    if path in ("/", "") or re.fullmatch(r"/(?:index\.\w+|home|[a-z]{2})/?", path):
-        return "home page"
+    if not parts.query and re.fullmatch(r"/(?:index\.\w+|home|[a-z]{2}/?)?", path):
+        return "home page"  # with a query ("/?p=123") it is an article under a plain permalink
     if _LISTING_PATH.search(path) or _PAGINATION.search(path):
         return f"listing URL path {path!r}"
     if _MEDIA_PATH.search(path) or ("VideoObject" in page_types and not page_types & ARTICLE_TYPES):

@@ -52,3 +52,8 @@ def test_listing_and_media_pages_are_not_articles(url: str, body_class: str, hea
 )
 def test_story_pages_are_articles_even_under_listing_like_paths(url: str, body_class: str, head: str) -> None:
     assert extract_article(plain_page(body_class, head), url, options=ExtractOptions())["text"]
+
+
+def test_plain_permalink_with_a_query_is_not_the_home_page() -> None:
+    record = extract_article(plain_page(), "https://news.example.com/?p=123", options=ExtractOptions())
+    assert record["text"]
