@@ -63,6 +63,9 @@ def _extract(
         raise NotAnArticle(f"not an article: {reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
     captions = prune.captions(tree)
+    # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
+    first_h1 = tree.find(".//h1")
+    headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
     figure_image = prune.first_figure_image(tree, url)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
     lines = _body_lines(tree, url, options)
@@ -70,7 +73,7 @@ def _extract(
     image = fields["image"]
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
-    cleaned = clean_paragraphs(lines, fields["title"], captions)
+    cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
     if not cleaned.paragraphs:
         raise EmptyText("no article text after extraction and cleanup", url)
     return _record(url, http_status, fields, cleaned, figure_image)

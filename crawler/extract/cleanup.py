@@ -37,13 +37,13 @@ class Cleaned:
     caption_credit: str | None = None
 
 
-def clean_paragraphs(lines: list[str], title: str | None, captions: list[str]) -> Cleaned:
+def clean_paragraphs(lines: list[str], titles: list[str], captions: list[str]) -> Cleaned:
     """Apply the news cleanup rules in a fixed order; the same input always gives the same output."""
     paragraphs = [re.sub(r"\s+", " ", line).strip() for line in lines]
     paragraphs = _drop_widgets([p for p in paragraphs if p])
     result = Cleaned(paragraphs=paragraphs)
     _drop_captions(result, captions)
-    _drop_lead_furniture(result, title)
+    _drop_lead_furniture(result, titles)
     _move_credits(result)
     _move_dateline(result)
     return result
@@ -84,15 +84,15 @@ def _drop_captions(result: Cleaned, captions: list[str]) -> None:
     result.paragraphs = kept
 
 
-def _drop_lead_furniture(result: Cleaned, title: str | None) -> None:
+def _drop_lead_furniture(result: Cleaned, titles: list[str]) -> None:
     """Headline repeated as the first line, and the date or byline lines printed around it."""
-    title_key = _key(title or "")
+    title_keys = {_key(title) for title in titles} - {""}
     paragraphs = result.paragraphs
     index = 0
     while index < min(len(paragraphs), 4):
         paragraph = paragraphs[index]
         if (
-            (title_key and _key(paragraph) == title_key)
+            _key(paragraph) in title_keys
             or is_date_line(paragraph)
             or (_BYLINE.match(paragraph) and len(paragraph.split()) <= 10 and len(paragraphs) > 1)
         ):
