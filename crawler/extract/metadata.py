@@ -25,18 +25,33 @@ from crawler.extract.options import ExtractOptions
 
 _PUBLISHED_META = (
     "article:published_time",
+    "article:published",
     "og:published_time",
+    "og:pubdate",
     "datepublished",
     "pubdate",
+    "pdate",
     "publishdate",
+    "publish-date",
+    "date_published",
+    "sn-post-date",
     "dc.date.issued",
     "dcterms.created",
+    "dcterms.issued",
     "dc.date",
     "parsely-pub-date",
     "sailthru.date",
+    "cxenseparse:recs:publishtime",
     "date",
 )
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "lastmod")
+_MODIFIED_META = (
+    "article:modified_time",
+    "article:modified",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "lastmod",
+)
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 # WordPress and most blog engines mark taxonomy links with rel="category tag" / rel="tag".
 _CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
@@ -82,6 +97,8 @@ def extract_metadata_fields(
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
     published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
     published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
+    # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
+    published = published or _first_date([o.get("datePublished") for o in objects], zone)
     updated = _first_date([article.get("dateModified")], zone) or _first_date(
         [_first(meta, k) for k in _MODIFIED_META], zone
     )
