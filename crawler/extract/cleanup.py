@@ -10,10 +10,11 @@ from crawler.extract.dates import is_date_line
 
 _WIDGET = re.compile(
     r"^(?:follow us|follow (?:@|on|the)|like us on|join us on|find us on|connect with us|"
-    r"share (?:this|on|via)|share$|shares?:|tweet$|subscribe|sign up|click here|"
-    r"download (?:the|our) app|advertisement|"
-    r"(?:also|read|must) (?:read|more|also)|see also|related|more (?:from|stories|news)|recommended|"
-    r"you (?:may|might) also|don'?t miss|trending|copyright|©|all rights reserved|print$|email$)",
+    r"share (?:this|on|via)|share$|shares?:|tweet$|subscribe\b|sign up\b|click here\b|"
+    r"download (?:the|our) app|advertisement\b|"
+    r"(?:also|read|must) (?:read|more|also)\b|see also\b|related\b|more (?:from|stories|news)\b|"
+    r"recommended\b|you (?:may|might) also|don'?t miss|trending\b|copyright\b|©|all rights reserved|"
+    r"print$|email$)",
     re.IGNORECASE,
 )
 _SOCIAL = re.compile(

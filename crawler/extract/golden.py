@@ -81,10 +81,11 @@ def update(directory: Path) -> int:
     for case in load_cases(directory):
         spec = {k: v for k, v in case.spec.items() if k not in ("expected", "drop")}
         spec.update(expectation(run_case(case)))
-        if spec != case.spec:
-            changed += 1
+        text = json.dumps(spec, indent=2, ensure_ascii=False) + "\n"
+        if text != case.path.read_text(encoding="utf-8"):
+            changed += spec != case.spec
             print(f"updated {case.path}")
-        case.path.write_text(json.dumps(spec, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+            case.path.write_text(text, encoding="utf-8")
     return changed
 
 

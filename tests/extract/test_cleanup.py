@@ -73,3 +73,8 @@ def test_credit_words_inside_the_story_stay() -> None:
 
 def test_single_paragraph_story_is_never_emptied_by_a_credit_rule() -> None:
     assert clean_paragraphs(["(Reuters)"], [], []).paragraphs == ["(Reuters)"]
+
+
+def test_story_lines_that_merely_start_like_widgets_stay() -> None:
+    lines = ["Subscribers will pay 3 euros more from May.", "Relatedly, fares rise too.", *BODY]
+    assert clean_paragraphs(lines, [], []).paragraphs == lines
