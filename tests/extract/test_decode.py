@@ -16,7 +16,7 @@ from crawler.extract import (
     TooLarge,
     extract_article,
 )
-from tests.extract.conftest import PARAGRAPHS, article_page
+from tests.extract.pages import PARAGRAPHS, article_page
 
 URL = "https://news.example.com/2020/02/04/budget-approved"
 OPTIONS = ExtractOptions()

@@ -12,7 +12,7 @@ import pytest
 
 from crawler.extract import EXTRACTOR, SCHEMA_VERSION, ExtractionDrop, ExtractOptions, extract_article
 from crawler.registry import Source
-from tests.extract.conftest import PARAGRAPHS, article_page
+from tests.extract.pages import PARAGRAPHS, article_page
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).parent / "golden"

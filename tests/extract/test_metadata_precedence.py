@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from crawler.extract import ExtractOptions, extract_article
-from tests.extract.conftest import article_page
+from tests.extract.pages import article_page
 
 URL = "https://news.example.com/2020/02/04/budget-approved"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import ExtractOptions, NotAnArticle, extract_article
-from tests.extract.conftest import article_page
+from tests.extract.pages import article_page
 
 
 def plain_page(body_class: str = "", head: str = "") -> bytes:
