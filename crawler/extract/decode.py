@@ -31,8 +31,8 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xm
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
 # lxml refuses strings with XML-invalid control characters, so they go before parsing.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
-_CONTROL_BYTES = bytes([*range(0, 9), 11, *range(14, 32), 127])
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BINARY_BYTES = bytes(range(9)) + bytes(range(14, 27)) + bytes(range(28, 32))
 
@@ -41,7 +41,7 @@ def parse_body(body: bytes, content_type: str | None, max_bytes: int) -> HtmlEle
     """Decode and parse a response body, or raise the `BadInput` subclass that says why not."""
     if not isinstance(body, bytes | bytearray | memoryview):
         raise BadInput(f"body must be bytes, got {type(body).__name__}; pass response.body")
-    body = bytes(body)
+    body = body if isinstance(body, bytes) else bytes(body)
     if len(body) > max_bytes:
         raise TooLarge(f"body is {len(body)} bytes, over the {max_bytes}-byte cap")
     if not body.strip():
@@ -50,7 +50,7 @@ def parse_body(body: bytes, content_type: str | None, max_bytes: int) -> HtmlEle
     if mime and not mime.startswith(_HTML_TYPES) and "html" not in mime:
         raise NotHtml(f"content type {mime!r} is not HTML")
     text = decode(body, content_type)
-    if "<" not in text[:65536] and "<" not in text:
+    if "<" not in text:
         raise NotHtml("no markup in the body")
     # lxml refuses str input that carries an XML encoding declaration; the text is decoded already.
     text = _XML_DECLARATION.sub("", text, count=1)

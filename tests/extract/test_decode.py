@@ -50,7 +50,7 @@ def test_invalid_bytes_in_utf8_page_give_a_best_effort_record() -> None:
 
 
 def test_nul_and_control_bytes_are_removed_before_parsing() -> None:
-    body = article_page().encode("utf-8").replace(b"<article>", b"<article>\x00\x01\x1b")
+    body = article_page().encode("utf-8").replace(b"<article>", b"<article>\x00\x01\x0b\x0c\x1b")
     record = extract(body)
     assert record["text"].startswith(PARAGRAPHS[0])
     assert "\x00" not in record["text"]
