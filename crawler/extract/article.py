@@ -1,0 +1,164 @@
+"""`extract_article`: response bytes to the article record, or an `ExtractionDrop` saying why not."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+import trafilatura
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from trafilatura.core import bare_extraction
+from trafilatura.settings import Extractor
+
+from crawler.extract import prune
+from crawler.extract.agencies import find_agencies, split_caption_credit
+from crawler.extract.cleanup import Cleaned, clean_paragraphs
+from crawler.extract.decode import parse_body
+from crawler.extract.errors import BadInput, EmptyText, ExtractionDrop, NotAnArticle
+from crawler.extract.jsonld import jsonld_objects
+from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
+from crawler.extract.options import ExtractOptions, compile_selector
+from crawler.extract.pagetype import not_article_reason
+
+SCHEMA_VERSION = "1.0"
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.0+trafilatura-{trafilatura.__version__}"}
+FAST_MODE_ELEMENTS = 30_000
+_BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
+_LOG = logging.getLogger(__name__)
+
+
+def extract_article(
+    body: bytes,
+    url: str,
+    *,
+    content_type: str | None = None,
+    http_status: int = 200,
+    options: ExtractOptions,
+) -> dict[str, Any]:
+    """The extraction-owned fields of the article record; raises only `ExtractionDrop` subclasses."""
+    try:
+        return _extract(body, url, content_type, http_status, options)
+    except ExtractionDrop:
+        raise
+    except Exception as error:
+        # The one place where an unexpected failure in parsing or a library becomes a typed drop:
+        # one bad page must never stop a crawl, and the pipeline only has to handle ExtractionDrop.
+        _LOG.debug("extraction failed for %s", url, exc_info=True)
+        raise BadInput(f"extraction failed: {type(error).__name__}: {error}", url) from None
+
+
+def _extract(
+    body: bytes, url: str, content_type: str | None, http_status: int, options: ExtractOptions
+) -> dict[str, Any]:
+    tree = parse_body(body, content_type, options.max_bytes)
+    objects = jsonld_objects(tree)
+    meta = collect_meta(tree)
+    reason = not_article_reason(tree, url, objects, meta)
+    if reason:
+        raise NotAnArticle(f"not an article: {reason}", url)
+    fields = extract_metadata_fields(tree, url, options, objects, meta)
+    captions = prune.captions(tree)
+    # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
+    first_h1 = tree.find(".//h1")
+    headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
+    figure_image = prune.first_figure_image(tree, url)
+    prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
+    lines = _body_lines(tree, url, options)
+    fill_fallbacks(tree, url, fields, options)
+    image = fields["image"]
+    if image and image.get("caption"):
+        captions.append(prune.normalise_space(image["caption"]))
+    cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
+    if not cleaned.paragraphs:
+        raise EmptyText("no article text after extraction and cleanup", url)
+    return _record(url, http_status, fields, cleaned, figure_image)
+
+
+def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[str]:
+    if options.body_selector:
+        chosen = prune.select_body(tree, _selector(options.body_selector))
+        if chosen:
+            return _block_lines(chosen)
+    # trafilatura's fallback comparison (readability, jusText) is linear but slow on giant trees: a
+    # 5 MB page took 20 s. Past the bound, where no real article page is, keep only its main pass.
+    fast = next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is not None
+    extractor = Extractor(
+        output_format="python", fast=fast, comments=False, tables=True, dedup=False, url=url
+    )
+    document = bare_extraction(tree, options=extractor)
+    text = getattr(document, "text", None) or ""
+    return text.splitlines()
+
+
+def _block_lines(elements: list[HtmlElement]) -> list[str]:
+    """Text of the innermost block elements under an outlet's body selector, one line per block."""
+    lines: list[str] = []
+    for element in elements:
+        leaves = [b for b in element.iter(*_BLOCKS) if next(b.iterdescendants(*_BLOCKS), None) is None]
+        lines.extend(prune.normalise_space(block.text_content() or "") for block in leaves or [element])
+    return lines
+
+
+@lru_cache(maxsize=256)
+def _selector(css: str) -> XPath:
+    return compile_selector(css)
+
+
+def _record(
+    url: str, http_status: int, fields: dict[str, Any], cleaned: Cleaned, figure_image: str | None
+) -> dict[str, Any]:
+    text = "\n\n".join(cleaned.paragraphs)
+    image = _image(fields["image"], cleaned, figure_image)
+    agencies = list(cleaned.agencies)
+    for source in (image["credit"] if image else None, *fields["authors"]):
+        for name in find_agencies(source or ""):
+            if name not in agencies:
+                agencies.append(name)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "url": url,
+        "canonical_url": fields["canonical_url"],
+        "title": fields["title"],
+        "description": _clip(fields["description"]),
+        "authors": fields["authors"],
+        "published_at": fields["published_at"],
+        "updated_at": fields["updated_at"],
+        "language": fields["language"],
+        "categories": fields["categories"],
+        "tags": fields["tags"],
+        "image": image,
+        "text": text,
+        "word_count": len(re.findall(r"\w+", text)),
+        "credit": cleaned.credit,
+        "agencies": agencies,
+        "dateline": cleaned.dateline,
+        "extractor": dict(EXTRACTOR),
+        "http_status": http_status,
+        "content_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+    }
+
+
+def _image(
+    declared: dict[str, Any] | None, cleaned: Cleaned, figure_image: str | None
+) -> dict[str, str | None] | None:
+    declared = declared or {}
+    url = declared.get("url") or figure_image
+    if not url:
+        return None
+    caption: str | None = declared.get("caption")
+    credit: str | None = declared.get("credit")
+    if cleaned.caption:
+        caption, credit = cleaned.caption, credit or cleaned.caption_credit
+    elif caption:
+        caption, caption_credit = split_caption_credit(caption)
+        credit = credit or caption_credit
+    return {"url": url, "caption": caption, "credit": credit}
+
+
+def _clip(value: str | None) -> str | None:
+    return prune.normalise_space(value)[:1000] or None if value else None

@@ -1,0 +1,78 @@
+"""Author strings (bylines, JSON-LD, meta) cleaned into a list of person names."""
+
+from __future__ import annotations
+
+import re
+
+from crawler.extract.agencies import AGENCY_PATTERN
+
+_PREFIX = re.compile(
+    r"^(?:(?:written|posted|reported|compiled|edited|story|text|words|photos?)\s+)?"
+    r"(?:by|von|par|por|door|di|av|af|przez)\s*:?\s+",
+    re.IGNORECASE,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
+_NOISE = re.compile(
+    r"\b(?:staff|correspondent|reporter|editor|writer|contributor|columnist|updated|published|posted|"
+    r"minutes?|hours?|ago|am|pm|gmt|utc|ist|edt|est)\b.*$",
+    re.IGNORECASE,
+)
+_ROLE_PREFIX = re.compile(r"^(?:senior|chief|special|staff|political|foreign)\s+", re.IGNORECASE)
+_BAD = re.compile(r"@|https?:|www\.|\d")
+_INVERTED = re.compile(r"^([^\W\d_][\w'-]+),\s*([^\W\d_][\w'-]+)$")
+_KEEP_AS_IS = re.compile(r"^[A-Z]{2,6}$")  # agency acronyms such as AFP, PTI
+
+
+def clean_authors(raw: object) -> list[str]:
+    """Names from a byline string or a list of them: no 'By', no dates, no roles, no duplicates."""
+    values = raw if isinstance(raw, list | tuple) else [raw]
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        for name in _split(value):
+            key = name.casefold()
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
+    return names
+
+
+def _split(value: str) -> list[str]:
+    value = re.sub(r"\s+", " ", value).strip()
+    if re.search(r"https?://|www\.", value):
+        return []  # article:author is often a profile URL, which is no name
+    value = _PREFIX.sub("", value)
+    inverted = _INVERTED.match(value)
+    if inverted:
+        value = (
+            f"{inverted.group(2)} {inverted.group(1)}"  # "Needleman, Sarah" as library catalogues write it
+        )
+    names = []
+    for part in _SPLIT.split(value):
+        part = _PREFIX.sub("", part.strip(" .:-–—·"))
+        stripped = _NOISE.sub("", part).strip(" .,:-–—·|")
+        if stripped != part and (len(stripped.split()) < 2 or AGENCY_PATTERN.match(stripped)):
+            continue  # "Environment Correspondent", "AP Auto Writer": a role or desk, not a person
+        part = stripped
+        part = _ROLE_PREFIX.sub("", part) if " " in part else part
+        part = _trailing_agency(part)
+        if _acceptable(part):
+            names.append(part.title() if part.isupper() and not _KEEP_AS_IS.match(part) else part)
+    return names
+
+
+def _trailing_agency(part: str) -> str:
+    """'ERIC TUCKER Associated Press' -> 'ERIC TUCKER': the agency is recorded in `agencies` instead."""
+    for match in AGENCY_PATTERN.finditer(part):
+        if match.end() == len(part) and len(part[: match.start()].split()) >= 2:
+            return part[: match.start()].strip()
+    return part
+
+
+def _acceptable(part: str) -> bool:
+    if not part or len(part) > 60 or _BAD.search(part):
+        return False
+    words = part.split()
+    return len(words) <= 5 and (len(words) > 1 or len(part) >= 2) and part[0].isalpha()

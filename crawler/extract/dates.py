@@ -1,0 +1,102 @@
+"""Date strings from metadata to ISO 8601 UTC; naive dates take the source's timezone."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from dateutil import parser as dateutil_parser
+from dateutil.tz import tzoffset
+
+_MIN_YEAR, _MAX_YEAR = 1990, 2100
+_HOUR = 3600
+# Fixed offsets for the abbreviations news sites print; ambiguous ones (IST, CST) take the common news use.
+_ZONE_ABBREVIATIONS = {
+    name: tzoffset(name, int(hours * _HOUR))
+    for name, hours in {
+        "UTC": 0,
+        "GMT": 0,
+        "Z": 0,
+        "BST": 1,
+        "CET": 1,
+        "CEST": 2,
+        "EET": 2,
+        "EEST": 3,
+        "MSK": 3,
+        "IST": 5.5,
+        "PKT": 5,
+        "SGT": 8,
+        "HKT": 8,
+        "JST": 9,
+        "KST": 9,
+        "AEST": 10,
+        "AEDT": 11,
+        "EST": -5,
+        "EDT": -4,
+        "CST": -6,
+        "CDT": -5,
+        "MST": -7,
+        "MDT": -6,
+        "PST": -8,
+        "PDT": -7,
+    }.items()
+}
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A loose date line as naive extractors print it ("August 27, 2016, 5:25 am", "27/08/2016 05:25").
+_LOOSE_DATE_LINE = re.compile(
+    r"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?"
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:\s*(?:,|\||at|-|–)?\s*\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def normalise_date(value: object, zone: ZoneInfo) -> str | None:
+    """Any date-ish metadata value to 'YYYY-MM-DDTHH:MM:SS+00:00', or None if it is not a usable date."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > 64:
+        return None
+    parsed = _parse(value)
+    if parsed is None or not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
+        return None
+    if _DATE_ONLY.match(value):
+        # A bare date names a calendar day; shifting it by the zone would move it to another day.
+        parsed = parsed.replace(tzinfo=UTC)
+    elif parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=zone)
+    try:
+        return parsed.astimezone(UTC).isoformat(timespec="seconds")
+    except (OverflowError, ValueError):
+        return None
+
+
+def is_date_line(line: str) -> bool:
+    """True for a paragraph that is only a date, as templates print it under the headline."""
+    return len(line) < 60 and bool(_LOOSE_DATE_LINE.match(line.strip()))
+
+
+def _parse(value: str) -> datetime | None:
+    if _DATE_ONLY.match(value):
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            return None
+        return datetime(day.year, day.month, day.day)
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
+    except ValueError:
+        pass
+    try:
+        with warnings.catch_warnings():
+            # An unknown zone name warns and leaves the result naive, which the caller handles.
+            warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
+            # dayfirst=False: metadata dates are overwhelmingly ISO or US-style when not ISO.
+            return dateutil_parser.parse(value, fuzzy=False, tzinfos=_ZONE_ABBREVIATIONS)
+    except (ValueError, OverflowError, TypeError, LookupError):
+        return None

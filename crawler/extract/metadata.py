@@ -1,0 +1,266 @@
+"""Article metadata with a fixed precedence: JSON-LD, then OpenGraph / `article:*` / meta, then fallbacks.
+
+The fallbacks (trafilatura's own metadata, htmldate) run only for fields the page did not declare.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import defaultdict
+from typing import Any
+from urllib.parse import urljoin
+
+from htmldate import find_date
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+from trafilatura.metadata import extract_title, normalize_authors
+from trafilatura.utils import trim
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+from crawler.extract.authors import clean_authors
+from crawler.extract.dates import normalise_date
+from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
+from crawler.extract.options import ExtractOptions
+
+_PUBLISHED_META = (
+    "article:published_time",
+    "article:published",
+    "og:published_time",
+    "og:pubdate",
+    "datepublished",
+    "pubdate",
+    "pdate",
+    "publishdate",
+    "publish-date",
+    "date_published",
+    "sn-post-date",
+    "dc.date.issued",
+    "dcterms.created",
+    "dcterms.issued",
+    "dc.date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "cxenseparse:recs:publishtime",
+    "date",
+)
+_MODIFIED_META = (
+    "article:modified_time",
+    "article:modified",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "lastmod",
+)
+_AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+# WordPress and most blog engines mark taxonomy links with rel="category tag" / rel="tag".
+_CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
+_TAG_LINKS = XPath("//a[@rel='tag']")
+_INTERNAL_LABEL = re.compile(r"^[@_/#]|^[\w-]+:\S")
+# trafilatura's AUTHOR_DISCARD_XPATHS ("//x[cond]" removes x and everything in it), asked of one
+# element instead: is it, or is one of its ancestors, such an x?
+_DISCARDED = XPath(
+    " | ".join(
+        re.sub(r"^\.?//", "ancestor-or-self::", part.strip())
+        for discard in AUTHOR_DISCARD_XPATHS
+        for part in (discard.path.split("|") if discard.path.startswith("//time") else [discard.path])
+    )
+)
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]\s+|\s+[»·]\s+")
+
+
+def collect_meta(tree: HtmlElement) -> dict[str, list[str]]:
+    """<meta> contents by lower-cased name/property/itemprop, in page order."""
+    meta: dict[str, list[str]] = defaultdict(list)
+    for element in tree.iter("meta"):
+        key = (
+            element.get("property")
+            or element.get("name")
+            or element.get("itemprop")
+            or element.get("http-equiv")
+        )
+        content = element.get("content")
+        if key and content and content.strip():
+            meta[key.strip().lower()].append(content.strip())
+    for element in tree.iterfind(".//time[@datetime]"):
+        if "datepublished" in (element.get("itemprop") or "").lower():
+            meta["datepublished"].append(element.get("datetime", ""))
+    return meta
+
+
+def extract_metadata_fields(
+    tree: HtmlElement,
+    url: str,
+    options: ExtractOptions,
+    objects: list[dict[str, Any]],
+    meta: dict[str, list[str]],
+) -> dict[str, Any]:
+    """Every metadata field of the record except text-derived ones, from JSON-LD `objects` and `meta`."""
+    article = find_article(objects) or {}
+    zone = options.zone
+
+    site_name = _first(meta, "og:site_name", "application-name")
+    title = text_of(article.get("headline")) or text_of(article.get("name"))
+    title = title or _strip_site_name(_first(meta, "og:title", "twitter:title"), site_name)
+    authors = clean_authors(names_of(resolve(article.get("author"), objects)))
+    authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
+    published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
+    published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
+    # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
+    published = published or _first_date([o.get("datePublished") for o in objects], zone)
+    updated = _first_date([article.get("dateModified")], zone) or _first_date(
+        [_first(meta, k) for k in _MODIFIED_META], zone
+    )
+    fields: dict[str, Any] = {
+        "canonical_url": _canonical(tree, url, meta, article),
+        "title": clean_text(title),
+        "description": clean_text(
+            text_of(article.get("description"))
+            or _first(meta, "og:description", "description", "twitter:description")
+        ),
+        "authors": authors,
+        "published_at": published,
+        "updated_at": updated,
+        "language": _language(tree, options, article, meta),
+        "categories": _unique(strings_of(article.get("articleSection")) + meta.get("article:section", [])),
+        "tags": _unique(
+            strings_of(article.get("keywords"))
+            + [t for v in meta.get("article:tag", []) for t in strings_of(v)]
+            + [t for k in ("news_keywords", "keywords") for v in meta.get(k, []) for t in strings_of(v)]
+        ),
+        "image": _image(resolve(article.get("image"), objects), meta, url),
+    }
+    if not fields["title"]:
+        fields["title"] = clean_text(_strip_site_name(extract_title(tree), site_name))
+    return fields
+
+
+def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options: ExtractOptions) -> None:
+    """trafilatura's and htmldate's heuristics, one field at a time and only for fields still missing.
+
+    Runs after body extraction and prunes `tree` in place: the tree is no longer needed, and copying it
+    first (as trafilatura's own `extract_author` does) cost a tenth of the extraction time.
+    """
+    if not fields["published_at"]:
+        # htmldate scans the whole page, so it only runs when the page declared no date.
+        found = find_date(tree, url=url, extensive_search=True, original_date=True)
+        fields["published_at"] = normalise_date(found, options.zone)
+    if not fields["categories"]:
+        fields["categories"] = _unique([_link_text(a) for a in _CATEGORY_LINKS(tree)])
+    if not fields["tags"]:
+        fields["tags"] = _unique([_link_text(a) for a in _TAG_LINKS(tree)])
+    if not fields["authors"]:
+        byline = _byline(tree)
+        names = normalize_authors(None, byline) if byline else None
+        fields["authors"] = clean_authors((names or "").split(";"))
+
+
+def _byline(tree: HtmlElement) -> str | None:
+    """trafilatura's byline search (`extract_author`) without pruning a copy of the page first.
+
+    Its discard rules become a test on each candidate's ancestors, which gives the same answer for a
+    fraction of the cost: pruning the whole tree took a tenth of the extraction time.
+    """
+    for expression in AUTHOR_XPATHS:
+        for element in expression(tree):
+            if _DISCARDED(element):
+                continue
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < 120:
+                return content
+    return None
+
+
+def _first(meta: dict[str, list[str]], *keys: str) -> str | None:
+    return next((meta[key][0] for key in keys if meta.get(key)), None)
+
+
+def clean_text(value: str | None) -> str | None:
+    """One line of metadata text: entities that survived (often double-escaped) decoded, spaces collapsed."""
+    if not value:
+        return None
+    return re.sub(r"\s+", " ", html.unescape(value)).strip() or None
+
+
+def _link_text(element: HtmlElement) -> str:
+    return re.sub(r"\s+", " ", element.text_content() or "").strip()
+
+
+def _first_date(values: list[Any], zone: Any) -> str | None:
+    for value in values:
+        normalised = normalise_date(text_of(value) if not isinstance(value, str) else value, zone)
+        if normalised:
+            return normalised
+    return None
+
+
+def _canonical(tree: HtmlElement, url: str, meta: dict[str, list[str]], article: dict[str, Any]) -> str:
+    for link in tree.iterfind(".//link[@rel]"):
+        if link.get("rel", "").strip().lower() == "canonical" and link.get("href", "").strip():
+            return _absolute(url, link.get("href", ""))
+    candidate = _first(meta, "og:url") or text_of(article.get("url"))
+    return _absolute(url, candidate) if candidate else url
+
+
+def _absolute(base: str, href: str) -> str:
+    try:
+        joined = urljoin(base, href.strip())
+    except ValueError:
+        return base
+    return joined if joined.startswith(("http://", "https://")) else base
+
+
+def _language(
+    tree: HtmlElement, options: ExtractOptions, article: dict[str, Any], meta: dict[str, list[str]]
+) -> str | None:
+    # The registry's language is curated by a person; page templates often keep a stale lang="en".
+    for value in (
+        options.language,
+        text_of(article.get("inLanguage")),
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        _first(meta, "og:locale"),
+        _first(meta, "content-language", "language"),
+    ):
+        if value and re.match(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", value.strip()):
+            return value.strip().replace("_", "-").split("-")[0].lower()
+    return None
+
+
+def _image(value: Any, meta: dict[str, list[str]], url: str) -> dict[str, str | None] | None:
+    item = value[0] if isinstance(value, list) and value else value
+    image_url, caption, credit = None, None, None
+    if isinstance(item, str):
+        image_url = item
+    elif isinstance(item, dict):
+        image_url = text_of(item.get("url") or item.get("contentUrl"))
+        caption = text_of(item.get("caption") or item.get("description"))
+        credit = text_of(item.get("creditText") or item.get("copyrightHolder") or item.get("author"))
+    image_url = image_url or _first(meta, "og:image", "twitter:image")
+    if not image_url:
+        return None
+    return {"url": _absolute(url, image_url), "caption": caption, "credit": credit}
+
+
+def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
+    if not title:
+        return None
+    title = re.sub(r"\s+", " ", title).strip()
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) > 1 and site_name and parts[-1].strip().casefold() == site_name.strip().casefold():
+        return title[: title.rfind(parts[-1])].rstrip(" |–—:-»·")
+    return title
+
+
+def _unique(values: list[str]) -> list[str]:
+    """Clean, de-duplicated labels; CMS-internal keys ('@river', '_no-apple-news', 'post-id:1') go."""
+    seen: set[str] = set()
+    out = []
+    for value in values:
+        value = clean_text(value) or ""
+        if _INTERNAL_LABEL.match(value):
+            continue
+        if value and value.casefold() not in seen and len(value) <= 100:
+            seen.add(value.casefold())
+            out.append(value)
+    return out

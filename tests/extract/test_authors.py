@@ -1,0 +1,41 @@
+"""Author strings become clean person names."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.extract.authors import clean_authors
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("By John Smith and Jane Doe", ["John Smith", "Jane Doe"]),
+        ("By JOHN SMITH, Staff Writer", ["John Smith"]),
+        ("Posted by Anna Karenina | Updated: August 27, 2016", ["Anna Karenina"]),
+        (["Tom Jones", "tom jones", "TOM JONES"], ["Tom Jones"]),
+        ("Por María López y Juan Pérez", ["María López", "Juan Pérez"]),
+        ("Von Max Müller", ["Max Müller"]),
+        ("Jane Doe, Environment Correspondent", ["Jane Doe"]),
+        ("PTI", ["PTI"]),
+        ("https://www.facebook.com/someoutlet", []),
+        ("@handle", []),
+        ("", []),
+        (None, []),
+        ([None, 3, "Ravi Kumar"], ["Ravi Kumar"]),
+    ],
+)
+def test_clean_authors(raw: object, names: list[str]) -> None:
+    assert clean_authors(raw) == names
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Needleman, Sarah", ["Sarah Needleman"]),
+        ("ERIC TUCKER Associated Press", ["Eric Tucker"]),
+        ("Tom Krisher, AP Auto Writer", ["Tom Krisher"]),
+    ],
+)
+def test_clean_authors_handles_catalogue_order_and_agency_suffixes(raw: str, names: list[str]) -> None:
+    assert clean_authors(raw) == names

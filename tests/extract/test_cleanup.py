@@ -1,0 +1,80 @@
+"""The news cleanup rules on extracted paragraphs."""
+
+from __future__ import annotations
+
+from crawler.extract.cleanup import clean_paragraphs
+
+BODY = [
+    "The mayor announced a new bus network on Monday that will add night routes across the city.",
+    "The changes take effect in March and will cost about 12 million a year, the transport office said.",
+]
+
+
+def test_follow_share_subscribe_lines_go() -> None:
+    lines = [
+        "Follow us on:",
+        "Share this article",
+        "Facebook Twitter WhatsApp",
+        *BODY,
+        "Subscribe to our newsletter",
+    ]
+    assert clean_paragraphs(lines, [], []).paragraphs == BODY
+
+
+def test_related_heading_takes_its_headline_links_with_it() -> None:
+    lines = [*BODY, "Related", "Bus drivers vote to strike", "Tram line opens next year", BODY[0] + " Again."]
+    assert clean_paragraphs(lines, [], []).paragraphs == [*BODY, BODY[0] + " Again."]
+
+
+def test_headline_and_date_lines_at_the_top_go() -> None:
+    lines = ["City unveils night buses", "August 27, 2016, 5:25 am", "By Sam Lee", *BODY]
+    assert (
+        clean_paragraphs(
+            lines, ["Opinion | City unveils night buses", "City unveils night buses!"], []
+        ).paragraphs
+        == BODY
+    )
+
+
+def test_repeated_caption_becomes_the_image_caption() -> None:
+    caption = "The new night buses at the central depot [Xinhua]"
+    cleaned = clean_paragraphs([caption, caption, *BODY], [], [caption])
+    assert cleaned.paragraphs == BODY
+    assert (cleaned.caption, cleaned.caption_credit) == ("The new night buses at the central depot", "Xinhua")
+
+
+def test_caption_printed_without_its_credit_still_matches() -> None:
+    caption = "The new night buses at the central depot (Photo: Reuters)"
+    cleaned = clean_paragraphs(["The new night buses at the central depot", *BODY], [], [caption])
+    assert cleaned.paragraphs == BODY
+
+
+def test_credit_line_moves_to_credit_and_agencies() -> None:
+    cleaned = clean_paragraphs([*BODY, "The City Post with inputs from Agencies, AFP"], [], [])
+    assert cleaned.paragraphs == BODY
+    assert cleaned.credit == "The City Post with inputs from Agencies, AFP"
+    assert cleaned.agencies == ["AFP"]
+
+
+def test_dateline_moves_out_and_the_first_sentence_stays_whole() -> None:
+    cleaned = clean_paragraphs(["PARIS (AFP) - " + BODY[0], BODY[1]], [], [])
+    assert cleaned.paragraphs == BODY
+    assert (cleaned.dateline, cleaned.agencies) == ("PARIS", ["AFP"])
+
+
+def test_credit_words_inside_the_story_stay() -> None:
+    lines = [
+        BODY[0],
+        "Source: officials at the transport office said the plan had been in the works for years.",
+        BODY[1],
+    ]
+    assert clean_paragraphs(lines, [], []).paragraphs == lines
+
+
+def test_single_paragraph_story_is_never_emptied_by_a_credit_rule() -> None:
+    assert clean_paragraphs(["(Reuters)"], [], []).paragraphs == ["(Reuters)"]
+
+
+def test_story_lines_that_merely_start_like_widgets_stay() -> None:
+    lines = ["Subscribers will pay 3 euros more from May.", "Relatedly, fares rise too.", *BODY]
+    assert clean_paragraphs(lines, [], []).paragraphs == lines

@@ -1,0 +1,48 @@
+"""Metadata dates become ISO 8601 UTC; naive ones take the source's zone."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from crawler.extract.dates import is_date_line, normalise_date
+
+KOLKATA = ZoneInfo("Asia/Kolkata")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2016-08-27T05:25:00+00:00", "2016-08-27T05:25:00+00:00"),
+        ("2016-08-27T05:25:00Z", "2016-08-27T05:25:00+00:00"),
+        ("2016-08-27T10:55:00+05:30", "2016-08-27T05:25:00+00:00"),
+        ("2016-08-27T10:55:00", "2016-08-27T05:25:00+00:00"),  # naive: the source's zone
+        ("August 27, 2016, 10:55 am", "2016-08-27T05:25:00+00:00"),
+        ("Sat, 27 Aug 2016 05:25:00 GMT", "2016-08-27T05:25:00+00:00"),
+        ("27 Aug 2016 10:55 IST", "2016-08-27T05:25:00+00:00"),
+        ("2016-08-27", "2016-08-27T00:00:00+00:00"),  # a bare day stays that day
+        ("garbage", None),
+        ("1900-01-01T00:00:00Z", None),
+        ("2016-02-30", None),
+        ("", None),
+        (None, None),
+        (20160827, None),
+    ],
+)
+def test_normalise_date(raw: object, expected: str | None) -> None:
+    assert normalise_date(raw, KOLKATA) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "is_date"),
+    [
+        ("August 27, 2016, 5:25 am", True),
+        ("27 August 2016 | 17:25 IST", True),
+        ("Updated: 2016-08-27", True),
+        ("US Secretary of State John Kerry took a more cautionary position", False),
+        ("August was a hot month in 2016, the data show.", False),
+    ],
+)
+def test_is_date_line(line: str, is_date: bool) -> None:
+    assert is_date_line(line) is is_date

@@ -1,0 +1,108 @@
+"""The public API the pipeline calls: options, determinism, process safety, purity, record basics."""
+
+from __future__ import annotations
+
+import contextlib
+import subprocess
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from crawler.extract import EXTRACTOR, SCHEMA_VERSION, ExtractionDrop, ExtractOptions, extract_article
+from crawler.registry import Source
+from tests.extract.pages import PARAGRAPHS, article_page
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "golden"
+URL = "https://news.example.com/2020/02/04/budget-approved"
+
+
+def test_options_from_a_registry_source_carry_its_overrides() -> None:
+    source = Source(
+        id="example",
+        name="Example",
+        homepage="https://news.example.com/",
+        language="de",
+        timezone="Europe/Berlin",
+        drop_selectors=(".promo",),
+        body_selector="div.story",
+        max_response_bytes=12345,
+    )
+    options = ExtractOptions.from_source(source)
+    assert options == ExtractOptions(
+        language="de",
+        timezone="Europe/Berlin",
+        drop_selectors=(".promo",),
+        body_selector="div.story",
+        max_bytes=12345,
+    )
+
+
+def test_options_from_a_source_without_a_size_limit_use_the_default_cap() -> None:
+    source = Source(id="example", name="Example", homepage="https://news.example.com/")
+    assert ExtractOptions.from_source(source).max_bytes == 10 * 1024 * 1024
+
+
+def test_options_reject_an_unknown_timezone_with_the_fix() -> None:
+    with pytest.raises(ValueError, match=r"not an IANA zone name; use e\.g\. 'UTC'"):
+        ExtractOptions(timezone="Mars/Olympus")
+
+
+def test_options_reject_a_bad_css_selector_naming_it() -> None:
+    with pytest.raises(ValueError, match=r"CSS selector 'div\[' is invalid"):
+        ExtractOptions(drop_selectors=("div[",))
+
+
+def test_options_reject_a_single_string_of_selectors() -> None:
+    with pytest.raises(ValueError, match="tuple of CSS selectors"):
+        ExtractOptions(drop_selectors=".promo")  # type: ignore[arg-type]
+
+
+def test_options_are_frozen() -> None:
+    with pytest.raises(AttributeError):
+        ExtractOptions().timezone = "UTC"  # type: ignore[misc]
+
+
+def test_record_carries_extractor_status_and_text_hash(page: bytes) -> None:
+    record = extract_article(page, URL, http_status=203, options=ExtractOptions())
+    assert record["schema_version"] == SCHEMA_VERSION
+    assert record["extractor"] == EXTRACTOR and record["extractor"]["version"].endswith("trafilatura-2.0.0")
+    assert record["http_status"] == 203
+    assert record["text"] == "\n\n".join(PARAGRAPHS)
+    assert record["word_count"] == sum(len(p.split()) for p in PARAGRAPHS)
+    assert record["canonical_url"] == URL
+
+
+def test_same_page_twice_gives_identical_records(page: bytes) -> None:
+    # trafilatura's deduplicate cache would blank the second run; it must stay off.
+    options = ExtractOptions()
+    first = extract_article(page, URL, options=options)
+    for case in sorted(GOLDEN.glob("*.html"))[:5]:
+        with contextlib.suppress(ExtractionDrop):
+            extract_article(case.read_bytes(), URL, options=options)
+    assert extract_article(page, URL, options=options) == first
+
+
+def _extract_in_worker(body: bytes) -> dict:
+    return extract_article(body, URL, options=ExtractOptions(timezone="Asia/Kolkata"))
+
+
+def test_extraction_in_a_process_pool_matches_in_process(page: bytes) -> None:
+    bodies = [page, article_page(PARAGRAPHS[::-1]).encode()]
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        pooled = list(pool.map(_extract_in_worker, bodies))
+    assert pooled == [_extract_in_worker(body) for body in bodies]
+
+
+def test_extract_package_imports_no_scrapy() -> None:
+    code = (
+        "import sys, crawler.extract, crawler.extract.golden, crawler.extract.schema;"
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted'));"
+        "sys.exit(f'crawler.extract imported {bad}' if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,118 @@
+"""Metadata precedence: JSON-LD, then OpenGraph / article:* / meta, then the page heuristics."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import lxml.html
+import pytest
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.metadata import extract_metainfo
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
+
+from crawler.extract import ExtractOptions, extract_article, metadata
+from tests.extract.pages import article_page
+
+URL = "https://news.example.com/2020/02/04/budget-approved"
+
+
+def ld(obj: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(obj)}</script>'
+
+
+def record(head: str, options: ExtractOptions | None = None, url: str = URL) -> dict:
+    return extract_article(article_page(extra_head=head).encode(), url, options=options or ExtractOptions())
+
+
+def test_json_ld_beats_opengraph_which_beats_the_page() -> None:
+    head = '<meta property="og:title" content="OG title"><meta name="author" content="Meta Author">' + ld(
+        {"@type": "NewsArticle", "headline": "LD title", "datePublished": "2020-02-05T08:00:00Z"}
+    )
+    result = record(head)
+    assert result["title"] == "LD title"
+    assert result["published_at"] == "2020-02-05T08:00:00+00:00"  # over article:published_time
+    assert result["authors"] == ["Meta Author"]  # JSON-LD named none, so meta fills it
+
+
+def test_opengraph_title_loses_the_site_name() -> None:
+    head = '<meta property="og:title" content="Budget approved | Example News">'
+    head += '<meta property="og:site_name" content="Example News">'
+    assert record(head)["title"] == "Budget approved"
+
+
+def test_graph_article_with_id_references() -> None:
+    graph = {
+        "@graph": [
+            {"@type": "Person", "@id": "#p1", "name": "Ana Ruiz"},
+            {"@type": "Person", "@id": "#p2", "name": "Li Wei"},
+            {
+                "@type": "ReportageNewsArticle",
+                "headline": "Graph title",
+                "author": [{"@id": "#p1"}, {"@id": "#p2"}],
+            },
+        ]
+    }
+    result = record(ld(graph))
+    assert (result["title"], result["authors"]) == ("Graph title", ["Ana Ruiz", "Li Wei"])
+
+
+def test_naive_dates_take_the_source_timezone() -> None:
+    head = ld(
+        {"@type": "NewsArticle", "datePublished": "2020-02-04T12:00:00", "dateModified": "2020-02-04T13:30"}
+    )
+    result = record(head, ExtractOptions(timezone="America/New_York"))
+    assert (result["published_at"], result["updated_at"]) == (
+        "2020-02-04T17:00:00+00:00",
+        "2020-02-04T18:30:00+00:00",
+    )
+
+
+def test_non_article_json_ld_still_dates_the_page() -> None:
+    page = article_page().replace(
+        '<meta property="article:published_time" content="2020-02-04T10:00:00+01:00">', ""
+    )
+    head = ld({"@type": "MedicalWebPage", "datePublished": "2019-11-14T08:00:00.000Z"})
+    result = extract_article(
+        page.replace("</head>", head + "</head>").encode(), URL, options=ExtractOptions()
+    )
+    assert result["published_at"] == "2019-11-14T08:00:00+00:00"
+
+
+def test_registry_language_wins_over_a_stale_template_lang() -> None:
+    assert record("")["language"] == "en"
+    assert record("", ExtractOptions(language="de"))["language"] == "de"
+
+
+def test_canonical_link_is_made_absolute() -> None:
+    assert (
+        record('<link rel="canonical" href="/budget">')["canonical_url"] == "https://news.example.com/budget"
+    )
+
+
+def test_tags_merge_sources_and_drop_cms_internal_labels() -> None:
+    head = (
+        '<meta property="article:tag" content="Budget,Parliament">'
+        '<meta name="news_keywords" content="budget, @river">'
+        + ld(
+            {"@type": "NewsArticle", "keywords": ["Finance", "_no-apple-news"], "articleSection": "Politics"}
+        )
+    )
+    result = record(head)
+    assert result["tags"] == ["Finance", "Budget", "Parliament"]
+    assert result["categories"] == ["Politics"]
+
+
+BYLINE_PAGES = [
+    '<div id="comments"><span class="author">Commenter Carl</span></div><p class="byline">By Ana Ruiz</p>',
+    '<figure><span class="author">Photo: Jo Lens</span></figure><span class="author-name">Li Wei</span>',
+    '<div class="sidebar"><a rel="author">Sidebar Sam</a></div><time><span class="author">x y</span></time>',
+    '<div class="comments-list"><div class="author">A B</div></div><div class="post-author">Kim Park</div>',
+]
+
+
+@pytest.mark.parametrize("markup", BYLINE_PAGES)
+def test_byline_fallback_answers_like_trafilaturas_pruning_search(markup: str) -> None:
+    tree = lxml.html.fromstring(f"<html><body><main>{markup}</main></body></html>")
+    pruned = prune_unwanted_nodes(copy.deepcopy(tree), AUTHOR_DISCARD_XPATHS)
+    assert metadata._byline(tree) == extract_metainfo(pruned, AUTHOR_XPATHS, len_limit=120)

@@ -1,0 +1,77 @@
+"""The record's JSON Schema is versioned, and its validator catches what it must."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+
+import pytest
+
+from crawler.extract import SCHEMA_VERSION, ExtractOptions, extract_article
+from crawler.extract.schema import load_schema, validate
+
+URL = "https://news.example.com/2020/02/04/budget-approved"
+
+
+@pytest.fixture
+def stored(page: bytes) -> dict:
+    record = extract_article(page, URL, options=ExtractOptions())
+    return dict(
+        record,
+        id=hashlib.sha256(record["canonical_url"].encode()).hexdigest()[:32],
+        source="example-news",
+        fetched_at="2020-02-04T10:05:00+00:00",
+    )
+
+
+def test_schema_version_matches_the_records() -> None:
+    schema = load_schema()
+    assert schema["version"] == SCHEMA_VERSION
+    assert schema["properties"]["schema_version"] == {"const": SCHEMA_VERSION}
+    assert schema["$id"].endswith(f"#{SCHEMA_VERSION}")
+
+
+def test_a_stored_record_is_valid(stored: dict) -> None:
+    assert validate(stored) == []
+
+
+def test_downstream_fields_are_allowed(stored: dict) -> None:
+    stored.update(
+        minhash={"tag": "mh128-w5-v1", "byteorder": "little", "hashvalues": "AAAA"},
+        cluster_id="c1",
+        duplicate_of=None,
+        similarity=0.8,
+        match="lsh",
+        discovered_via="feed",
+        announced={"title": "Budget", "published_at": None},
+        warc={"file": "a.warc.gz", "offset": 0, "length": 10},
+    )
+    assert validate(stored) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda r: r.pop("text"), "missing required field 'text'"),
+        (
+            lambda r: r.update(published_at="2020-02-04 10:00"),
+            "$.published_at: '2020-02-04 10:00' does not match",
+        ),
+        (lambda r: r.update(word_count="12"), "$.word_count: expected integer"),
+        (lambda r: r.update(word_count=True), "$.word_count: expected integer"),
+        (lambda r: r.update(authors=["ok", 3]), "$.authors[1]: expected string"),
+        (lambda r: r.update(image={"url": "x", "caption": None, "credit": None}), "$.image.url"),
+        (lambda r: r.update(schema_version="0.9"), "$.schema_version: must be '1.0'"),
+        (
+            lambda r: r.update(surprise=1),
+            "unknown field 'surprise'; add it to the schema and bump its version",
+        ),
+        (lambda r: r.update(fetched_at="yesterday"), "not an ISO 8601 date-time"),
+        (lambda r: r.update(http_status=999), "above 599"),
+    ],
+)
+def test_validator_reports_each_violation(stored: dict, change, message: str) -> None:
+    broken = copy.deepcopy(stored)
+    change(broken)
+    errors = validate(broken)
+    assert any(message in error for error in errors), errors
