@@ -6,6 +6,7 @@ from collections import defaultdict
 
 import pytest
 
+from crawler.extract.schema import validate
 from crawler.storage import Reader, open_store
 from tests.support.cli import FAST, run_cli
 
@@ -57,6 +58,7 @@ def test_crawl_stores_every_article_once_with_wire_copies_clustered(
     reader = Reader(open_store(uri))
     articles = list(reader.articles())
     assert_clusters_match_ground_truth(articles, network)
+    assert {a["id"]: validate(a) for a in articles} == {a["id"]: [] for a in articles}, "records match the schema"
     published = {a["id"]: a["published_at"] for a in articles}
     clusters = list(reader.clusters())
     assert len(clusters) == 4
