@@ -62,7 +62,8 @@ def parse_date(text: str | None) -> datetime | None:
 
 
 def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value else None
+    # The record's one timestamp form (article.schema.json utc_datetime): seconds, "+00:00".
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
 def too_old(announcement: Announcement, since: timedelta | None, now: datetime) -> bool:

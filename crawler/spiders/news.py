@@ -212,4 +212,4 @@ def _headers(response: Response) -> list[tuple[str, str]]:
 
 
 def _now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="seconds")
