@@ -5,16 +5,21 @@ Items carrying `error` (a one-off URL that could not be fetched) pass through un
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 from crawler.drops import DuplicateURL, Unchanged, drop_for
 from crawler.extract import ExtractionDrop, ExtractOptions
+from crawler.monitoring import report_from_stats
 from crawler.processing import article_id, process_page
 from crawler.run import CrawlRun, document_of, get_run
-from crawler.storage import RawResponse
+from crawler.runreport import REPORT_STAT, previous_reports, save_report
+from crawler.signals import run_committing
+from crawler.storage import RawResponse, RunWriter, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +136,10 @@ class DedupPipeline:
         return item
 
 
+class StoreFailed(DropItem):
+    """The store refused a write (after boto3's retries); the run ends without being committed."""
+
+
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -141,27 +150,64 @@ class StorePipeline:
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+    async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if "error" in item:
             return item
         raw = item.pop("_raw", None)
-        if self.run.writer is not None:
-            self.run.writer.add_article(item, raw)
-            self.stats.inc_value("storage/article_count")
+        writer = self.run.writer
+        if writer is None:
+            return item
+        if self.stats.get_value("storage/commit_failed"):
+            raise StoreFailed(f"{item['url']}: the store failed earlier in this run")
+        try:
+            # Batches are written to the store in a thread, so downloads go on meanwhile.
+            await asyncio.to_thread(writer.add_article, item, raw)
+        except StorageError as error:
+            self.fail(error)
+            raise StoreFailed(f"{item['url']}: {error}") from None
+        self.stats.inc_value("storage/article_count")
         return item
+
+    def fail(self, error: Exception, stop_crawl: bool = True) -> None:
+        """Stop the crawl: nothing of this run becomes visible, and the next run fetches it again."""
+        if self.stats.get_value("storage/commit_failed"):
+            return
+        logger.error(
+            "store %s failed: %s; stopping the crawl without committing it", self.run.store.describe(), error
+        )
+        self.stats.set_value("storage/commit_failed", True)
+        self.stats.set_value("storage/error", str(error).splitlines()[0][:500])
+        if stop_crawl:
+            self._closing = asyncio.ensure_future(
+                self.crawler.engine.close_spider_async(reason="store_failed")
+            )
 
     def close_spider(self) -> None:
         try:
             writer = self.run.writer
             if writer is None:
                 return
-            for cluster_id in sorted(self.run.touched_clusters):
-                writer.add_cluster(cluster_record(self.run, cluster_id))
-            stats = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
-            manifest = writer.commit(stats)
-            self.stats.set_value("storage/manifest", manifest.get("key") or manifest.get("run_id"))
+            if self.stats.get_value("storage/commit_failed"):
+                writer.abort()
+                return
+            try:
+                self.commit(writer)
+            except StorageError as error:
+                self.fail(error, stop_crawl=False)  # already closing
         finally:
             self.run.close()
+
+    def commit(self, writer: RunWriter) -> None:
+        for cluster_id in sorted(self.run.touched_clusters):
+            writer.add_cluster(cluster_record(self.run, cluster_id))
+        self.crawler.signals.send_catch_log(run_committing)
+        expected = [source.id for source in getattr(self.crawler.spider, "sources", [])]
+        stats = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
+        report = report_from_stats(stats, previous_reports(self.run.store), expected_sources=expected)
+        self.run.report = report
+        stats[REPORT_STAT] = save_report(self.run.store, writer.run_id, report)
+        manifest = writer.commit(stats)
+        self.stats.set_value("storage/manifest", manifest["key"])
 
 
 def cluster_record(run: CrawlRun, cluster_id: str) -> dict[str, Any]:

@@ -31,6 +31,7 @@ class CrawlRun:
     dedup: Deduplicator
     pool: WorkerPool
     seen: SeenStore | None = None
+    report: dict[str, Any] | None = None
     touched_clusters: set[str] = field(default_factory=set)
     restored: int = 0
 

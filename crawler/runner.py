@@ -20,6 +20,7 @@ class CrawlResult:
     stats: dict[str, Any]
     items: list[dict[str, Any]] = field(default_factory=list)
     dropped: list[tuple[dict[str, Any], str, str]] = field(default_factory=list)  # item, reason, message
+    report: dict[str, Any] | None = None  # the run report saved with the manifest
 
     def stat(self, key: str) -> int:
         return int(self.stats.get(key) or 0)
@@ -79,4 +80,6 @@ def run_crawl(
         # Start-up errors (bad settings, unreachable store) surface as the command's own error.
         raise failures[0]
     result.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    run = getattr(crawler, "_newscrawl_run", None)
+    result.report = run.report if run is not None else None
     return result

@@ -9,6 +9,7 @@ from crawler.cli.options import add_sources_option, add_store_option, open_store
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.summary import format_summary
 from crawler.frontier.settings import FrontierError, check_redis_url, frontier_settings
+from crawler.monitoring import format_summary_table
 from crawler.runner import run_crawl
 from crawler.timewindow import parse_duration
 
@@ -74,6 +75,14 @@ def run(args: argparse.Namespace) -> int:
     overrides.update(parse_overrides(args.set))
     result = run_crawl(sources, overrides, spider_kwargs={"since": since})
     print(format_summary(result, store.describe()))
+    if result.report is not None:
+        print()
+        print(format_summary_table(result.report))
+    if result.stats.get("storage/commit_failed"):
+        raise CommandError(
+            f"the store failed ({result.stats.get('storage/error')}); nothing from this run is visible to "
+            "readers, and the next run fetches it again"
+        )
     if not result.stats.get("storage/manifest"):
         raise CommandError(f"the run was not committed to {store.describe()}; see the log above")
     return 0

@@ -77,8 +77,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         # spider_closed fires after the pipelines closed, so their seen.observe calls are included.
         # Only a committed run may be remembered: otherwise the next run would skip articles that
         # were fetched but never stored.
-        committed = self.crawler.stats.get_value("storage/manifest")
-        if self.seen is not None and committed:
+        if self.seen is not None and not self.crawler.stats.get_value("storage/commit_failed"):
             key = self.seen.flush()
             self.logger.info("seen-store changes written to %s", key)
 
