@@ -1,0 +1,70 @@
+"""Bulk shingle hashing with numpy: one 64-bit hash per token n-gram, no per-shingle Python loop.
+
+Tokens are hashed by a polynomial over their UTF-8 bytes computed from prefix sums (all uint64,
+wrapping), then mixed with the splitmix64 finaliser; n-grams combine their tokens' hashes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_P = 0x100000001B3  # odd, so it has an inverse modulo 2**64
+_P_INV = pow(_P, -1, 1 << 64)
+# Position weights for combining the tokens of an n-gram (odd 64-bit constants).
+_NGRAM_WEIGHTS = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD]
+    + [(0x9E3779B97F4A7C15 * (i + 7)) % (1 << 64) | 1 for i in range(27)],
+    dtype=np.uint64,
+)
+_powers = np.ones(1, dtype=np.uint64)
+_inverse_powers = np.ones(1, dtype=np.uint64)
+
+
+def _ensure_powers(length: int) -> None:
+    """Grow the cached tables of P**i and P**-i (mod 2**64) to at least `length` entries."""
+    global _powers, _inverse_powers
+    if len(_powers) >= length:
+        return
+    size = max(length, 2 * len(_powers), 4096)
+    _powers = np.cumprod(np.concatenate([[1], np.full(size - 1, _P, dtype=np.uint64)]).astype(np.uint64))
+    _inverse_powers = np.cumprod(
+        np.concatenate([[1], np.full(size - 1, _P_INV, dtype=np.uint64)]).astype(np.uint64)
+    )
+
+
+def mix64(values: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, element-wise: spreads every input bit over all 64 output bits."""
+    z = values ^ (values >> np.uint64(30))
+    z = z * np.uint64(0xBF58476D1CE4E5B9)
+    z ^= z >> np.uint64(27)
+    z = z * np.uint64(0x94D049BB133111EB)
+    z ^= z >> np.uint64(31)
+    return z
+
+
+def token_hashes(joined: bytes) -> np.ndarray:
+    """64-bit hashes of the space-separated tokens of `joined` (no empty tokens, single spaces)."""
+    if not joined:
+        return np.zeros(0, dtype=np.uint64)
+    data = np.frombuffer(joined, dtype=np.uint8)
+    _ensure_powers(len(data) + 1)
+    spaces = np.flatnonzero(data == 0x20)
+    starts = np.concatenate([[0], spaces + 1])
+    ends = np.concatenate([spaces, [len(data)]])
+    weighted = (data.astype(np.uint64) + np.uint64(1)) * _powers[: len(data)]
+    prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(weighted, dtype=np.uint64)])
+    raw = (prefix[ends] - prefix[starts]) * _inverse_powers[starts]
+    return mix64(raw ^ (ends - starts).astype(np.uint64))
+
+
+def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
+    """Hashes of every run of `size` consecutive tokens; a text shorter than that is one shingle."""
+    count = len(hashes)
+    if count == 0:
+        return np.zeros(0, dtype=np.uint64)
+    width = min(size, count)
+    span = count - width + 1
+    combined = np.zeros(span, dtype=np.uint64)
+    for offset in range(width):
+        combined += hashes[offset : offset + span] * _NGRAM_WEIGHTS[offset]
+    return mix64(combined)
