@@ -26,10 +26,15 @@ def _ensure_powers(length: int) -> None:
     if len(_powers) >= length:
         return
     size = max(length, 2 * len(_powers), 4096)
-    _powers = np.cumprod(np.concatenate([[1], np.full(size - 1, _P, dtype=np.uint64)]).astype(np.uint64))
-    _inverse_powers = np.cumprod(
-        np.concatenate([[1], np.full(size - 1, _P_INV, dtype=np.uint64)]).astype(np.uint64)
-    )
+    _powers = _power_table(_P, size)
+    _inverse_powers = _power_table(_P_INV, size)
+
+
+def _power_table(base: int, size: int) -> np.ndarray:
+    """base**i mod 2**64 for i < size; built in uint64 throughout (a Python int list would go float)."""
+    table = np.full(size, base, dtype=np.uint64)
+    table[0] = 1
+    return np.cumprod(table, dtype=np.uint64)
 
 
 def mix64(values: np.ndarray) -> np.ndarray:

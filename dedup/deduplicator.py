@@ -1,0 +1,147 @@
+"""Deduplicator: signature → exact fast path → LSH candidates (+ concurrent claims) → verifier → clusters.
+
+Reads every parameter from DedupConfig; the index is in memory unless `redis_url` is given, in which
+case the LSH lives in datasketch's Redis storage and the cluster state in Redis under `namespace`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from dedup.config import DedupConfig
+from dedup.memory import MemoryState
+from dedup.model import Cluster, Document, Entry, Verdict
+from dedup.signature import Signature, SignatureError, compute_signature
+from dedup.verify import Match, best, judge
+
+if TYPE_CHECKING:
+    from dedup.redis_state import RedisState
+
+
+class Deduplicator:
+    """Assigns each added document to a cluster of syndicated copies within a sliding time window."""
+
+    def __init__(
+        self, config: DedupConfig | None = None, redis_url: str | None = None, namespace: str = "newscrawl"
+    ):
+        self.config = config or DedupConfig()
+        params = (self.config.lsh_bands, self.config.lsh_rows)
+        if redis_url is None:
+            self._state: MemoryState | RedisState = MemoryState()
+            self._lsh = MinHashLSH(num_perm=self.config.num_perm, params=params)
+        else:
+            from dedup.redis_state import RedisState, lsh_storage_config
+
+            self._state = RedisState(redis_url, namespace, self.config)
+            self._lsh = MinHashLSH(
+                num_perm=self.config.num_perm,
+                params=params,
+                storage_config=lsh_storage_config(redis_url, namespace, self.config),
+            )
+        self._clock: float | None = None
+        self._window = self.config.window.total_seconds()
+
+    def add(self, document: Document, signature: Signature | None = None) -> Verdict:
+        """Index `document` and return its verdict; adding an id already indexed returns its verdict."""
+        if document.id in self._state:
+            return self._verdict_of(document.id)
+        signature = self._complete(document, signature)
+        entry = self._entry(document, signature)
+        self._evict(entry.time)
+        exact_of = self._state.reserve(entry)
+        minhash = signature.lean_minhash()
+        matches = [Match(exact_of, "exact", 1.0)] if exact_of is not None else []
+        candidates = set(self._lsh.query(minhash)) | set(
+            self._state.claim(document.id, self._band_keys(signature))
+        )
+        candidates.discard(document.id)
+        if exact_of is not None:
+            candidates.discard(exact_of)
+        shingles = np.frombuffer(entry.shingles, dtype=np.uint32)
+        for other in self._state.entries(sorted(candidates)).values():
+            other_time = _as_datetime(other.published)
+            found = judge(
+                other.id,
+                shingles,
+                np.frombuffer(other.shingles, dtype=np.uint32),
+                document.published_at,
+                other_time,
+                self.config,
+            )
+            if found is not None:
+                matches.append(found)
+        cluster_id, origin = self._state.link(document.id, matches)
+        self._lsh.insert(document.id, minhash, check_duplication=False)
+        chosen = best(matches)
+        return Verdict(
+            cluster_id=cluster_id,
+            duplicate_of=None if origin == document.id else origin,
+            similarity=None if chosen is None else round(chosen.similarity, 4),
+            match="unique" if chosen is None else chosen.kind,
+            origin=origin,
+        )
+
+    def restore(self, document: Document, signature: Signature | None = None) -> None:
+        """Re-index a stored record at start-up; feed records in their original order for the same ids."""
+        self.add(document, signature)
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        """The cluster record; raises KeyError when the id is unknown or left the window."""
+        found = self._state.cluster(cluster_id)
+        if found is None:
+            raise KeyError(f"no cluster {cluster_id!r} in the index window; take ids from Verdict.cluster_id")
+        return found
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def _complete(self, document: Document, signature: Signature | None) -> Signature:
+        if signature is None:
+            return compute_signature(document.text, self.config)
+        if signature.tag != self.config.tag:
+            raise SignatureError(
+                f"signature tag {signature.tag!r} does not match this index ({self.config.tag!r}); "
+                "recompute it with compute_signature(text, config)"
+            )
+        if signature.shingles is None or signature.exact is None:
+            # Stored records carry only MinHash values; the verifier needs the shingle set from the text.
+            fresh = compute_signature(document.text, self.config)
+            return Signature(signature.tag, signature.hashvalues, fresh.shingles, fresh.exact)
+        return signature
+
+    def _entry(self, document: Document, signature: Signature) -> Entry:
+        published = document.published_at
+        if published is not None and published.tzinfo is None:
+            raise ValueError(
+                f"document {document.id!r} has a naive published_at; give it a timezone (UTC) "
+                "so times from different outlets compare"
+            )
+        stamp = published.timestamp() if published is not None else None
+        if stamp is not None:
+            self._clock = stamp if self._clock is None else max(self._clock, stamp)
+        time = stamp if stamp is not None else (self._clock or datetime.now(UTC).timestamp())
+        assert signature.shingles is not None
+        return Entry(document.id, signature.shingles.tobytes(), signature.exact, stamp, document.agency, time)
+
+    def _evict(self, time: float) -> None:
+        clock = max(self._clock or time, time)
+        for gone in self._state.evict(clock - self._window):
+            if gone in self._lsh:
+                self._lsh.remove(gone)
+
+    def _band_keys(self, signature: Signature) -> list[bytes]:
+        rows = self.config.lsh_rows
+        values = signature.hashvalues.astype("<u8")
+        return [values[i * rows : (i + 1) * rows].tobytes() for i in range(self.config.lsh_bands)]
+
+    def _verdict_of(self, doc_id: str) -> Verdict:
+        cluster_id, origin, kind, similarity = self._state.member(doc_id)
+        return Verdict(cluster_id, None if origin == doc_id else origin, similarity, kind, origin)
+
+
+def _as_datetime(stamp: float | None) -> datetime | None:
+    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)
