@@ -25,12 +25,16 @@ class DedupConfig:
     # document in the larger (truncated copies), with a floor of shared shingles so that one shared
     # quote never makes a short story a copy.
     jaccard_threshold: float = 0.15
-    containment_threshold: float = 0.4
+    containment_threshold: float = 0.3
     min_shared_shingles: int = 8
     # Recurring wire templates (daily bulletins, monthly figures) share 0.3-0.4 Jaccard across days;
     # copies of one story appear within a day or two. Beyond this gap only near-verbatim copies count.
     max_copy_gap: timedelta = timedelta(days=3)
     distant_jaccard_threshold: float = 0.8
+    # Templates also differ in their figures while copies repeat them: when both documents report at
+    # least `min_figures` numbers and share under `figure_agreement` of the smaller set, they differ.
+    min_figures: int = 2
+    figure_agreement: float = 0.3
     window: timedelta = timedelta(days=30)
 
     def __post_init__(self) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import numpy as np
 from datasketch import MinHashLSH
 
 from dedup.config import DedupConfig
@@ -61,17 +60,8 @@ class Deduplicator:
         candidates.discard(document.id)
         if exact_of is not None:
             candidates.discard(exact_of)
-        shingles = np.frombuffer(entry.shingles, dtype=np.uint32)
         for other in self._state.entries(sorted(candidates)).values():
-            other_time = _as_datetime(other.published)
-            found = judge(
-                other.id,
-                shingles,
-                np.frombuffer(other.shingles, dtype=np.uint32),
-                document.published_at,
-                other_time,
-                self.config,
-            )
+            found = judge(entry, other, self.config)
             if found is not None:
                 matches.append(found)
         cluster_id, origin = self._state.link(document.id, matches)
@@ -96,6 +86,12 @@ class Deduplicator:
             raise KeyError(f"no cluster {cluster_id!r} in the index window; take ids from Verdict.cluster_id")
         return found
 
+    def current(self, doc_id: str) -> Verdict | None:
+        """The document's verdict as the index sees it now (after later merges), or None once evicted."""
+        if doc_id not in self._state:
+            return None
+        return self._verdict_of(doc_id)
+
     def __len__(self) -> int:
         return len(self._state)
 
@@ -107,10 +103,10 @@ class Deduplicator:
                 f"signature tag {signature.tag!r} does not match this index ({self.config.tag!r}); "
                 "recompute it with compute_signature(text, config)"
             )
-        if signature.shingles is None or signature.exact is None:
+        if signature.shingles is None or signature.numbers is None:
             # Stored records carry only MinHash values; the verifier needs the shingle set from the text.
             fresh = compute_signature(document.text, self.config)
-            return Signature(signature.tag, signature.hashvalues, fresh.shingles, fresh.exact)
+            return Signature(signature.tag, signature.hashvalues, fresh.shingles, fresh.exact, fresh.numbers)
         return signature
 
     def _entry(self, document: Document, signature: Signature) -> Entry:
@@ -124,8 +120,11 @@ class Deduplicator:
         if stamp is not None:
             self._clock = stamp if self._clock is None else max(self._clock, stamp)
         time = stamp if stamp is not None else (self._clock or datetime.now(UTC).timestamp())
-        assert signature.shingles is not None
-        return Entry(document.id, signature.shingles.tobytes(), signature.exact, stamp, document.agency, time)
+        assert signature.shingles is not None and signature.numbers is not None
+        return Entry(
+            document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
+            stamp, document.agency, time,
+        )  # fmt: skip
 
     def _evict(self, time: float) -> None:
         clock = max(self._clock or time, time)
@@ -141,7 +140,3 @@ class Deduplicator:
     def _verdict_of(self, doc_id: str) -> Verdict:
         cluster_id, origin, kind, similarity = self._state.member(doc_id)
         return Verdict(cluster_id, None if origin == doc_id else origin, similarity, kind, origin)
-
-
-def _as_datetime(stamp: float | None) -> datetime | None:
-    return None if stamp is None else datetime.fromtimestamp(stamp, UTC)

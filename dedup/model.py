@@ -53,6 +53,7 @@ class Entry:
 
     id: str
     shingles: bytes
+    numbers: bytes
     exact: str | None
     published: float | None
     agency: str | None

@@ -49,8 +49,24 @@ def mix64(values: np.ndarray) -> np.ndarray:
 
 def token_hashes(joined: bytes) -> np.ndarray:
     """64-bit hashes of the space-separated tokens of `joined` (no empty tokens, single spaces)."""
+    return _tokens(joined)[0]
+
+
+def number_hashes(joined: bytes) -> np.ndarray:
+    """Hashes of the tokens of two or more characters that contain a digit: the figures a story reports."""
+    hashes, digits = _tokens(joined)
+    return hashes[digits]
+
+
+def tokens_and_numbers(joined: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes and the hashes of the digit-bearing tokens, in one pass."""
+    hashes, digits = _tokens(joined)
+    return hashes, hashes[digits]
+
+
+def _tokens(joined: bytes) -> tuple[np.ndarray, np.ndarray]:
     if not joined:
-        return np.zeros(0, dtype=np.uint64)
+        return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
     data = np.frombuffer(joined, dtype=np.uint8)
     _ensure_powers(len(data) + 1)
     spaces = np.flatnonzero(data == 0x20)
@@ -59,7 +75,11 @@ def token_hashes(joined: bytes) -> np.ndarray:
     weighted = (data.astype(np.uint64) + np.uint64(1)) * _powers[: len(data)]
     prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(weighted, dtype=np.uint64)])
     raw = (prefix[ends] - prefix[starts]) * _inverse_powers[starts]
-    return mix64(raw ^ (ends - starts).astype(np.uint64))
+    digit_prefix = np.concatenate([[0], np.cumsum((data >= 0x30) & (data <= 0x39))])
+    # Single digits ("2 percent", "7.1234") recur in every bulletin; figures of two or more characters
+    # are what distinguish one day's report from the next.
+    figures = (digit_prefix[ends] > digit_prefix[starts]) & (ends - starts >= 2)
+    return mix64(raw ^ (ends - starts).astype(np.uint64)), figures
 
 
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:

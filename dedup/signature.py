@@ -17,7 +17,7 @@ from datasketch import LeanMinHash
 
 from dedup.config import DedupConfig
 from dedup.normalize import normalized_bytes
-from dedup.shingles import shingle_hashes, token_hashes
+from dedup.shingles import shingle_hashes, tokens_and_numbers
 
 BYTEORDER = "little"
 MAX_HASH = (1 << 32) - 1
@@ -39,6 +39,7 @@ class Signature:
     hashvalues: np.ndarray
     shingles: np.ndarray | None = field(default=None, repr=False)
     exact: str | None = None
+    numbers: np.ndarray | None = field(default=None, repr=False)
 
     def to_record(self) -> dict[str, str]:
         """JSON-ready form stored on every article: tag, explicit byte order, base64 hash values."""
@@ -110,10 +111,12 @@ def shingle_set(hashes: np.ndarray) -> np.ndarray:
 def compute_signature(text: str, config: DedupConfig) -> Signature:
     """Normalise, shingle and sketch `text`; picklable in and out, so it can run in worker processes."""
     joined = normalized_bytes(text)
-    hashes = shingle_hashes(token_hashes(joined), config.shingle_size)
+    words, numbers = tokens_and_numbers(joined)
+    hashes = shingle_hashes(words, config.shingle_size)
     return Signature(
         tag=config.tag,
         hashvalues=one_permutation_minhash(hashes, config.num_perm),
         shingles=shingle_set(hashes),
         exact=xxhash.xxh3_128_hexdigest(joined) if joined else None,
+        numbers=shingle_set(numbers),
     )

@@ -1,17 +1,18 @@
 """The verifier: decides on actual shingle sets whether a candidate is a copy, and of which kind.
 
-Jaccard accepts edited copies, containment (shared / smaller set) accepts truncated ones; beyond
-`max_copy_gap` between publication times only near-verbatim copies count (recurring wire templates).
+Jaccard accepts edited copies, containment (shared / smaller set) accepts truncated ones. Beyond
+`max_copy_gap` between publication times, or when the figures disagree (recurring wire templates),
+only near-verbatim copies count.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import numpy as np
 
 from dedup.config import DedupConfig
+from dedup.model import Entry
 
 
 @dataclass(frozen=True)
@@ -38,28 +39,22 @@ def overlap(left: np.ndarray, right: np.ndarray) -> Overlap:
     return Overlap(shared, shared / (len(left) + len(right) - shared), shared / min(len(left), len(right)))
 
 
-def judge(
-    other: str,
-    left: np.ndarray,
-    right: np.ndarray,
-    left_time: datetime | None,
-    right_time: datetime | None,
-    config: DedupConfig,
-) -> Match | None:
-    """The match between two documents' shingle sets, or None when they are different stories."""
+def judge(entry: Entry, other: Entry, config: DedupConfig) -> Match | None:
+    """The match between two indexed documents, or None when they are different stories."""
+    left, right = _fingerprints(entry.shingles), _fingerprints(other.shingles)
     found = overlap(left, right)
-    if left_time is not None and right_time is not None and abs(left_time - right_time) > config.max_copy_gap:
-        if found.jaccard >= config.distant_jaccard_threshold:
-            return Match(other, "near", found.jaccard)
+    if found.jaccard >= config.distant_jaccard_threshold:
+        return Match(other.id, "near", found.jaccard)
+    if _far_apart(entry, other, config) or _figures_disagree(entry, other, config):
         return None
     # A floor on shared shingles, capped by the smaller document so a one-line flash can still match.
     floor = min(config.min_shared_shingles, min(len(left), len(right)))
     if found.shared < max(floor, 1):
         return None
     if found.jaccard >= config.jaccard_threshold:
-        return Match(other, "near", found.jaccard)
+        return Match(other.id, "near", found.jaccard)
     if found.containment >= config.containment_threshold:
-        return Match(other, "contained", found.containment)
+        return Match(other.id, "contained", found.containment)
     return None
 
 
@@ -68,3 +63,24 @@ def best(matches: list[Match]) -> Match | None:
     if not matches:
         return None
     return max(matches, key=lambda match: (match.kind == "exact", match.similarity))
+
+
+def _fingerprints(raw: bytes) -> np.ndarray:
+    return np.frombuffer(raw, dtype=np.uint32)
+
+
+def _far_apart(entry: Entry, other: Entry, config: DedupConfig) -> bool:
+    """Published further apart than copies of one story are (both times known)."""
+    if entry.published is None or other.published is None:
+        return False
+    return abs(entry.published - other.published) > config.max_copy_gap.total_seconds()
+
+
+def _figures_disagree(entry: Entry, other: Entry, config: DedupConfig) -> bool:
+    """Both report several figures but share few of them: a recurring template on another day."""
+    left, right = _fingerprints(entry.numbers), _fingerprints(other.numbers)
+    smaller = min(len(left), len(right))
+    if smaller < config.min_figures:
+        return False
+    shared = len(np.intersect1d(left, right, assume_unique=True))
+    return shared / smaller < config.figure_agreement

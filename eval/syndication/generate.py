@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from events import (  # noqa: E402
+from events import (
     ADJS,
     AGENCY_NAMES,
     CLUTTER,
@@ -30,7 +30,7 @@ from events import (  # noqa: E402
     THINGS,
     VERBS,
 )
-from templates import template_series  # noqa: E402
+from templates import template_series
 
 SEED = 20260827
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
@@ -90,7 +90,9 @@ def roughen(sentence: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def copy_of(story: dict, event: dict, outlet: str, other_title: str, rng: random.Random) -> tuple[str, list[str]]:
+def copy_of(
+    story: dict, event: dict, outlet: str, other_title: str, rng: random.Random
+) -> tuple[str, list[str]]:
     """An outlet's copy with realistic rough edits; returns the text and the edits applied."""
     paragraphs = list(story["paragraphs"])
     edits: list[str] = []
@@ -163,10 +165,14 @@ def generate(seed: int = SEED) -> list[dict]:
             outlet = rng.choice(OUTLETS)
             text, edits = copy_of(story, event, outlet, rng.choice(titles), rng)
             published = when + timedelta(minutes=rng.randint(20, 36 * 60))
-            title = story["title"] if rng.random() < 0.4 else f"{event['place']}: {story['title'].split(':')[0]}"
+            title = (
+                story["title"] if rng.random() < 0.4 else f"{event['place']}: {story['title'].split(':')[0]}"
+            )
             docs.append(_doc(label, f"c{n}", text, title, outlet, published, None, edits))
         if rng.random() < 0.25:
-            flash = "URGENT: " + re.sub(r"^[^(]*\([^)]*\) -- ", "", story["paragraphs"][0]).split(",")[0] + "."
+            flash = (
+                "URGENT: " + re.sub(r"^[^(]*\([^)]*\) -- ", "", story["paragraphs"][0]).split(",")[0] + "."
+            )
             flash_text = flash + " " + re.sub(r"^[^(]*\([^)]*\) -- ", "", story["paragraphs"][0])
             docs.append(_doc(label, "flash", flash_text, "Flash", rng.choice(OUTLETS),
                              when - timedelta(minutes=15), None, ["flash"]))  # fmt: skip

@@ -49,13 +49,33 @@ COLOUR = (
     "A strategist at {bank} expected {reason} to weigh on sentiment into {day2}.",
     "{who} at {bank} said the market had already priced in {reason}.",
 )
-BANKS = ("Harbour Securities", "Meridian Bank", "Silk Road Capital", "Eastgate Trust", "Lotus Brokers", "Anchor Finance")
-REASONS = (
-    "weaker factory data from overseas", "a firmer dollar in Asian hours", "month-end demand from importers",
-    "the holiday schedule in Europe", "fresh tariff threats", "expectations of a rate cut in Washington",
-    "a drop in crude oil prices", "heavy selling by exporters", "the quarterly tax payments",
+BANKS = (
+    "Harbour Securities",
+    "Meridian Bank",
+    "Silk Road Capital",
+    "Eastgate Trust",
+    "Lotus Brokers",
+    "Anchor Finance",
 )
-WHO = ("Importers", "Exporters", "Retail buyers", "Fund managers", "Wholesale dealers", "Corporate treasurers")
+REASONS = (
+    "weaker factory data from overseas",
+    "a firmer dollar in Asian hours",
+    "month-end demand from importers",
+    "the holiday schedule in Europe",
+    "fresh tariff threats",
+    "expectations of a rate cut in Washington",
+    "a drop in crude oil prices",
+    "heavy selling by exporters",
+    "the quarterly tax payments",
+)
+WHO = (
+    "Importers",
+    "Exporters",
+    "Retail buyers",
+    "Fund managers",
+    "Wholesale dealers",
+    "Corporate treasurers",
+)
 PACES = ("thin", "brisk", "subdued", "heavy", "light", "steady")
 
 
@@ -104,11 +124,15 @@ def template_series(rng: random.Random, start: datetime) -> list[dict]:
                 if rng.random() < 0.5:
                     copy = copy[:-1]
                 copy.append("With inputs from agencies")
-                docs.append(_doc(label, f"c{n}", copy, when + timedelta(hours=rng.randint(1, 8)), "outlet", None))
+                docs.append(
+                    _doc(label, f"c{n}", copy, when + timedelta(hours=rng.randint(1, 8)), "outlet", None)
+                )
     return docs
 
 
-def _doc(label: str, part: str, paragraphs: list[str], when: datetime, source: str, agency: str | None) -> dict:
+def _doc(
+    label: str, part: str, paragraphs: list[str], when: datetime, source: str, agency: str | None
+) -> dict:
     return {
         "id": f"{label}-{part}", "label": label, "text": "\n\n".join(paragraphs), "title": label,
         "source": source, "published_at": when.isoformat(), "agency": agency, "edits": ["template"],
