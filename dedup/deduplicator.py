@@ -7,18 +7,15 @@ case the LSH lives in datasketch's Redis storage and the cluster state in Redis 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from datasketch import MinHashLSH
 
 from dedup.config import DedupConfig
 from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
+from dedup.redis_state import RedisState, lsh_storage_config
 from dedup.signature import Signature, SignatureError, compute_signature
 from dedup.verify import Match, best, judge
-
-if TYPE_CHECKING:
-    from dedup.redis_state import RedisState
 
 
 class Deduplicator:
@@ -33,8 +30,6 @@ class Deduplicator:
             self._state: MemoryState | RedisState = MemoryState()
             self._lsh = MinHashLSH(num_perm=self.config.num_perm, params=params)
         else:
-            from dedup.redis_state import RedisState, lsh_storage_config
-
             self._state = RedisState(redis_url, namespace, self.config)
             self._lsh = MinHashLSH(
                 num_perm=self.config.num_perm,
@@ -85,6 +80,28 @@ class Deduplicator:
         if found is None:
             raise KeyError(f"no cluster {cluster_id!r} in the index window; take ids from Verdict.cluster_id")
         return found
+
+    def close(self) -> None:
+        """Release the Redis connection (the in-memory index needs no closing)."""
+        if isinstance(self._state, RedisState):
+            self._state.close()
+
+    def clear(self) -> None:
+        """Forget the whole index; with Redis, delete every key of this namespace (used by tests)."""
+        if isinstance(self._state, RedisState):
+            self._state.drop_all()
+        else:
+            self._state = MemoryState()
+            self._lsh = MinHashLSH(
+                num_perm=self.config.num_perm, params=(self.config.lsh_bands, self.config.lsh_rows)
+            )
+        self._clock = None
+
+    def __enter__(self) -> Deduplicator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def current(self, doc_id: str) -> Verdict | None:
         """The document's verdict as the index sees it now (after later merges), or None once evicted."""

@@ -82,7 +82,7 @@ class MemoryState:
                 target.origin, target.origin_rank = merged.origin, merged.origin_rank
         chosen = best(matches)
         if chosen is not None:
-            target.members[doc_id] = (chosen.kind, chosen.similarity)
+            target.members[doc_id] = (chosen.kind, round(chosen.similarity, 4))
         return target_id, target.origin
 
     def member(self, doc_id: str) -> tuple[str, str, str, float | None]:
@@ -96,7 +96,7 @@ class MemoryState:
         state = self._clusters.get(cluster_id)
         if state is None:
             return None
-        members = tuple(Member(mid, kind, sim) for mid, (kind, sim) in state.members.items())
+        members = tuple(Member(mid, kind, sim) for mid, (kind, sim) in sorted(state.members.items()))
         return Cluster(cluster_id, state.origin, members, tuple(sorted(state.agencies)))
 
     def evict(self, cutoff: float) -> list[str]:

@@ -51,10 +51,14 @@ def judge(entry: Entry, other: Entry, config: DedupConfig) -> Match | None:
     floor = min(config.min_shared_shingles, min(len(left), len(right)))
     if found.shared < max(floor, 1):
         return None
+    # "contained" names a truncation: the smaller document is at most half the larger one.
+    truncated = 2 * min(len(left), len(right)) <= max(len(left), len(right))
+    if found.containment >= config.containment_threshold and (
+        truncated or found.jaccard < config.jaccard_threshold
+    ):
+        return Match(other.id, "contained", found.containment)
     if found.jaccard >= config.jaccard_threshold:
         return Match(other.id, "near", found.jaccard)
-    if found.containment >= config.containment_threshold:
-        return Match(other.id, "contained", found.containment)
     return None
 
 
