@@ -46,12 +46,10 @@ class Deduplicator:
         signature = self._complete(document, signature)
         entry = self._entry(document, signature)
         self._evict(entry.time)
-        exact_of = self._state.reserve(entry)
+        exact_of, claimed = self._state.reserve(entry, self._band_keys(signature))
         minhash = signature.lean_minhash()
         matches = [Match(exact_of, "exact", 1.0)] if exact_of is not None else []
-        candidates = set(self._lsh.query(minhash)) | set(
-            self._state.claim(document.id, self._band_keys(signature))
-        )
+        candidates = set(self._lsh.query(minhash)) | set(claimed)
         candidates.discard(document.id)
         if exact_of is not None:
             candidates.discard(exact_of)

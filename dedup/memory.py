@@ -24,7 +24,7 @@ class _ClusterState:
 
 
 class MemoryState:
-    """Single-process state; `claim` finds nothing because one process inserts in order."""
+    """Single-process state."""
 
     def __init__(self) -> None:
         self._entries: dict[str, Entry] = {}
@@ -41,8 +41,10 @@ class MemoryState:
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._entries
 
-    def reserve(self, entry: Entry) -> str | None:
-        """Record `entry` as a singleton cluster; return an indexed document with the same exact hash."""
+    def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]]:
+        """Record `entry` as a singleton cluster; return an indexed document with the same exact hash,
+        and no band claims (one process inserts in order, so the LSH query sees every earlier document).
+        """
         self._next_seq += 1
         seq = self._next_seq
         self._entries[entry.id] = entry
@@ -55,12 +57,9 @@ class MemoryState:
         self._clusters[entry.id] = cluster
         heapq.heappush(self._timeline, (entry.time, seq, entry.id))
         if entry.exact is None:
-            return None
+            return None, []
         existing = self._exact.setdefault(entry.exact, entry.id)
-        return None if existing == entry.id else existing
-
-    def claim(self, doc_id: str, band_keys: list[bytes]) -> list[str]:
-        return []
+        return (None if existing == entry.id else existing), []
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
         return {doc_id: self._entries[doc_id] for doc_id in ids if doc_id in self._entries}

@@ -20,6 +20,8 @@ from dedup.verify import Match, best
 CLAIM_TTL_SECONDS = 600
 _NO_TIME = 1e18  # rank of an unknown publication time: after every known one
 
+# Reserve and claim in one step, so the order of sequence numbers (cluster ids, origin ties) is the order
+# of claims: whoever claims a band second sees the first claimer, even before that one's LSH insert.
 _RESERVE = """
 local p, id = ARGV[1], ARGV[2]
 local seq = redis.call('INCR', p .. 'seq')
@@ -29,23 +31,19 @@ redis.call('HSET', p .. 'cl:' .. id, 'seq', seq, 'origin', id, 'ra', ARGV[9], 'r
 redis.call('HSET', p .. 'mem:' .. id, id, 'unique|')
 if ARGV[7] ~= '' then redis.call('HINCRBY', p .. 'agc:' .. id, ARGV[7], 1) end
 redis.call('ZADD', p .. 'timeline', ARGV[8], id)
-if ARGV[5] == '' then return '' end
-local existing = redis.call('GET', p .. 'exact:' .. ARGV[5])
-if existing then return existing end
-redis.call('SET', p .. 'exact:' .. ARGV[5], id)
-return ''
-"""
-
-# Band claims: whoever claims a band second sees the first claimer, even before its LSH insert.
-_CLAIM = """
-local id, ttl, seen, out = ARGV[1], ARGV[2], {}, {}
-for i, key in ipairs(KEYS) do
+local out = {''}
+if ARGV[5] ~= '' then
+  local existing = redis.call('GET', p .. 'exact:' .. ARGV[5])
+  if existing then out[1] = existing else redis.call('SET', p .. 'exact:' .. ARGV[5], id) end
+end
+local seen = {}
+for _, key in ipairs(KEYS) do
   local previous = redis.call('GET', key)
   if previous and previous ~= id and not seen[previous] then
     seen[previous] = true
     out[#out + 1] = previous
   end
-  redis.call('SET', key, id, 'EX', ttl)
+  redis.call('SET', key, id, 'EX', ARGV[11])
 end
 return out
 """
@@ -148,7 +146,6 @@ class RedisState:
         self._redis = redis.Redis.from_url(redis_url)
         self._prefix = key_prefix(namespace, config)
         self._reserve = self._redis.register_script(_RESERVE)
-        self._claim = self._redis.register_script(_CLAIM)
         self._link = self._redis.register_script(_LINK)
         self._evict = self._redis.register_script(_EVICT)
 
@@ -161,18 +158,18 @@ class RedisState:
     def __contains__(self, doc_id: str) -> bool:
         return bool(self._redis.exists(self._prefix + "doc:" + doc_id))
 
-    def reserve(self, entry: Entry) -> str | None:
+    def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]]:
+        """Record `entry` as a singleton cluster and claim its LSH bands, atomically; return the indexed
+        document with the same exact hash (or None) and the documents that claimed a shared band before.
+        """
         rank = entry.origin_rank(0)
         published = "" if entry.published is None else repr(entry.published)
-        existing = self._reserve(
-            args=[self._prefix, entry.id, entry.shingles, entry.numbers, entry.exact or "", published,
-                  entry.agency or "", repr(entry.time), rank[0], repr(min(rank[1], _NO_TIME))],
-        )  # fmt: skip
-        return existing.decode() if existing else None
-
-    def claim(self, doc_id: str, band_keys: list[bytes]) -> list[str]:
         keys = [f"{self._prefix}claim:{i}:{key.hex()}" for i, key in enumerate(band_keys)]
-        return [value.decode() for value in self._claim(keys=keys, args=[doc_id, CLAIM_TTL_SECONDS])]
+        args = [self._prefix, entry.id, entry.shingles, entry.numbers, entry.exact or "", published]
+        args += [entry.agency or "", repr(entry.time), rank[0], repr(min(rank[1], _NO_TIME))]
+        args.append(CLAIM_TTL_SECONDS)
+        exact, *claimed = self._reserve(keys=keys, args=args)
+        return (exact.decode() or None), [value.decode() for value in claimed]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
         pipe = self._redis.pipeline(transaction=False)
