@@ -36,6 +36,7 @@ _CLUTTER = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 _CLUTTER_MAX_CHARS = 160
+_SPACES = re.compile(rb"  +")
 # Quotes, dashes and ellipses typical of news copy; removing them keeps most English text on the ASCII path.
 _TYPOGRAPHIC = tuple(
     mark.encode("utf-8") for mark in "\u201c\u201d\u2018\u2019\u2014\u2013\u2026\u00ab\u00bb\u00a0"
@@ -72,7 +73,7 @@ def normalized_bytes(text: str) -> bytes:
         for mark in _TYPOGRAPHIC:
             data = data.replace(mark, b" ")
     if data.isascii():
-        return b" ".join(data.translate(_ASCII_TABLE).split())
+        return _SPACES.sub(b" ", data.translate(_ASCII_TABLE)).strip()
     tokens = _TOKEN.findall(unicodedata.normalize("NFKC", body).casefold())
     return " ".join(tokens).encode("utf-8")
 

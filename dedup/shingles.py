@@ -68,18 +68,26 @@ def _tokens(joined: bytes) -> tuple[np.ndarray, np.ndarray]:
     if not joined:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
     data = np.frombuffer(joined, dtype=np.uint8)
-    _ensure_powers(len(data) + 1)
+    size = len(data)
+    _ensure_powers(size + 1)
     spaces = np.flatnonzero(data == 0x20)
-    starts = np.concatenate([[0], spaces + 1])
-    ends = np.concatenate([spaces, [len(data)]])
-    weighted = (data.astype(np.uint64) + np.uint64(1)) * _powers[: len(data)]
-    prefix = np.concatenate([np.zeros(1, dtype=np.uint64), np.cumsum(weighted, dtype=np.uint64)])
+    starts = np.empty(len(spaces) + 1, dtype=np.intp)
+    starts[0], starts[1:] = 0, spaces + 1
+    ends = np.empty(len(spaces) + 1, dtype=np.intp)
+    ends[:-1], ends[-1] = spaces, size
+    # In-place arithmetic: this function is most of a signature's cost.
+    weighted = data.astype(np.uint64)
+    weighted += np.uint64(1)
+    weighted *= _powers[:size]
+    prefix = np.empty(size + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(weighted, out=prefix[1:])
     raw = (prefix[ends] - prefix[starts]) * _inverse_powers[starts]
-    digit_prefix = np.concatenate([[0], np.cumsum((data >= 0x30) & (data <= 0x39))])
+    lengths = ends - starts
     # Single digits ("2 percent", "7.1234") recur in every bulletin; figures of two or more characters
     # are what distinguish one day's report from the next.
-    figures = (digit_prefix[ends] > digit_prefix[starts]) & (ends - starts >= 2)
-    return mix64(raw ^ (ends - starts).astype(np.uint64)), figures
+    digits = np.add.reduceat((data - np.uint8(0x30)) < 10, starts)
+    return mix64(raw ^ lengths.astype(np.uint64)), (digits > 0) & (lengths >= 2)
 
 
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
