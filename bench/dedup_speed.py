@@ -18,7 +18,7 @@ from datasketch import MinHash
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dedup import DedupConfig, Deduplicator, Document, compute_signature  # noqa: E402
+from dedup import DedupConfig, Deduplicator, Document, compute_signature
 
 WORDS = 600
 VOCABULARY = 30_000
@@ -110,7 +110,8 @@ def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
         first = first or per_doc
         gc.collect()
         used = rss_bytes() - base_rss
-        print(f"{size:>12,}{per_doc:>10.0f}{per_doc / first:>10.2f}{used / 2**20:>10.0f}{used / count / 1024:>9.1f}")
+        ratio, megabytes, per_kb = per_doc / first, used / 2**20, used / count / 1024
+        print(f"{size:>12,}{per_doc:>10.0f}{ratio:>10.2f}{megabytes:>10.0f}{per_kb:>9.1f}")
 
 
 def main() -> int:

@@ -36,9 +36,10 @@ SEED = 20260827
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
 ANGLES = ("announcement", "reaction", "analysis")
 LEADS = {
-    "announcement": "{p0}, the {t0}, {verb} on {day} a {adj} plan for {topic}, saying {n1} {group} would benefit.",
-    "reaction": "{group} and campaigners in {country} reacted with {adj} concern on {day} to news about {topic}, "
-    "as {p1} called for {thing}.",
+    "announcement": "{p0}, the {t0}, {verb} on {day} a {adj} plan for {topic}, "
+    "saying {n1} {group} would benefit.",
+    "reaction": "{group} and campaigners in {country} reacted with {adj} concern on {day} "
+    "to news about {topic}, as {p1} called for {thing}.",
     "analysis": "The outcome of {topic} could reshape {thing} across {country} for years, {n2} analysts "
     "surveyed by {agency_name} said, pointing to {adj} risks.",
 }

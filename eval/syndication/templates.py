@@ -95,11 +95,14 @@ def _fill(template: tuple[str, ...], when: datetime, rng: random.Random) -> list
         "month": (when - timedelta(days=30)).strftime("%B"), "dir": rng.choice(["rose", "fell"]),
         "pips": rng.randint(3, 250), "rate": f"7.{rng.randint(1000, 2999)}",
         "eur": f"7.{rng.randint(6000, 9999)}", "jpy": f"4.{rng.randint(5000, 9999)}",
-        "vol": rng.randint(120, 480), "hour": rng.choice([9, 10]), "pct": f"{rng.randint(1, 19)}.{rng.randint(0, 9)}",
-        "bn": f"{rng.randint(3, 5)}.{rng.randint(10, 99)}", "rmg": f"{rng.randint(2, 4)}.{rng.randint(10, 99)}",
+        "vol": rng.randint(120, 480), "hour": rng.choice([9, 10]),
+        "pct": f"{rng.randint(1, 19)}.{rng.randint(0, 9)}",
+        "bn": f"{rng.randint(3, 5)}.{rng.randint(10, 99)}",
+        "rmg": f"{rng.randint(2, 4)}.{rng.randint(10, 99)}",
         "jute": rng.randint(60, 120), "leather": rng.randint(70, 140), "target": f"5.{rng.randint(10, 99)}",
         "rs": rng.randint(200, 3500), "price": f"{rng.randint(200, 280)},{rng.randint(100, 999)}",
-        "ten": f"{rng.randint(170, 240)},{rng.randint(100, 999)}", "silver": f"{rng.randint(2, 3)},{rng.randint(100, 999)}",
+        "ten": f"{rng.randint(170, 240)},{rng.randint(100, 999)}",
+        "silver": f"{rng.randint(2, 3)},{rng.randint(100, 999)}",
         "oz": f"{rng.randint(2300, 2700)}", "mood": rng.choice(["firm", "subdued", "steady", "weak"]),
     }  # fmt: skip
     paragraphs = [paragraph.format(**values) for paragraph in template]
