@@ -24,8 +24,8 @@ class DedupConfig:
     # Verifier: a copy is accepted on Jaccard (edited copies) or on containment of the smaller
     # document in the larger (truncated copies), with a floor of shared shingles so that one shared
     # quote never makes a short story a copy.
-    jaccard_threshold: float = 0.15
-    containment_threshold: float = 0.3
+    jaccard_threshold: float = 0.13
+    containment_threshold: float = 0.35
     min_shared_shingles: int = 8
     # Recurring wire templates (daily bulletins, monthly figures) share 0.3-0.4 Jaccard across days;
     # copies of one story appear within a day or two. Beyond this gap only near-verbatim copies count.
