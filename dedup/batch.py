@@ -76,7 +76,8 @@ def signature_of(record: dict[str, Any], config: DedupConfig) -> Signature:
 def cluster_jsonl(in_stream: TextIO, out_stream: TextIO, config: DedupConfig | None = None) -> BatchStats:
     """Cluster every record of `in_stream`; write them to `out_stream` with their final cluster fields."""
     config = config or DedupConfig()
-    dedup = Deduplicator(config)
+    final: dict[str, Verdict] = {}
+    dedup = Deduplicator(config, on_evict=final.__setitem__)
     stats = BatchStats()
     first: dict[str, Verdict] = {}
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
@@ -93,7 +94,7 @@ def cluster_jsonl(in_stream: TextIO, out_stream: TextIO, config: DedupConfig | N
         for line in spool:
             record = json.loads(line)
             # Later documents can merge clusters; the batch has them all, so report the final state.
-            verdict = dedup.current(record["id"]) or first[record["id"]]
+            verdict = dedup.current(record["id"]) or final.get(record["id"]) or first[record["id"]]
             record.update(
                 cluster_id=verdict.cluster_id, duplicate_of=verdict.duplicate_of,
                 similarity=verdict.similarity, match=verdict.match,

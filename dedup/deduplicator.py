@@ -6,6 +6,7 @@ case the LSH lives in datasketch's Redis storage and the cluster state in Redis 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from datasketch import MinHashLSH
@@ -22,9 +23,15 @@ class Deduplicator:
     """Assigns each added document to a cluster of syndicated copies within a sliding time window."""
 
     def __init__(
-        self, config: DedupConfig | None = None, redis_url: str | None = None, namespace: str = "newscrawl"
+        self,
+        config: DedupConfig | None = None,
+        redis_url: str | None = None,
+        namespace: str = "newscrawl",
+        on_evict: Callable[[str, Verdict], None] | None = None,
     ):
+        """`on_evict(id, verdict)` hears each document's final verdict as it leaves the window."""
         self.config = config or DedupConfig()
+        self._on_evict = on_evict
         params = (self.config.lsh_bands, self.config.lsh_rows)
         if redis_url is None:
             self._state: MemoryState | RedisState = MemoryState()
@@ -143,9 +150,14 @@ class Deduplicator:
 
     def _evict(self, time: float) -> None:
         clock = max(self._clock or time, time)
-        for gone in self._state.evict(clock - self._window):
+        notify = None if self._on_evict is None else self._notify_evicted
+        for gone in self._state.evict(clock - self._window, notify):
             if gone in self._lsh:
                 self._lsh.remove(gone)
+
+    def _notify_evicted(self, doc_id: str) -> None:
+        assert self._on_evict is not None
+        self._on_evict(doc_id, self._verdict_of(doc_id))
 
     def _band_keys(self, signature: Signature) -> list[bytes]:
         rows = self.config.lsh_rows

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from dedup.model import Cluster, Entry, Member
@@ -98,11 +99,14 @@ class MemoryState:
         members = tuple(Member(mid, kind, sim) for mid, (kind, sim) in sorted(state.members.items()))
         return Cluster(cluster_id, state.origin, members, tuple(sorted(state.agencies)))
 
-    def evict(self, cutoff: float) -> list[str]:
-        """Forget documents whose time is before `cutoff`; return their ids (to drop from the LSH)."""
+    def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
+        """Forget documents whose time is before `cutoff`, calling `notify(id)` just before each goes;
+        return their ids (to drop from the LSH)."""
         gone: list[str] = []
         while self._timeline and self._timeline[0][0] < cutoff:
             _, _, doc_id = heapq.heappop(self._timeline)
+            if notify is not None:
+                notify(doc_id)
             entry = self._entries.pop(doc_id)
             self._seq.pop(doc_id)
             if entry.exact is not None and self._exact.get(entry.exact) == doc_id:
@@ -118,9 +122,6 @@ class MemoryState:
             cluster.agencies[entry.agency] -= 1
             if cluster.agencies[entry.agency] <= 0:
                 del cluster.agencies[entry.agency]
+        # The origin stays the origin after it leaves the window: it is still the stored original.
         if not cluster.members:
             del self._clusters[cluster_id]
-        elif cluster.origin == doc_id:
-            # The origin left the window: the best remaining member takes over.
-            ranked = min(cluster.members, key=lambda mid: self._entries[mid].origin_rank(self._seq[mid]))
-            cluster.origin, cluster.origin_rank = ranked, self._entries[ranked].origin_rank(self._seq[ranked])

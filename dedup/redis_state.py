@@ -7,6 +7,7 @@ document, claiming its LSH bands, linking clusters and evicting. Keys live under
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -111,17 +112,6 @@ if d[3] and d[3] ~= '' and redis.call('HINCRBY', p .. 'agc:' .. c, d[3], -1) <= 
 end
 if redis.call('HLEN', p .. 'mem:' .. c) == 0 then
   redis.call('DEL', p .. 'cl:' .. c, p .. 'mem:' .. c, p .. 'agc:' .. c)
-elseif redis.call('HGET', p .. 'cl:' .. c, 'origin') == id then
-  local best, best_rank = nil, nil
-  for _, m in ipairs(redis.call('HKEYS', p .. 'mem:' .. c)) do
-    local r = redis.call('HMGET', p .. 'doc:' .. m, 'agency', 'pub', 'seq')
-    local rank = {(r[1] ~= '' and 0 or 1), tonumber(r[2] ~= '' and r[2] or ARGV[3]), tonumber(r[3])}
-    if r[3] and (not best or rank[1] < best_rank[1] or (rank[1] == best_rank[1] and (rank[2] < best_rank[2]
-       or (rank[2] == best_rank[2] and rank[3] < best_rank[3])))) then best, best_rank = m, rank end
-  end
-  if not best then return 1 end
-  redis.call('HSET', p .. 'cl:' .. c, 'origin', best,
-    'ra', best_rank[1], 'rp', best_rank[2], 'rs', best_rank[3])
 end
 return 1
 """
@@ -216,7 +206,7 @@ class RedisState:
         agencies = sorted(a.decode() for a in self._redis.hkeys(self._prefix + "agc:" + cluster_id))
         return Cluster(cluster_id, origin.decode(), tuple(members), tuple(agencies))
 
-    def evict(self, cutoff: float) -> list[str]:
+    def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
         """Evict documents older than `cutoff`; returns those this worker evicted (others may race)."""
         stale = self._redis.zrangebyscore(
             self._prefix + "timeline", "-inf", f"({cutoff!r}", start=0, num=1000
@@ -224,7 +214,9 @@ class RedisState:
         gone = []
         for raw in stale:
             doc_id = raw.decode()
-            if self._evict(args=[self._prefix, doc_id, repr(_NO_TIME)]):
+            if notify is not None and doc_id in self:
+                notify(doc_id)
+            if self._evict(args=[self._prefix, doc_id]):
                 gone.append(doc_id)
         return gone
 

@@ -68,5 +68,5 @@ def test_newscrawl_clusters_the_set(docs: list[dict]) -> None:
     cluster_jsonl(io.StringIO("".join(json.dumps(d) + "\n" for d in docs)), out)
     predicted = [json.loads(line)["cluster_id"] for line in out.getvalue().splitlines()]
     truth = [d["label"] for d in docs]
-    assert bench.adjusted_rand_index(truth, predicted) >= 0.94
+    assert bench.adjusted_rand_index(truth, predicted) >= 0.95
     assert bench.pairwise(truth, predicted)[0] >= 0.99  # precision: copies of different stories never merge
