@@ -138,3 +138,36 @@ def test_naive_publication_time_is_refused() -> None:
 def test_config_rejects_more_bands_than_permutations() -> None:
     with pytest.raises(ValueError, match="num_perm"):
         DedupConfig(lsh_bands=64, lsh_rows=4)
+
+
+def test_origin_stays_when_it_leaves_the_window_and_evictions_are_reported() -> None:
+    evicted: dict[str, str | None] = {}
+    dd = Deduplicator(
+        DedupConfig(window=timedelta(days=1)), on_evict=lambda i, v: evicted.__setitem__(i, v.duplicate_of)
+    )
+    dd.add(doc("wire", text(story(16)), hours=0, agency="afp"))
+    dd.add(doc("copy1", text(story(16)[:3]), hours=20))
+    dd.add(doc("other", text(story(17)), hours=30))  # moves the clock: the wire leaves the window
+    assert evicted == {"wire": None}
+    late = dd.add(doc("copy2", text(story(16)[:4]), hours=40))
+    assert late.cluster_id == "wire" and late.duplicate_of == "wire"
+    dd.add(doc("last", text(story(18)), hours=80))
+    assert evicted["copy1"] == "wire" and evicted["copy2"] == "wire"
+
+
+def test_chinese_copies_are_found_through_character_shingles() -> None:
+    paragraphs = [
+        "新华社北京8月27日电 国务院总理今天在人民大会堂会见来访的南非外交部长，"
+        "双方就基础设施合作交换了意见。",
+        "双方同意加快建设联合基础设施基金，支持港口、铁路和电网项目，并扩大本币结算的规模。",
+        "外交部长表示，南非愿同中方一道，推动金砖国家新开发银行在非洲的项目尽早落地，造福两国人民。",
+    ]
+    dd = Deduplicator()
+    dd.add(doc("xinhua", "\n\n".join(paragraphs), agency="xinhua"))
+    assert dd.add(doc("outlet", "\n\n".join(paragraphs[:2]), hours=3)).duplicate_of == "xinhua"
+    assert (
+        dd.add(
+            doc("other", "联合国秘书长呼吁各方保持克制，通过对话解决分歧，避免局势进一步升级。", hours=4)
+        ).match
+        == "unique"
+    )
