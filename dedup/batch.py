@@ -47,7 +47,17 @@ def parse_record(line: str, number: int) -> dict[str, Any]:
     return record
 
 
-def document_of(record: dict[str, Any], number: int) -> Document:
+def annotate(record: dict[str, Any], verdict: Verdict) -> dict[str, Any]:
+    """Write a verdict's fields onto an article record (the crawl pipeline uses this too)."""
+    record.update(
+        cluster_id=verdict.cluster_id, duplicate_of=verdict.duplicate_of,
+        similarity=verdict.similarity, match=verdict.match,
+    )  # fmt: skip
+    return record
+
+
+def document_of(record: dict[str, Any], number: int = 0) -> Document:
+    """The Document for an article record; `number` (a line number) only labels errors."""
     published = record.get("published_at")
     when = None
     if published:
@@ -95,11 +105,7 @@ def cluster_jsonl(in_stream: TextIO, out_stream: TextIO, config: DedupConfig | N
             record = json.loads(line)
             # Later documents can merge clusters; the batch has them all, so report the final state.
             verdict = dedup.current(record["id"]) or final.get(record["id"]) or first[record["id"]]
-            record.update(
-                cluster_id=verdict.cluster_id, duplicate_of=verdict.duplicate_of,
-                similarity=verdict.similarity, match=verdict.match,
-            )  # fmt: skip
-            out_stream.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out_stream.write(json.dumps(annotate(record, verdict), ensure_ascii=False) + "\n")
             stats.documents += 1
             stats.matches[verdict.match] += 1
             clusters.add(verdict.cluster_id)
