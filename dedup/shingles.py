@@ -11,7 +11,7 @@ import numpy as np
 _P = 0x100000001B3  # odd, so it has an inverse modulo 2**64
 _P_INV = pow(_P, -1, 1 << 64)
 # Position weights for combining the tokens of an n-gram (odd 64-bit constants).
-_NGRAM_WEIGHTS = np.array(
+NGRAM_WEIGHTS = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD]
     + [(0x9E3779B97F4A7C15 * (i + 7)) % (1 << 64) | 1 for i in range(27)],
     dtype=np.uint64,
@@ -49,22 +49,23 @@ def mix64(values: np.ndarray) -> np.ndarray:
 
 def token_hashes(joined: bytes) -> np.ndarray:
     """64-bit hashes of the space-separated tokens of `joined` (no empty tokens, single spaces)."""
-    return _tokens(joined)[0]
+    return token_stream(joined)[0]
 
 
 def number_hashes(joined: bytes) -> np.ndarray:
     """Hashes of the tokens of two or more characters that contain a digit: the figures a story reports."""
-    hashes, digits = _tokens(joined)
+    hashes, digits = token_stream(joined)
     return hashes[digits]
 
 
 def tokens_and_numbers(joined: bytes) -> tuple[np.ndarray, np.ndarray]:
     """Token hashes and the hashes of the digit-bearing tokens, in one pass."""
-    hashes, digits = _tokens(joined)
+    hashes, digits = token_stream(joined)
     return hashes, hashes[digits]
 
 
-def _tokens(joined: bytes) -> tuple[np.ndarray, np.ndarray]:
+def token_stream(joined: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes and the mask of figure tokens (digit-bearing, two or more characters)."""
     if not joined:
         return np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=bool)
     data = np.frombuffer(joined, dtype=np.uint8)
@@ -86,8 +87,8 @@ def _tokens(joined: bytes) -> tuple[np.ndarray, np.ndarray]:
     lengths = ends - starts
     # Single digits ("2 percent", "7.1234") recur in every bulletin; figures of two or more characters
     # are what distinguish one day's report from the next.
-    digits = np.add.reduceat((data - np.uint8(0x30)) < 10, starts)
-    return mix64(raw ^ lengths.astype(np.uint64)), (digits > 0) & (lengths >= 2)
+    digits = np.logical_or.reduceat((data - np.uint8(0x30)) < 10, starts)
+    return mix64(raw ^ lengths.astype(np.uint64)), digits & (lengths >= 2)
 
 
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
@@ -99,5 +100,5 @@ def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
     span = count - width + 1
     combined = np.zeros(span, dtype=np.uint64)
     for offset in range(width):
-        combined += hashes[offset : offset + span] * _NGRAM_WEIGHTS[offset]
+        combined += hashes[offset : offset + span] * NGRAM_WEIGHTS[offset]
     return mix64(combined)

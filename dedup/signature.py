@@ -21,9 +21,9 @@ from dedup.shingles import shingle_hashes, tokens_and_numbers
 
 BYTEORDER = "little"
 MAX_HASH = (1 << 32) - 1
-_EMPTY = np.uint64(1 << 32)
-_LOW32 = np.uint64(MAX_HASH)
-_ROTATION_STEP = np.uint64(0x5BD1E995)  # offset per bin borrowed from, so rotated values stay distinct
+EMPTY = np.uint64(1 << 32)
+LOW32 = np.uint64(MAX_HASH)
+ROTATION_STEP = np.uint64(0x5BD1E995)  # offset per bin borrowed from, so rotated values stay distinct
 SEED = 1
 
 
@@ -88,15 +88,15 @@ def one_permutation_minhash(hashes: np.ndarray, num_perm: int) -> np.ndarray:
     if len(hashes) == 0:
         return np.full(num_perm, MAX_HASH, dtype=np.uint64)
     bins = (((hashes >> np.uint64(32)) * np.uint64(num_perm)) >> np.uint64(32)).astype(np.intp)
-    values = np.full(num_perm, _EMPTY, dtype=np.uint64)
-    np.minimum.at(values, bins, hashes & _LOW32)
-    filled = np.flatnonzero(values != _EMPTY)
+    values = np.full(num_perm, EMPTY, dtype=np.uint64)
+    np.minimum.at(values, bins, hashes & LOW32)
+    filled = np.flatnonzero(values != EMPTY)
     if len(filled) < num_perm:
         # An empty bin borrows from the next filled bin to its right (circularly), shifted by the distance.
         positions = np.arange(num_perm)
         nearest = filled[np.searchsorted(filled, positions) % len(filled)]
         distance = ((nearest - positions) % num_perm).astype(np.uint64)
-        values = (values[nearest] + distance * _ROTATION_STEP) & _LOW32
+        values = (values[nearest] + distance * ROTATION_STEP) & LOW32
     return values
 
 
