@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from events import (
+from syndication_events import (
     ADJS,
     AGENCY_NAMES,
     CLUTTER,
@@ -30,7 +30,7 @@ from events import (
     THINGS,
     VERBS,
 )
-from templates import template_series
+from syndication_templates import template_series
 
 SEED = 20260827
 START = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
