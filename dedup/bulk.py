@@ -59,9 +59,9 @@ def compute_signatures(texts: Sequence[str], config: DedupConfig) -> list[Signat
 
 def _bulk_minhash(hashes: np.ndarray, owner: np.ndarray, docs: int, num_perm: int) -> np.ndarray:
     bins = (((hashes >> _SHIFT32) * np.uint64(num_perm)) >> _SHIFT32).astype(np.intp)
-    values = np.full(docs * num_perm, EMPTY, dtype=np.uint64)
-    np.minimum.at(values, owner * num_perm + bins, hashes & LOW32)
-    values = values.reshape(docs, num_perm)
+    flat = np.full(docs * num_perm, EMPTY, dtype=np.uint64)
+    np.minimum.at(flat, owner * num_perm + bins, hashes & LOW32)
+    values = flat.reshape(docs, num_perm)
     empty = values == EMPTY
     if not empty.any():
         return values

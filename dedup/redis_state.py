@@ -133,7 +133,8 @@ class RedisState:
     """The MemoryState contract, shared by every worker that uses the same Redis and namespace."""
 
     def __init__(self, redis_url: str, namespace: str, config: DedupConfig) -> None:
-        self._redis = redis.Redis.from_url(redis_url)
+        # redis-py's stubs type every reply as a union of bytes/str/...; replies here are always bytes.
+        self._redis: Any = redis.Redis.from_url(redis_url)
         self._prefix = key_prefix(namespace, config)
         self._reserve = self._redis.register_script(_RESERVE)
         self._link = self._redis.register_script(_LINK)
@@ -155,7 +156,14 @@ class RedisState:
         rank = entry.origin_rank(0)
         published = "" if entry.published is None else repr(entry.published)
         keys = [f"{self._prefix}claim:{i}:{key.hex()}" for i, key in enumerate(band_keys)]
-        args = [self._prefix, entry.id, entry.shingles, entry.numbers, entry.exact or "", published]
+        args: list[Any] = [
+            self._prefix,
+            entry.id,
+            entry.shingles,
+            entry.numbers,
+            entry.exact or "",
+            published,
+        ]
         args += [entry.agency or "", repr(entry.time), rank[0], repr(min(rank[1], _NO_TIME))]
         args.append(CLAIM_TTL_SECONDS)
         exact, *claimed = self._reserve(keys=keys, args=args)
