@@ -53,10 +53,13 @@ class Deduplicator:
         signature = self._complete(document, signature)
         entry = self._entry(document, signature)
         self._evict(entry.time)
-        exact_of, claimed = self._state.reserve(entry, self._band_keys(signature))
+        # A text with no shingles (empty after normalisation) would share every band with every other
+        # such text; it is kept out of the LSH so those buckets cannot grow without bound.
+        searchable = signature.shingles is not None and len(signature.shingles) > 0
+        exact_of, claimed = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
         minhash = signature.lean_minhash()
         matches = [Match(exact_of, "exact", 1.0)] if exact_of is not None else []
-        candidates = set(self._lsh.query(minhash)) | set(claimed)
+        candidates = (set(self._lsh.query(minhash)) if searchable else set()) | set(claimed)
         candidates.discard(document.id)
         if exact_of is not None:
             candidates.discard(exact_of)
@@ -65,7 +68,8 @@ class Deduplicator:
             if found is not None:
                 matches.append(found)
         cluster_id, origin = self._state.link(document.id, matches)
-        self._lsh.insert(document.id, minhash, check_duplication=False)
+        if searchable:
+            self._lsh.insert(document.id, minhash, check_duplication=False)
         chosen = best(matches)
         return Verdict(
             cluster_id=cluster_id,

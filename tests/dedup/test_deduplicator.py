@@ -171,3 +171,10 @@ def test_chinese_copies_are_found_through_character_shingles() -> None:
         ).match
         == "unique"
     )
+
+
+def test_empty_texts_stay_out_of_the_lsh() -> None:
+    dd = Deduplicator()
+    verdicts = [dd.add(doc(f"e{n}", "Follow us on:\n\n(Reuters)", hours=n)) for n in range(3)]
+    assert [v.match for v in verdicts] == ["unique"] * 3
+    assert all(f"e{n}" not in dd._lsh for n in range(3))
