@@ -1,0 +1,113 @@
+"""Batch clustering of JSON-lines exports: the same Deduplicator as the crawl, final cluster ids.
+
+Records need `id` and `text`; `published_at` (ISO 8601), `agency`, `title`, `url`, `source` and a stored
+`minhash` are used when present. Output records gain cluster_id, duplicate_of, similarity, match, minhash.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TextIO
+
+from dedup.config import DedupConfig
+from dedup.deduplicator import Deduplicator
+from dedup.model import Document, Verdict
+from dedup.signature import Signature, SignatureError, compute_signature
+
+
+class BatchInputError(ValueError):
+    """A line of the input cannot be used; the message names the line and the fix."""
+
+
+@dataclass
+class BatchStats:
+    documents: int = 0
+    clusters: int = 0
+    matches: Counter[str] = field(default_factory=Counter)
+
+
+def parse_record(line: str, number: int) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise BatchInputError(
+            f"line {number}: not valid JSON ({error.msg}); write one JSON object per line"
+        ) from None
+    if not isinstance(record, dict):
+        raise BatchInputError(
+            f"line {number}: expected a JSON object with id and text, got {type(record).__name__}"
+        )
+    for name in ("id", "text"):
+        if not isinstance(record.get(name), str) or not record[name]:
+            raise BatchInputError(f"line {number}: field {name!r} must be a non-empty string")
+    return record
+
+
+def annotate(record: dict[str, Any], verdict: Verdict) -> dict[str, Any]:
+    """Write a verdict's fields onto an article record (the crawl pipeline uses this too)."""
+    record.update(
+        cluster_id=verdict.cluster_id, duplicate_of=verdict.duplicate_of,
+        similarity=verdict.similarity, match=verdict.match,
+    )  # fmt: skip
+    return record
+
+
+def document_of(record: dict[str, Any], number: int = 0) -> Document:
+    """The Document for an article record; `number` (a line number) only labels errors."""
+    published = record.get("published_at")
+    when = None
+    if published:
+        try:
+            when = datetime.fromisoformat(str(published).replace("Z", "+00:00"))
+        except ValueError:
+            raise BatchInputError(f"line {number}: published_at {published!r} is not ISO 8601") from None
+        if when.tzinfo is None:
+            raise BatchInputError(f"line {number}: published_at {published!r} has no timezone; add +00:00")
+    return Document(
+        id=record["id"], text=record["text"], title=record.get("title"), url=record.get("url"),
+        source=record.get("source"), published_at=when, agency=record.get("agency") or None,
+    )  # fmt: skip
+
+
+def signature_of(record: dict[str, Any], config: DedupConfig) -> Signature:
+    stored = record.get("minhash")
+    if isinstance(stored, dict) and stored.get("tag") == config.tag:
+        try:
+            return Signature.from_record(stored, config)
+        except SignatureError:
+            pass  # a damaged stored signature is recomputed from the text
+    return compute_signature(record["text"], config)
+
+
+def cluster_jsonl(in_stream: TextIO, out_stream: TextIO, config: DedupConfig | None = None) -> BatchStats:
+    """Cluster every record of `in_stream`; write them to `out_stream` with their final cluster fields."""
+    config = config or DedupConfig()
+    final: dict[str, Verdict] = {}
+    dedup = Deduplicator(config, on_evict=final.__setitem__)
+    stats = BatchStats()
+    first: dict[str, Verdict] = {}
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for number, line in enumerate(in_stream, start=1):
+            if not line.strip():
+                continue
+            record = parse_record(line, number)
+            signature = signature_of(record, config)
+            first[record["id"]] = dedup.add(document_of(record, number), signature)
+            record["minhash"] = signature.to_record()
+            spool.write(json.dumps(record, ensure_ascii=False) + "\n")
+        spool.seek(0)
+        clusters: set[str] = set()
+        for line in spool:
+            record = json.loads(line)
+            # Later documents can merge clusters; the batch has them all, so report the final state.
+            verdict = dedup.current(record["id"]) or final.get(record["id"]) or first[record["id"]]
+            out_stream.write(json.dumps(annotate(record, verdict), ensure_ascii=False) + "\n")
+            stats.documents += 1
+            stats.matches[verdict.match] += 1
+            clusters.add(verdict.cluster_id)
+        stats.clusters = len(clusters)
+    return stats

@@ -1,0 +1,54 @@
+"""DedupConfig: every tunable of the dedup library in one frozen object, with the chosen defaults.
+
+The defaults were chosen on the evaluation set in eval/syndication (see docs/dedup.md for the sweep).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Parameters of signatures, candidate search, the verifier and the index window."""
+
+    num_perm: int = 128
+    shingle_size: int = 5
+    version: int = 1
+    # LSH banding over the 128 values: one row per band catches copies down to Jaccard ~0.05, which
+    # truncated copies need (a 1/4-length lead has Jaccard ~0.1 with its original); the verifier
+    # removes the extra candidates on real shingle sets.
+    lsh_bands: int = 64
+    lsh_rows: int = 1
+    # Verifier: a copy is accepted on Jaccard (edited copies) or on containment of the smaller
+    # document in the larger (truncated copies), with a floor of shared shingles so that one shared
+    # quote never makes a short story a copy.
+    jaccard_threshold: float = 0.13
+    containment_threshold: float = 0.35
+    min_shared_shingles: int = 8
+    # Recurring wire templates (daily bulletins, monthly figures) share 0.3-0.4 Jaccard across days;
+    # copies of one story appear within a day or two. Beyond this gap only near-verbatim copies count.
+    max_copy_gap: timedelta = timedelta(days=3)
+    distant_jaccard_threshold: float = 0.8
+    # Templates also differ in their figures while copies repeat them: when both documents report at
+    # least `min_figures` numbers and share under `figure_agreement` of the smaller set, they differ.
+    min_figures: int = 2
+    figure_agreement: float = 0.3
+    window: timedelta = timedelta(days=30)
+
+    def __post_init__(self) -> None:
+        if self.lsh_bands * self.lsh_rows > self.num_perm:
+            raise ValueError(
+                f"lsh_bands * lsh_rows = {self.lsh_bands * self.lsh_rows} exceeds num_perm={self.num_perm}; "
+                "lower the bands or rows, or raise num_perm"
+            )
+        if self.shingle_size < 1 or self.num_perm < 1:
+            raise ValueError("shingle_size and num_perm must be at least 1")
+        if self.window <= timedelta(0):
+            raise ValueError(f"window must be positive, got {self.window}; e.g. timedelta(days=30)")
+
+    @property
+    def tag(self) -> str:
+        """Parameter tag stored with every signature; signatures with other tags are never compared."""
+        return f"mh{self.num_perm}-w{self.shingle_size}-v{self.version}"

@@ -1,0 +1,173 @@
+"""Deduplicator: signature → exact fast path → LSH candidates (+ concurrent claims) → verifier → clusters.
+
+Reads every parameter from DedupConfig; the index is in memory unless `redis_url` is given, in which
+case the LSH lives in datasketch's Redis storage and the cluster state in Redis under `namespace`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from datasketch import MinHashLSH
+
+from dedup.config import DedupConfig
+from dedup.memory import MemoryState
+from dedup.model import Cluster, Document, Entry, Verdict
+from dedup.redis_state import RedisState, lsh_storage_config
+from dedup.signature import Signature, SignatureError, compute_signature
+from dedup.verify import Match, best, judge
+
+
+class Deduplicator:
+    """Assigns each added document to a cluster of syndicated copies within a sliding time window."""
+
+    def __init__(
+        self,
+        config: DedupConfig | None = None,
+        redis_url: str | None = None,
+        namespace: str = "newscrawl",
+        on_evict: Callable[[str, Verdict], None] | None = None,
+    ):
+        """`on_evict(id, verdict)` hears each document's final verdict as it leaves the window."""
+        self.config = config or DedupConfig()
+        self._on_evict = on_evict
+        params = (self.config.lsh_bands, self.config.lsh_rows)
+        if redis_url is None:
+            self._state: MemoryState | RedisState = MemoryState()
+            self._lsh = MinHashLSH(num_perm=self.config.num_perm, params=params)
+        else:
+            self._state = RedisState(redis_url, namespace, self.config)
+            self._lsh = MinHashLSH(
+                num_perm=self.config.num_perm,
+                params=params,
+                storage_config=lsh_storage_config(redis_url, namespace, self.config),
+            )
+        self._clock: float | None = None
+        self._window = self.config.window.total_seconds()
+
+    def add(self, document: Document, signature: Signature | None = None) -> Verdict:
+        """Index `document` and return its verdict; adding an id already indexed returns its verdict."""
+        if document.id in self._state:
+            return self._verdict_of(document.id)
+        signature = self._complete(document, signature)
+        entry = self._entry(document, signature)
+        self._evict(entry.time)
+        # A text with no shingles (empty after normalisation) would share every band with every other
+        # such text; it is kept out of the LSH so those buckets cannot grow without bound.
+        searchable = signature.shingles is not None and len(signature.shingles) > 0
+        exact_of, claimed = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
+        minhash = signature.lean_minhash()
+        matches = [Match(exact_of, "exact", 1.0)] if exact_of is not None else []
+        candidates = (set(self._lsh.query(minhash)) if searchable else set()) | set(claimed)
+        candidates.discard(document.id)
+        if exact_of is not None:
+            candidates.discard(exact_of)
+        for other in self._state.entries(sorted(candidates)).values():
+            found = judge(entry, other, self.config)
+            if found is not None:
+                matches.append(found)
+        cluster_id, origin = self._state.link(document.id, matches)
+        if searchable:
+            self._lsh.insert(document.id, minhash, check_duplication=False)
+        chosen = best(matches)
+        return Verdict(
+            cluster_id=cluster_id,
+            duplicate_of=None if origin == document.id else origin,
+            similarity=None if chosen is None else round(chosen.similarity, 4),
+            match="unique" if chosen is None else chosen.kind,
+            origin=origin,
+        )
+
+    def restore(self, document: Document, signature: Signature | None = None) -> None:
+        """Re-index a stored record at start-up; feed records in their original order for the same ids."""
+        self.add(document, signature)
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        """The cluster record; raises KeyError when the id is unknown or left the window."""
+        found = self._state.cluster(cluster_id)
+        if found is None:
+            raise KeyError(f"no cluster {cluster_id!r} in the index window; take ids from Verdict.cluster_id")
+        return found
+
+    def close(self) -> None:
+        """Release the Redis connection (the in-memory index needs no closing)."""
+        if isinstance(self._state, RedisState):
+            self._state.close()
+
+    def clear(self) -> None:
+        """Forget the whole index; with Redis, delete every key of this namespace (used by tests)."""
+        if isinstance(self._state, RedisState):
+            self._state.drop_all()
+        else:
+            self._state = MemoryState()
+            self._lsh = MinHashLSH(
+                num_perm=self.config.num_perm, params=(self.config.lsh_bands, self.config.lsh_rows)
+            )
+        self._clock = None
+
+    def __enter__(self) -> Deduplicator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def current(self, doc_id: str) -> Verdict | None:
+        """The document's verdict as the index sees it now (after later merges), or None once evicted."""
+        if doc_id not in self._state:
+            return None
+        return self._verdict_of(doc_id)
+
+    def __len__(self) -> int:
+        return len(self._state)
+
+    def _complete(self, document: Document, signature: Signature | None) -> Signature:
+        if signature is None:
+            return compute_signature(document.text, self.config)
+        if signature.tag != self.config.tag:
+            raise SignatureError(
+                f"signature tag {signature.tag!r} does not match this index ({self.config.tag!r}); "
+                "recompute it with compute_signature(text, config)"
+            )
+        if signature.shingles is None or signature.numbers is None:
+            # Stored records carry only MinHash values; the verifier needs the shingle set from the text.
+            fresh = compute_signature(document.text, self.config)
+            return Signature(signature.tag, signature.hashvalues, fresh.shingles, fresh.exact, fresh.numbers)
+        return signature
+
+    def _entry(self, document: Document, signature: Signature) -> Entry:
+        published = document.published_at
+        if published is not None and published.tzinfo is None:
+            raise ValueError(
+                f"document {document.id!r} has a naive published_at; give it a timezone (UTC) "
+                "so times from different outlets compare"
+            )
+        stamp = published.timestamp() if published is not None else None
+        if stamp is not None:
+            self._clock = stamp if self._clock is None else max(self._clock, stamp)
+        time = stamp if stamp is not None else (self._clock or datetime.now(UTC).timestamp())
+        assert signature.shingles is not None and signature.numbers is not None
+        return Entry(
+            document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
+            stamp, document.agency, time,
+        )  # fmt: skip
+
+    def _evict(self, time: float) -> None:
+        clock = max(self._clock or time, time)
+        notify = None if self._on_evict is None else self._notify_evicted
+        for gone in self._state.evict(clock - self._window, notify):
+            if gone in self._lsh:
+                self._lsh.remove(gone)
+
+    def _notify_evicted(self, doc_id: str) -> None:
+        assert self._on_evict is not None
+        self._on_evict(doc_id, self._verdict_of(doc_id))
+
+    def _band_keys(self, signature: Signature) -> list[bytes]:
+        rows = self.config.lsh_rows
+        values = signature.hashvalues.astype("<u8")
+        return [values[i * rows : (i + 1) * rows].tobytes() for i in range(self.config.lsh_bands)]
+
+    def _verdict_of(self, doc_id: str) -> Verdict:
+        cluster_id, origin, kind, similarity = self._state.member(doc_id)
+        return Verdict(cluster_id, None if origin == doc_id else origin, similarity, kind, origin)

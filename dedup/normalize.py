@@ -1,0 +1,83 @@
+"""Text normalisation before shingling: drop datelines, credit lines and page clutter, then NFKC,
+casefold and split into tokens (words; one token per character for scripts written without spaces).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Han, kana and CJK compatibility ideographs are written without spaces: every character is a token.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
+
+_AGENCIES = r"xinhua|reuters|ap|afp|pti|ians|ani|upi|dpa|tass|efe|ansa|kyodo|yonhap|bloomberg|sputnik|bernama"
+# "BEIJING, Aug. 27 (Xinhua) --", "WASHINGTON (AP) —", "NEW DELHI:", "Moscow, March 3 (TASS) -".
+_DATELINE = re.compile(
+    rf"""^\s*(?:
+        [A-Z][A-Za-z.'\- ]{{1,40}}(?:,\s*[A-Z][a-z]{{2,9}}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*
+            \((?i:{_AGENCIES})\)\s*[-–—:]+
+      | [A-Z][A-Z.'\- ]{{2,40}}(?:,\s*[A-Z][a-z]{{2,9}}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*[-–—:]+
+    )\s*""",
+    re.VERBOSE,
+)
+_AGENCY_TAG = re.compile(rf"^\s*\((?:{_AGENCIES})\)\s*[-–—:]*\s*", re.IGNORECASE)
+# Whole lines that credit, share or advertise rather than report; only short lines are considered.
+_CLUTTER = re.compile(
+    rf"""^\W*(?:
+        (?:the\s+[\w\s]{{1,40}}\s+)?with\s+inputs?\s+from\b
+      | (?:reporting|writing|editing|additional\s+reporting|compiled)\s+by\b
+      | (?:source|sources|credit|photo|image|file\s+photo|picture)\s*:
+      | (?:{_AGENCIES})\W*$
+      | follow\s+us\b | share\s+(?:this|on)\b | read\s+(?:more|also)\b | also\s+read\b
+      | advertisement\b | subscribe\b | sign\s+up\b | click\s+here\b | related\s*:
+      | (?:copyright|©)\b | all\s+rights\s+reserved
+    )""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_CLUTTER_MAX_CHARS = 160
+_SPACES = re.compile(rb"  +")
+# Quotes, dashes and ellipses typical of news copy; removing them keeps most English text on the ASCII path.
+_TYPOGRAPHIC = tuple(
+    mark.encode("utf-8") for mark in "\u201c\u201d\u2018\u2019\u2014\u2013\u2026\u00ab\u00bb\u00a0"
+)
+_ASCII_TABLE = bytes(
+    (c + 32 if 65 <= c <= 90 else c) if chr(c).isalnum() and c < 128 else 32 for c in range(256)
+)
+
+
+def strip_boilerplate(text: str) -> str:
+    """Remove a leading dateline and credit/clutter lines; keep the reporting itself."""
+    lines = [line.strip() for line in text.splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if not line:
+            continue
+        if len(line) <= _CLUTTER_MAX_CHARS and _CLUTTER.match(line):
+            continue
+        if not kept:
+            # Only the first paragraph of a story carries a dateline.
+            line = _AGENCY_TAG.sub("", _DATELINE.sub("", line, count=1), count=1)
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def normalized_bytes(text: str) -> bytes:
+    """UTF-8 of the normalised tokens joined by single spaces: NFKC, casefolded, punctuation dropped,
+    CJK split per character. ASCII text (after typographic marks) takes a byte-level fast path that
+    gives the same tokens as the Unicode path, at a fraction of a regex's cost.
+    """
+    body = strip_boilerplate(text)
+    data = body.encode("utf-8")
+    if not data.isascii():
+        for mark in _TYPOGRAPHIC:
+            data = data.replace(mark, b" ")
+    if data.isascii():
+        return _SPACES.sub(b" ", data.translate(_ASCII_TABLE)).strip()
+    tokens = _TOKEN.findall(unicodedata.normalize("NFKC", body).casefold())
+    return " ".join(tokens).encode("utf-8")
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens of `text` (see `normalized_bytes`)."""
+    return normalized_bytes(text).decode("utf-8").split()

@@ -1,0 +1,90 @@
+"""The verifier: decides on actual shingle sets whether a candidate is a copy, and of which kind.
+
+Jaccard accepts edited copies, containment (shared / smaller set) accepts truncated ones. Beyond
+`max_copy_gap` between publication times, or when the figures disagree (recurring wire templates),
+only near-verbatim copies count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup.config import DedupConfig
+from dedup.model import Entry
+
+
+@dataclass(frozen=True)
+class Overlap:
+    shared: int
+    jaccard: float
+    containment: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """A verified link to another document: kind is "exact", "near" or "contained"."""
+
+    other: str
+    kind: str
+    similarity: float
+
+
+def overlap(left: np.ndarray, right: np.ndarray) -> Overlap:
+    """Shared count, Jaccard and containment of two sorted unique fingerprint arrays."""
+    if len(left) == 0 or len(right) == 0:
+        return Overlap(0, 0.0, 0.0)
+    shared = len(np.intersect1d(left, right, assume_unique=True))
+    return Overlap(shared, shared / (len(left) + len(right) - shared), shared / min(len(left), len(right)))
+
+
+def judge(entry: Entry, other: Entry, config: DedupConfig) -> Match | None:
+    """The match between two indexed documents, or None when they are different stories."""
+    left, right = _fingerprints(entry.shingles), _fingerprints(other.shingles)
+    found = overlap(left, right)
+    if found.jaccard >= config.distant_jaccard_threshold:
+        return Match(other.id, "near", found.jaccard)
+    if _far_apart(entry, other, config) or _figures_disagree(entry, other, config):
+        return None
+    # A floor on shared shingles, capped by the smaller document so a one-line flash can still match.
+    floor = min(config.min_shared_shingles, min(len(left), len(right)))
+    if found.shared < max(floor, 1):
+        return None
+    # "contained" names a truncation: the smaller document is at most half the larger one.
+    truncated = 2 * min(len(left), len(right)) <= max(len(left), len(right))
+    if found.containment >= config.containment_threshold and (
+        truncated or found.jaccard < config.jaccard_threshold
+    ):
+        return Match(other.id, "contained", found.containment)
+    if found.jaccard >= config.jaccard_threshold:
+        return Match(other.id, "near", found.jaccard)
+    return None
+
+
+def best(matches: list[Match]) -> Match | None:
+    """The match reported on the verdict: an exact one first, else the most similar."""
+    if not matches:
+        return None
+    return max(matches, key=lambda match: (match.kind == "exact", match.similarity))
+
+
+def _fingerprints(raw: bytes) -> np.ndarray:
+    return np.frombuffer(raw, dtype=np.uint32)
+
+
+def _far_apart(entry: Entry, other: Entry, config: DedupConfig) -> bool:
+    """Published further apart than copies of one story are (both times known)."""
+    if entry.published is None or other.published is None:
+        return False
+    return abs(entry.published - other.published) > config.max_copy_gap.total_seconds()
+
+
+def _figures_disagree(entry: Entry, other: Entry, config: DedupConfig) -> bool:
+    """Both report several figures but share few of them: a recurring template on another day."""
+    left, right = _fingerprints(entry.numbers), _fingerprints(other.numbers)
+    smaller = min(len(left), len(right))
+    if smaller < config.min_figures:
+        return False
+    shared = len(np.intersect1d(left, right, assume_unique=True))
+    return shared / smaller < config.figure_agreement

@@ -1,0 +1,84 @@
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dedup.batch import BatchInputError, cluster_jsonl
+from tests.dedup.stories import story, text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def records() -> list[dict]:
+    body = story(700, paragraphs=8)
+    return [
+        {"id": "a", "text": text(body), "published_at": "2026-03-02T08:00:00Z", "agency": "afp"},
+        {"id": "b", "text": text(body[:3]), "published_at": "2026-03-02T09:00:00+00:00"},
+        {"id": "c", "text": text(story(701)), "title": "Other story"},
+    ]
+
+
+def jsonl(items: list[dict]) -> str:
+    return "".join(json.dumps(item) + "\n" for item in items)
+
+
+def test_cluster_jsonl_adds_cluster_fields_and_signature() -> None:
+    out = io.StringIO()
+    stats = cluster_jsonl(io.StringIO(jsonl(records())), out)
+    rows = {row["id"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    assert rows["b"]["cluster_id"] == rows["a"]["cluster_id"] == "a"
+    assert rows["b"]["duplicate_of"] == "a" and rows["b"]["match"] == "contained"
+    assert rows["c"]["match"] == "unique" and rows["c"]["title"] == "Other story"
+    assert rows["a"]["minhash"]["tag"] == "mh128-w5-v1"
+    assert (stats.documents, stats.clusters) == (3, 2)
+
+
+def test_cluster_jsonl_reports_final_clusters_after_merges() -> None:
+    body = story(702, paragraphs=12)
+    items = [{"id": "head", "text": text(body[:4])}, {"id": "tail", "text": text(body[8:])},
+             {"id": "whole", "text": text(body)}]  # fmt: skip
+    out = io.StringIO()
+    cluster_jsonl(io.StringIO(jsonl(items)), out)
+    assert {json.loads(line)["cluster_id"] for line in out.getvalue().splitlines()} == {"head"}
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [("{not json", "line 1: not valid JSON"), ('["a"]', "expected a JSON object"),
+     ('{"id": "a"}', "'text' must be"), ('{"id": "a", "text": "x", "published_at": "soon"}', "ISO 8601"),
+     ('{"id": "a", "text": "x", "published_at": "2026-03-02T08:00:00"}', "no timezone")],
+)  # fmt: skip
+def test_bad_lines_name_the_line_and_the_fix(line: str, message: str) -> None:
+    with pytest.raises(BatchInputError, match=message):
+        cluster_jsonl(io.StringIO(line + "\n"), io.StringIO())
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "crawler", "dedup", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)  # fmt: skip
+
+
+def test_cli_writes_clustered_records(tmp_path: Path) -> None:
+    source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(jsonl(records()), encoding="utf-8")
+    done = run_cli(str(source), "--out", str(target))
+    assert done.returncode == 0, done.stderr
+    assert "3 records, 2 clusters" in done.stdout
+    assert [json.loads(line)["cluster_id"] for line in target.read_text().splitlines()] == ["a", "a", "c"]
+
+
+def test_cli_refuses_a_missing_file_in_one_line(tmp_path: Path) -> None:
+    done = run_cli(str(tmp_path / "absent.jsonl"))
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "absent.jsonl" in done.stderr
+
+
+def test_cli_refuses_a_bad_json_line_in_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "bad.jsonl"
+    source.write_text(jsonl(records()[:1]) + "{oops\n", encoding="utf-8")
+    done = run_cli(str(source))
+    assert done.returncode == 2
+    assert "line 2: not valid JSON" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,41 @@
+from dedup.normalize import normalized_bytes, strip_boilerplate, tokens
+
+
+def test_strip_boilerplate_removes_agency_datelines() -> None:
+    for line in (
+        "BEIJING, Aug. 27 (Xinhua) -- China said on Monday",
+        "WASHINGTON (AP) — China said on Monday",
+        "Moscow, March 3 (TASS) - China said on Monday",
+        "NEW DELHI: China said on Monday",
+        "(Reuters) - China said on Monday",
+    ):
+        assert strip_boilerplate(line) == "China said on Monday", line
+
+
+def test_strip_boilerplate_keeps_ordinary_first_sentences() -> None:
+    assert strip_boilerplate("U.S. President Joe Biden said - no") == "U.S. President Joe Biden said - no"
+
+
+def test_strip_boilerplate_drops_credit_and_clutter_lines() -> None:
+    body = "Follow us on:\nThe talks ended.\nThe BRICS Post with inputs from Agencies\n(Reporting by Jo Lee)"
+    assert strip_boilerplate(body) == "The talks ended."
+
+
+def test_tokens_are_casefolded_without_punctuation() -> None:
+    assert tokens("“Exports ROSE 5.2%,” she said.") == ["exports", "rose", "5", "2", "she", "said"]
+
+
+def test_ascii_fast_path_gives_the_unicode_path_tokens() -> None:
+    sample = "The yuan's rate (7.1234) rose; exports_up by 12% — officials said."
+    fast = tokens(sample)
+    slow = tokens(sample + " café")  # one non-ASCII letter forces the regex path
+    assert slow[:-1] == fast and slow[-1] == "café"
+
+
+def test_cjk_text_is_tokenised_per_character() -> None:
+    assert tokens("中国外交部表示") == list("中国外交部表示")
+    assert tokens("Xinhua 新华社 reports") == ["xinhua", "新", "华", "社", "reports"]
+
+
+def test_nfkc_folds_compatibility_forms() -> None:
+    assert normalized_bytes("ＡＢＣ １２３") == b"abc 123"

@@ -1,0 +1,100 @@
+"""The shared Redis index: same verdicts as in memory, survives restarts, and two workers racing on
+copies of one story never both become its origin."""
+
+from __future__ import annotations
+
+import multiprocessing
+from datetime import UTC, datetime, timedelta
+
+import redis
+
+from dedup import DedupConfig, Deduplicator, Document
+from tests.dedup.conftest import REDIS_URL
+from tests.dedup.stories import story, text
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+ROUNDS = 12
+
+
+def documents() -> list[Document]:
+    docs = []
+    for n in range(4):
+        body = story(200 + n, paragraphs=8)
+        docs.append(Document(f"s{n}-wire", text(body), published_at=T0 + timedelta(hours=n), agency="ap"))
+        docs.append(Document(f"s{n}-cut", text(body[:2]), published_at=T0 + timedelta(hours=n + 1)))
+        docs.append(
+            Document(
+                f"s{n}-edit", text(body[2:] + story(300 + n, 2)), published_at=T0 + timedelta(hours=n + 2)
+            )
+        )
+    return docs
+
+
+def test_redis_index_gives_the_in_memory_verdicts(redis_namespace: str) -> None:
+    memory = Deduplicator()
+    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as shared:
+        for document in documents():
+            assert shared.add(document) == memory.add(document)
+        assert shared.cluster("s0-wire") == memory.cluster("s0-wire")
+
+
+def test_redis_index_is_found_again_by_a_new_worker(redis_namespace: str) -> None:
+    docs = documents()
+    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as first:
+        first.add(docs[0])
+    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as second:
+        assert second.add(docs[1]).duplicate_of == docs[0].id
+
+
+def test_redis_eviction_forgets_old_documents(redis_namespace: str) -> None:
+    config = DedupConfig(window=timedelta(days=1))
+    with Deduplicator(config, redis_url=REDIS_URL, namespace=redis_namespace) as dd:
+        dd.add(Document("old", text(story(400)), published_at=T0))
+        dd.add(Document("new", text(story(401)), published_at=T0 + timedelta(days=3)))
+        assert len(dd) == 1 and dd.current("old") is None
+        late = dd.add(Document("copy", text(story(400)), published_at=T0 + timedelta(days=3)))
+        assert late.match == "unique"
+
+
+def test_clear_deletes_every_key_of_the_namespace(redis_namespace: str) -> None:
+    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as dd:
+        for document in documents()[:3]:
+            dd.add(document)
+        dd.clear()
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        assert list(client.scan_iter(match=f"{redis_namespace}:*")) == []
+    finally:
+        client.close()
+
+
+def _worker(namespace: str, worker: int, barrier: multiprocessing.synchronize.Barrier, results) -> None:
+    with Deduplicator(redis_url=REDIS_URL, namespace=namespace) as dd:
+        for n in range(ROUNDS):
+            body = story(500 + n, paragraphs=10)
+            # Two outlets' copies of one story: the same body under different ids, slightly edited.
+            copy = text(body if worker == 0 else [*body[:-1], "Our reporter adds local colour."])
+            barrier.wait()
+            verdict = dd.add(Document(f"r{n}-w{worker}", copy, published_at=T0 + timedelta(days=n)))
+            results.put((n, worker, verdict.cluster_id, verdict.duplicate_of))
+
+
+def test_two_workers_racing_on_one_story_never_both_become_origin(redis_namespace: str) -> None:
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(2)
+    results = context.Queue()
+    workers = [context.Process(target=_worker, args=(redis_namespace, w, barrier, results)) for w in (0, 1)]
+    for process in workers:
+        process.start()
+    outcomes = [results.get(timeout=60) for _ in range(2 * ROUNDS)]
+    for process in workers:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    results.close()
+    results.join_thread()
+    by_round: dict[int, list[tuple[str, str | None]]] = {}
+    for n, _worker_id, cluster_id, duplicate_of in outcomes:
+        by_round.setdefault(n, []).append((cluster_id, duplicate_of))
+    for n, pair in by_round.items():
+        assert pair[0][0] == pair[1][0], f"round {n}: copies landed in two clusters {pair}"
+        assert sum(dup is None for _, dup in pair) == 1, f"round {n}: origins {pair}"
