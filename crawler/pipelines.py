@@ -20,6 +20,8 @@ from crawler.run import CrawlRun, document_of, get_run
 from crawler.runreport import REPORT_STAT, previous_reports, save_report
 from crawler.signals import run_committing
 from crawler.storage import RawResponse, RunWriter, StorageError
+from dedup import Signature
+from dedup.batch import annotate
 
 logger = logging.getLogger(__name__)
 
@@ -120,15 +122,9 @@ class DedupPipeline:
     def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         if "error" in item:
             return item
-        from dedup import Signature
-
-        verdict = self.run.dedup.add(document_of(item), signature=Signature.from_record(item["minhash"]))
-        item.update(
-            cluster_id=verdict.cluster_id,
-            duplicate_of=verdict.duplicate_of,
-            similarity=verdict.similarity,
-            match=verdict.match,
-        )
+        document = document_of(item, self.run.agencies)
+        verdict = self.run.dedup.add(document, signature=Signature.from_record(item["minhash"]))
+        annotate(item, verdict)
         self.stats.inc_value(f"dedup/{verdict.match}_count")
         if verdict.match != "unique":
             # A member joined (or became the origin of) a cluster: its record is written at commit.

@@ -61,6 +61,7 @@ class Source:
     drop_selectors: tuple[str, ...] = ()
     body_selector: str | None = None
     max_response_bytes: int | None = None
+    agency: str | None = None  # the outlet is this news agency: its copies are a cluster's origin
 
     def is_article_url(self, url: str) -> bool:
         if any(pattern.search(url) for pattern in self.exclude_patterns):
@@ -136,6 +137,7 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
         drop_selectors=_strings(entry, "drop_selectors", where),
         body_selector=entry.get("body_selector"),
         max_response_bytes=entry.get("max_response_bytes"),
+        agency=entry.get("agency"),
     )
 
 

@@ -7,16 +7,17 @@ EXTRACT_WORKERS, DEDUP_*). The dedup index is rebuilt from the signatures alread
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy.crawler import Crawler
 
+from crawler.registry import Source
 from crawler.seen import SeenStore
 from crawler.storage import Reader, RunWriter, Store, open_store
 from crawler.workerpool import WorkerPool
-from dedup import DedupConfig, Deduplicator, Document, Signature
+from dedup import DedupConfig, Deduplicator, Document, Signature, batch
 
 logger = logging.getLogger(__name__)
 
@@ -34,20 +35,25 @@ class CrawlRun:
     report: dict[str, Any] | None = None
     touched_clusters: set[str] = field(default_factory=set)
     restored: int = 0
+    agencies: dict[str, str] = field(default_factory=dict)  # source id → the agency it is
 
     def close(self) -> None:
         self.pool.close()
 
 
-def get_run(crawler: Crawler) -> CrawlRun:
+def get_run(crawler: Crawler, sources: list[Source] | None = None) -> CrawlRun:
+    """The crawl's shared state, built on first use (the spider passes its sources, as
+    `crawler.spider` is not set while the spider is being built)."""
     run = getattr(crawler, _ATTRIBUTE, None)
     if run is None:
-        run = _build(crawler)
+        if sources is None:
+            sources = list(getattr(getattr(crawler, "spider", None), "sources", []))
+        run = _build(crawler, sources)
         setattr(crawler, _ATTRIBUTE, run)
     return run
 
 
-def _build(crawler: Crawler) -> CrawlRun:
+def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
     settings = crawler.settings
     store = open_store(settings.get("STORAGE_URI"))
     window = timedelta(days=settings.getint("DEDUP_WINDOW_DAYS"))
@@ -57,7 +63,8 @@ def _build(crawler: Crawler) -> CrawlRun:
         dedup = Deduplicator(config, redis_url=redis_url, namespace=settings.get("DEDUP_NAMESPACE"))
     else:
         dedup = Deduplicator(config)
-    restored = 0 if redis_url else restore_index(dedup, Reader(store), window)
+    agencies = {source.id: source.agency for source in sources if source.agency}
+    restored = 0 if redis_url else restore_index(dedup, Reader(store), window, agencies)
     writer = (
         RunWriter(store, batch_size=settings.getint("STORAGE_BATCH_SIZE"))
         if settings.getbool("STORAGE_WRITE")
@@ -68,7 +75,7 @@ def _build(crawler: Crawler) -> CrawlRun:
     )
 
 
-def restore_index(dedup: Deduplicator, reader: Reader, window: timedelta) -> int:
+def restore_index(dedup: Deduplicator, reader: Reader, window: timedelta, agencies: dict[str, str]) -> int:
     """Re-insert stored articles of the window so this run recognises copies of what earlier runs stored."""
     since = (datetime.now(UTC) - window).date()
     count = 0
@@ -76,20 +83,14 @@ def restore_index(dedup: Deduplicator, reader: Reader, window: timedelta) -> int
         signature = record.get("minhash")
         if not signature or not record.get("text"):
             continue
-        dedup.restore(document_of(record), Signature.from_record(signature))
+        dedup.restore(document_of(record, agencies), Signature.from_record(signature))
         count += 1
     logger.info("dedup index restored with %d stored articles", count)
     return count
 
 
-def document_of(record: dict[str, Any]) -> Document:
-    published = record.get("published_at")
-    return Document(
-        id=record["id"],
-        text=record["text"],
-        title=record.get("title"),
-        url=record.get("canonical_url") or record.get("url"),
-        source=record.get("source"),
-        published_at=datetime.fromisoformat(published) if published else None,
-        agency=record.get("agency_original"),
-    )
+def document_of(record: dict[str, Any], agencies: dict[str, str] | None = None) -> Document:
+    """The dedup Document of a record; a record from an agency's own outlet is marked as its copy."""
+    document = batch.document_of(record)
+    agency = (agencies or {}).get(record.get("source") or "")
+    return replace(document, agency=agency) if agency else document

@@ -55,7 +55,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         spider.sources_by_id = {s.id: s for s in spider.sources}
         if spider.seen is None and not spider.urls and crawler.settings.getbool("STORAGE_WRITE"):
             # The seen-store lives in the run's store, beside what it remembers.
-            spider.seen = get_run(crawler).seen
+            spider.seen = get_run(crawler, spider.sources).seen
         spider.recheck_interval = timedelta(
             seconds=crawler.settings.getfloat("NEWSCRAWL_RECHECK_INTERVAL", 3600.0)
         )
