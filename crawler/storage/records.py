@@ -13,7 +13,7 @@ from typing import Any
 
 from crawler.storage.errors import StorageError
 
-ARTICLE_SCHEMA_VERSION = 1
+ARTICLE_SCHEMA_VERSION = "1.0"  # crawler/schemas/article.schema.json (extraction sets it too)
 CLUSTER_SCHEMA_VERSION = 1
 MANIFEST_SCHEMA_VERSION = 1
 

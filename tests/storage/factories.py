@@ -19,7 +19,7 @@ def article(
     text = f"Story {n} from {source}.{run_tag}\n\nSecond paragraph of story {n}."
     return {
         "id": hashlib.sha256(url.encode()).hexdigest()[:32],
-        "schema_version": 1,
+        "schema_version": "1.0",
         "url": url,
         "canonical_url": url,
         "source": source,
