@@ -6,13 +6,25 @@ Reads EXTRACT_WORKERS (0 runs the work inline, which is simpler to debug).
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import multiprocessing
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def die_with_parent() -> None:
+    """Linux: a worker is killed when the crawl process dies (even by kill -9), so no orphan
+    keeps running, or keeps the crawl's output pipes open."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 class WorkerPool:
@@ -20,7 +32,9 @@ class WorkerPool:
         # spawn, not fork: forking a process that runs a reactor and open sockets is unsafe.
         self.workers = workers
         self._executor = (
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+            ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("spawn"), initializer=die_with_parent
+            )
             if workers > 0
             else None
         )

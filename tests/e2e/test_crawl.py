@@ -58,7 +58,9 @@ def test_crawl_stores_every_article_once_with_wire_copies_clustered(
     reader = Reader(open_store(uri))
     articles = list(reader.articles())
     assert_clusters_match_ground_truth(articles, network)
-    assert {a["id"]: validate(a) for a in articles} == {a["id"]: [] for a in articles}, "records match the schema"
+    assert {a["id"]: validate(a) for a in articles} == {a["id"]: [] for a in articles}, (
+        "records match the schema"
+    )
     published = {a["id"]: a["published_at"] for a in articles}
     clusters = list(reader.clusters())
     assert len(clusters) == 4

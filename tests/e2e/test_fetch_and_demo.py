@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from crawler.storage import Reader, open_store
 
+from crawler.storage import Reader, open_store
 from tests.support.cli import FAST, json_lines, run_cli
 
 pytestmark = pytest.mark.slow
@@ -31,7 +31,9 @@ def test_fetch_prints_the_record_and_writes_nothing_without_store(network, regis
 def test_fetch_gives_a_verdict_against_the_store_and_writes_with_store(network, registry_file, tmp_path):
     store = f"file://{tmp_path / 'store'}"
     first = network.url_of("daily-meridian", network.data.articles_of("daily-meridian")[0].path)
-    copy = network.url_of("global-ledger", network.data.articles_of("global-ledger")[0].path)  # published later
+    copy = network.url_of(
+        "global-ledger", network.data.articles_of("global-ledger")[0].path
+    )  # published later
     stored = run_cli(
         "fetch", first, "--store", store, "--sources", str(registry_file), "--allow-private", *FAST
     )

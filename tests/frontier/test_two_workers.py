@@ -8,8 +8,8 @@ import sys
 import time
 
 import pytest
-from crawler.storage import Reader, open_store
 
+from crawler.storage import Reader, open_store
 from tests.support.cli import FAST, ROOT, run_cli
 from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
 
@@ -31,10 +31,10 @@ def worker_args(registry_file, store, prefix, *extra):
     ]  # fmt: skip
 
 
-def start_worker(*args: str) -> subprocess.Popen[str]:
+def start_worker(*args: str, output: int = subprocess.PIPE) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "crawler", *args],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, stdout=output, stderr=output, text=True,
     )  # fmt: skip
 
 
@@ -83,12 +83,15 @@ def test_a_killed_worker_loses_nothing_the_other_does_not_finish(
     reset_hits(network)
     store = f"file://{tmp_path / 'store'}"
     # The first worker is slowed by the shared per-host delay so we can kill it mid-crawl.
-    slow = start_worker(*worker_args(registry_file, store, redis_prefix, "-s", "FRONTIER_HOST_DELAY=0.4"))
+    slow = start_worker(
+        *worker_args(registry_file, store, redis_prefix, "-s", "FRONTIER_HOST_DELAY=0.4"),
+        output=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while sum(article_hits(network).values()) < 4 and time.monotonic() < deadline:
         time.sleep(0.1)
     slow.send_signal(signal.SIGKILL)
-    slow.communicate()
+    slow.wait()
     assert 0 < sum(article_hits(network).values()) < len(network.data.articles)
     rescuer = start_worker(*worker_args(registry_file, store, redis_prefix))
     _out, err = rescuer.communicate(timeout=240)
