@@ -24,10 +24,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.extract import ExtractionDrop, ExtractOptions  # noqa: E402
-
 from crawler.demo.network import DemoArticle, NetworkData, Outlet  # noqa: E402
 from crawler.demo.server import DemoNetwork  # noqa: E402
+from crawler.extract import ExtractionDrop, ExtractOptions  # noqa: E402
 from crawler.processing import process_page  # noqa: E402
 from dedup import DedupConfig  # noqa: E402
 

@@ -1,6 +1,6 @@
 """newscrawl's storage layer: write-once runs into a file:// or s3:// store, and the reader API.
 
-Plain library: imports neither Scrapy nor the rest of `crawler`. Layout: docs/bucket-layout.md.
+Plain library: imports neither Scrapy nor the rest of `crawler`. Layout: the README's "Bucket layout".
 """
 
 from crawler.storage.base import Store

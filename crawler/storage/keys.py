@@ -1,7 +1,7 @@
 """Every object key template of the bucket layout, and the validation all keys pass through.
 
 Keys are built only from validated parts, so two runs can never collide and no key can escape
-its prefix. See docs/bucket-layout.md for the layout these templates produce.
+its prefix. See the README's "Bucket layout" for the layout these templates produce.
 """
 
 from __future__ import annotations

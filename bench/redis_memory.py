@@ -1,0 +1,102 @@
+"""What the Redis frontier costs in Redis memory: per URL in the seen-set, per queued request, and
+per article in the shared dedup index. Crawls N synthetic pages with `--frontier` on a private key
+prefix, measures `MEMORY USAGE` by key role, then deletes its keys.
+
+    python bench/redis_memory.py [--n 1000] [--redis redis://127.0.0.1:6379/0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from crawl_throughput import synthetic_network  # noqa: E402
+from scrapy import Request  # noqa: E402
+
+from crawler.demo.server import DemoNetwork  # noqa: E402
+from crawler.discovery.announce import Announcement  # noqa: E402
+from crawler.spiders.news import NewsSpider  # noqa: E402
+
+
+def role(key: bytes, prefix: str) -> str:
+    text = key.decode("latin-1")
+    if text.endswith(":news:seen"):
+        return "seen-set"
+    if text.startswith(f"{prefix}:dedup"):
+        return "dedup index"
+    return "other"
+
+
+def usage_by_role(client: redis.Redis, prefix: str) -> dict[str, int]:
+    totals: dict[str, int] = defaultdict(int)
+    for key in client.scan_iter(match=f"{prefix}*", count=1000):
+        totals[role(key, prefix)] += client.memory_usage(key, samples=0) or 0
+    return totals
+
+
+def queued_request_bytes(client: redis.Redis, prefix: str, count: int = 1000) -> float:
+    """Push `count` typical article requests into a sorted set, as the frontier queue does."""
+    spider = NewsSpider()
+    key = f"{prefix}:bench-queue"
+    for i in range(count):
+        url = f"https://example.com/2026/11/29/a-typical-article-slug-of-some-length-{i}/"
+        announcement = Announcement(url=url, via="feed", title="A typical headline of a news article")
+        request = Request(url, callback=spider.parse_article, errback=spider.article_failed,
+                          meta={"source_id": "example-news", "newscrawl_kind": "article", "announcement": announcement})  # fmt: skip
+        data = pickle.dumps(request.to_dict(spider=spider), protocol=-1)
+        client.zadd(key, {data: 0})
+    size = client.memory_usage(key, samples=0) or 0
+    client.delete(key)
+    return size / count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--n", type=int, default=1000)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    args = parser.parse_args()
+    client = redis.Redis.from_url(args.redis)
+    prefix = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
+    try:
+        with DemoNetwork(synthetic_network(args.n)) as network, tempfile.TemporaryDirectory() as tmp:
+            registry = Path(tmp) / "sources.toml"
+            registry.write_text(network.registry_toml())
+            command = [sys.executable, "-m", "crawler", "crawl", "--sources", str(registry), "--store",
+                       f"file://{tmp}/store", "--allow-private", "--frontier", args.redis, "--frontier-prefix",
+                       prefix, "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+                       "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "-s", "LOG_LEVEL=ERROR"]  # fmt: skip
+            subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
+        seen_urls = client.scard(f"{prefix}:news:seen")
+        usage = usage_by_role(client, prefix)
+        per_request = queued_request_bytes(client, prefix)
+    finally:
+        keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+    print(f"N={args.n} articles; {seen_urls} URLs in the seen-set")
+    print(f"{'what':<34} {'bytes':>12} {'per item':>10}")
+    print(
+        f"{'seen-set (request fingerprints)':<34} {usage['seen-set']:>12} {usage['seen-set'] / max(seen_urls, 1):>10.0f}"
+    )
+    print(
+        f"{'dedup index (LSH bands + state)':<34} {usage['dedup index']:>12} {usage['dedup index'] / args.n:>10.0f}"
+    )
+    print(f"{'queued request (while waiting)':<34} {'':>12} {per_request:>10.0f}")
+    print(f"{'other (host delays, leases)':<34} {usage['other']:>12}")
+
+
+if __name__ == "__main__":
+    main()
