@@ -125,6 +125,41 @@ def synthetic_network(n: int, seed: int = 7) -> NetworkData:
     return NetworkData(outlets, tuple(articles))
 
 
+def page_clutter(rng: random.Random) -> str:
+    """What real news pages carry around an article (~100 KB): scripts, styles, a mega-menu, teaser
+    sidebars and a link-heavy footer. Extraction has to parse and discard all of it."""
+    script = "".join(
+        f"var w{i}=function(a){{return a*{rng.randint(1, 99)}+'{rng.choice(WORDS)}';}};" for i in range(400)
+    )
+    style = "".join(
+        f".c{i}{{margin:{rng.randint(0, 9)}px;color:#{rng.randint(0, 0xFFFFFF):06x}}}" for i in range(400)
+    )
+    menu = "".join(
+        f'<li><a href="/section/{rng.choice(WORDS)}/{i}/">{rng.choice(WORDS).title()}</a></li>'
+        for i in range(300)
+    )
+    teasers = "".join(
+        f'<div class="teaser"><a href="/teaser/{i}/"><h4>{paragraph(rng)[:70]}</h4></a><p>{paragraph(rng)[:160]}</p></div>'
+        for i in range(50)
+    )
+    footer = "".join(f'<a href="/about/{i}/">{rng.choice(WORDS)}</a> ' for i in range(150))
+    return (f"<script>{script}</script><style>{style}</style><nav class=\"mega-menu\"><ul>{menu}</ul></nav>"
+            f'<aside class="most-read">{teasers}</aside><footer class="site-footer">{footer}</footer>')  # fmt: skip
+
+
+def add_clutter(network: DemoNetwork, seed: int = 11) -> int:
+    """Put realistic page weight into every article page; returns the mean page size in bytes."""
+    rng = random.Random(seed)
+    sizes = []
+    for site in network.sites.values():
+        for article in network.data.articles_of(site.outlet.id):
+            content_type, body = site.pages[article.path]
+            body = body.replace(b"</body>", page_clutter(rng).encode() + b"</body>", 1)
+            site.pages[article.path] = (content_type, body)
+            sizes.append(len(body))
+    return sum(sizes) // max(len(sizes), 1)
+
+
 class TreeMemory:
     """Peak of the summed resident memory of a process and its descendants, sampled from /proc."""
 
@@ -213,16 +248,25 @@ def main() -> None:
     rows = []
     for n in args.n or [2000]:
         with DemoNetwork(synthetic_network(n)) as network, tempfile.TemporaryDirectory() as tmp:
+            page_bytes = add_clutter(network)
             limit = extraction_limit(network, args.workers)
             elapsed, peak_mib, summary = crawl(network, args.workers, Path(tmp))
             stored = next(int(line.split()[-1]) for line in summary.splitlines() if "articles stored" in line)
-            rows.append((n, stored, stored / elapsed, limit, peak_mib))
+            rows.append((n, stored, stored / elapsed, limit, peak_mib, page_bytes))
     print(f"workers={args.workers}  cores={os.cpu_count()}")
-    print(
-        f"{'N':>7} {'stored':>7} {'crawl p/s':>10} {'extract-only p/s':>17} {'ratio':>6} {'peak RSS MiB':>13}"
-    )
-    for n, stored, rate, limit, peak in rows:
-        print(f"{n:>7} {stored:>7} {rate:>10.1f} {limit:>17.1f} {rate / limit:>6.2f} {peak:>13.0f}")
+    header = ("N", "page KB", "stored", "crawl p/s", "extract-only p/s", "ratio", "peak RSS MiB")
+    print("{:>7} {:>8} {:>7} {:>10} {:>17} {:>6} {:>13}".format(*header))
+    for n, stored, rate, limit, peak, page_bytes in rows:
+        cells = (
+            n,
+            f"{page_bytes / 1024:.0f}",
+            stored,
+            f"{rate:.1f}",
+            f"{limit:.1f}",
+            f"{rate / limit:.2f}",
+            f"{peak:.0f}",
+        )
+        print("{:>7} {:>8} {:>7} {:>10} {:>17} {:>6} {:>13}".format(*cells))
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ class ExtractPipeline:
         headers = item.get("headers", [])
         try:
             # The one place that turns extraction failures into drops: each reason is its own class.
-            record = await self.run.pool.run(
+            record, signature = await self.run.pool.run(
                 process_page,
                 item["body"],
                 item["final_url"],
@@ -83,6 +83,7 @@ class ExtractPipeline:
             discovered_via=item.get("discovered_via"),
             announced=item.get("announced"),
         )
+        record["_signature"] = signature  # for DedupPipeline; not stored
         record["_raw"] = RawResponse(
             url=item["final_url"],
             status=item["status"],
@@ -123,7 +124,8 @@ class DedupPipeline:
         if "error" in item:
             return item
         document = document_of(item, self.run.agencies)
-        verdict = self.run.dedup.add(document, signature=Signature.from_record(item["minhash"]))
+        signature = item.pop("_signature", None) or Signature.from_record(item["minhash"])
+        verdict = self.run.dedup.add(document, signature=signature)
         annotate(item, verdict)
         self.stats.inc_value(f"dedup/{verdict.match}_count")
         if verdict.match != "unique":

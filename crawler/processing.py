@@ -9,7 +9,7 @@ import hashlib
 from typing import Any
 
 from crawler.extract import ExtractOptions, extract_article
-from dedup import DedupConfig, compute_signature
+from dedup import DedupConfig, Signature, compute_signature
 
 
 def article_id(canonical_url: str) -> str:
@@ -24,8 +24,12 @@ def process_page(
     http_status: int,
     options: ExtractOptions,
     dedup_config: DedupConfig,
-) -> dict[str, Any]:
-    """Extract the article and sign its text; raises `ExtractionDrop` for pages to drop."""
+) -> tuple[dict[str, Any], Signature]:
+    """Extract the article and sign its text; raises `ExtractionDrop` for pages to drop.
+
+    The full signature (with the shingle set the verifier needs) goes back too, so the crawl
+    process does not shingle the text a second time."""
     record = extract_article(body, url, content_type=content_type, http_status=http_status, options=options)
-    record["minhash"] = compute_signature(record["text"], dedup_config).to_record()
-    return record
+    signature = compute_signature(record["text"], dedup_config)
+    record["minhash"] = signature.to_record()
+    return record, signature

@@ -22,6 +22,9 @@ USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl;
 # Politeness: robots.txt, two connections per host at most, AutoThrottle adapting to the server.
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 32
+# Items per response processed in parallel: articles yield one item each, and Scrapy starts this
+# many tasks per response, so the default (100) only adds scheduling overhead.
+CONCURRENT_ITEMS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 0.25
 AUTOTHROTTLE_ENABLED = True

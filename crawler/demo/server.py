@@ -37,6 +37,8 @@ class OutletServer:
 
 def _handler_for(site: OutletServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as real news sites serve
+
         def do_GET(self) -> None:
             path = self.path.split("?", 1)[0]
             with site.lock:
