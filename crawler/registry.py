@@ -35,6 +35,7 @@ _KNOWN_KEYS = {
     "drop_selectors",
     "body_selector",
     "max_response_bytes",
+    "agency",
 }
 
 

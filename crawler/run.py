@@ -70,9 +70,10 @@ def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
         if settings.getbool("STORAGE_WRITE")
         else None
     )
-    return CrawlRun(
-        store, writer, config, dedup, WorkerPool(settings.getint("EXTRACT_WORKERS")), restored=restored
-    )
+    # The seen-store remembers what earlier runs fetched; only runs that write may change it.
+    seen = SeenStore(store) if writer is not None else None
+    pool = WorkerPool(settings.getint("EXTRACT_WORKERS"))
+    return CrawlRun(store, writer, config, dedup, pool, seen=seen, restored=restored, agencies=agencies)
 
 
 def restore_index(dedup: Deduplicator, reader: Reader, window: timedelta, agencies: dict[str, str]) -> int:

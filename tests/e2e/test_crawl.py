@@ -83,3 +83,33 @@ def test_second_crawl_recognises_copies_of_what_the_first_stored(network, regist
     for copy in later_copies:  # matched against the index rebuilt from the store, not this run
         assert copy["match"] != "unique"
         assert copy["cluster_id"] == first[truth[copy["url"]]]["cluster_id"]
+
+
+def test_second_run_over_an_unchanged_network_fetches_no_article_pages(network, registry_file, tmp_path):
+    uri = f"file://{tmp_path / 'store'}"
+    crawl(registry_file, uri)
+    article_paths = {(a.outlet, a.path) for a in network.data.articles}
+    before = {key: network.sites[key[0]].hits[key[1]] for key in article_paths}
+    second = crawl(registry_file, uri)
+    after = {key: network.sites[key[0]].hits[key[1]] for key in article_paths}
+    assert after == before, "no article page fetched again"
+    assert "articles stored   0" in second.stdout
+    assert len(list(Reader(open_store(uri)).articles())) == len(article_paths)
+
+
+def test_an_agency_outlet_leads_the_clusters_of_its_stories(network, registry_file, tmp_path):
+    # Declare Global Ledger to be the agency itself: its copies become their clusters' origins.
+    agency_registry = tmp_path / "sources.toml"
+    agency_registry.write_text(
+        registry_file.read_text().replace('id = "global-ledger"', 'id = "global-ledger"\nagency = "Xinhua"')
+    )
+    uri = f"file://{tmp_path / 'store'}"
+    crawl(agency_registry, uri)
+    reader = Reader(open_store(uri))
+    sources = {a["id"]: a["source"] for a in reader.articles()}
+    origins = [
+        sources[c["origin"]]
+        for c in reader.clusters()
+        if any(sources[m["id"]] == "global-ledger" for m in c["members"])
+    ]
+    assert origins and set(origins) == {"global-ledger"}
