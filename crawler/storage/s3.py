@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import os
 import uuid
 from typing import Any
 
@@ -23,17 +24,23 @@ from crawler.storage.keys import PROBE_PREFIX
 
 MULTIPART_THRESHOLD = 64 * 1024 * 1024
 PART_SIZE = 16 * 1024 * 1024  # S3 wants parts of at least 5 MiB except the last
+DEFAULT_MAX_ATTEMPTS = 5  # standard-mode backoff: up to 1+2+4+8 s of jittered waits
 _CLIENT_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
 
 
 def build_s3_client() -> Any:
-    """The only place a boto3 S3 client is built: endpoint and credentials come from the standard
-    AWS_* variables; path-style addressing and on-demand checksums suit S3-compatible servers."""
+    """The only place a boto3 S3 client is built: endpoint, credentials and AWS_MAX_ATTEMPTS come from
+    the standard AWS_* variables; path-style addressing and on-demand checksums suit S3-compatible servers."""
+    retries: dict[str, Any] = {"mode": "standard"}
+    if not os.environ.get("AWS_MAX_ATTEMPTS"):
+        # An explicit max_attempts would silence AWS_MAX_ATTEMPTS, the operator's way to ride out
+        # longer outages; botocore reads the variable itself when this key is absent.
+        retries["max_attempts"] = DEFAULT_MAX_ATTEMPTS
     config = Config(
         s3={"addressing_style": "path"},
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
-        retries={"mode": "standard", "max_attempts": 5},
+        retries=retries,
         connect_timeout=10,
         read_timeout=60,
     )
