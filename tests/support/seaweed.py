@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # weed's gRPC ports default to http port + 10000, so the block must leave room for that.
@@ -30,6 +30,7 @@ class SeaweedServer:
     bucket: str
     data_dir: Path
     process: subprocess.Popen[bytes]
+    ports: dict[str, int] = field(default_factory=dict)
 
     def env(self) -> dict[str, str]:
         """The standard AWS variables that point boto3 (and newscrawl) at this server."""
@@ -91,9 +92,13 @@ def _wait_ready(endpoint: str, bucket: str, process: subprocess.Popen[bytes], ti
     return False
 
 
-def start_seaweed(bucket: str, data_dir: Path, timeout: float = 60.0) -> SeaweedServer:
+def start_seaweed(
+    bucket: str, data_dir: Path, timeout: float = 60.0, ports: dict[str, int] | None = None
+) -> SeaweedServer:
+    """Start weed on a free port block, or on `ports` (a restart on the same data dir and endpoint)."""
+    fixed = ports
     for _attempt in range(3):
-        ports = _port_block()
+        ports = fixed or _port_block()
         args = [
             weed_binary(),
             "mini",
@@ -109,7 +114,7 @@ def start_seaweed(bucket: str, data_dir: Path, timeout: float = 60.0) -> Seaweed
             process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
         endpoint = f"http://127.0.0.1:{ports['s3']}"
         if _wait_ready(endpoint, bucket, process, timeout) and _bucket_ready(endpoint, bucket):
-            return SeaweedServer(endpoint, bucket, data_dir, process)
+            return SeaweedServer(endpoint, bucket, data_dir, process, ports)
         stop_seaweed(process)
     raise RuntimeError(f"weed mini did not start; see {data_dir / 'weed.log'}")
 
@@ -134,6 +139,13 @@ def _bucket_ready(endpoint: str, bucket: str, timeout: float = 30.0) -> bool:
         except (botocore.exceptions.ClientError, botocore.exceptions.EndpointConnectionError):
             time.sleep(0.5)
     return False
+
+
+def restart_seaweed(server: SeaweedServer) -> SeaweedServer:
+    """Start weed again on the stopped `server`'s data dir and ports: clients keep their endpoint."""
+    if server.process.poll() is None:
+        raise RuntimeError("stop the server before restarting it")
+    return start_seaweed(server.bucket, server.data_dir, ports=server.ports)
 
 
 def stop_seaweed(process: subprocess.Popen[bytes]) -> None:
