@@ -19,7 +19,7 @@ import botocore.exceptions
 from botocore.config import Config
 
 from crawler.storage.base import Store, sha256_hex
-from crawler.storage.errors import ObjectConflict, ObjectNotFound, StorageError
+from crawler.storage.errors import ObjectConflict, ObjectNotFound, StorageError, StoreUnavailable
 from crawler.storage.keys import PROBE_PREFIX
 
 MULTIPART_THRESHOLD = 64 * 1024 * 1024
@@ -92,20 +92,20 @@ class S3Store(Store):
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except botocore.exceptions.NoCredentialsError as error:
-            raise StorageError(
+            raise StoreUnavailable(
                 "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
             ) from error
         except botocore.exceptions.ClientError as error:
             status = _status(error)
             if status == 404:
-                raise StorageError(f"{where} does not exist; create it or fix the store URI") from error
+                raise StoreUnavailable(f"{where} does not exist; create it or fix the store URI") from error
             if status in (401, 403):
-                raise StorageError(
+                raise StoreUnavailable(
                     f"access to {where} denied ({status}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
                 ) from error
-            raise StorageError(f"cannot reach {where}: {error}") from error
+            raise StoreUnavailable(f"cannot reach {where}: {error}") from error
         except botocore.exceptions.BotoCoreError as error:
-            raise StorageError(f"cannot reach {where}: {error}; check AWS_ENDPOINT_URL") from error
+            raise StoreUnavailable(f"cannot reach {where}: {error}; check AWS_ENDPOINT_URL") from error
 
     @property
     def conditional_writes(self) -> bool:
