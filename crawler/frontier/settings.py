@@ -10,6 +10,10 @@ class FrontierError(ValueError):
     """The frontier URL is unusable; the message says how to write it."""
 
 
+class FrontierUnavailable(FrontierError):
+    """The frontier URL is well formed but no Redis answers there: a runtime failure, not a typo."""
+
+
 def check_redis_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss") or not parts.hostname:
@@ -18,10 +22,15 @@ def check_redis_url(url: str) -> str:
         )
     import redis
 
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+        client.ping()
     except redis.RedisError as error:
-        raise FrontierError(f"--frontier {url}: cannot reach Redis ({error}); is it running?") from None
+        raise FrontierUnavailable(
+            f"--frontier {url}: cannot reach Redis ({error}); start it or fix the host and port"
+        ) from None
+    finally:
+        client.close()
     return url
 
 
