@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from dedup.redis_state import resilient_redis_params
+
 
 class FrontierError(ValueError):
     """The frontier URL is unusable; the message says how to write it."""
@@ -37,6 +39,8 @@ def check_redis_url(url: str) -> str:
 def frontier_settings(redis_url: str, prefix: str = "newscrawl") -> dict[str, Any]:
     return {
         "REDIS_URL": redis_url,
+        # scrapy-redis adds these to its defaults: a Redis restart stalls the workers, not ends them.
+        "REDIS_PARAMS": resilient_redis_params(),
         "SCHEDULER": "crawler.frontier.scheduler.LeasedScheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.queue.LeasedPriorityQueue",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
