@@ -13,6 +13,7 @@ import pytest
 
 from crawler.demo.server import DemoNetwork
 from crawler.storage import Reader, open_store
+from tests.faults.redisserver import PrivateRedis
 from tests.support.cli import FAST, ROOT
 from tests.support.seaweed import SeaweedServer, start_seaweed, stop_seaweed
 
@@ -97,3 +98,13 @@ def one_error_line(stderr: str, command: str = "crawl") -> str:
     assert lines, "an error line on stderr"
     assert lines[-1].startswith(f"newscrawl {command}: error: "), stderr[-3000:]
     return lines[-1]
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[PrivateRedis]:
+    server = PrivateRedis(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
