@@ -137,6 +137,11 @@ class DedupPipeline:
 class StoreFailed(DropItem):
     """The store refused a write (after boto3's retries); the run ends without being committed."""
 
+    def __init__(self, message: str) -> None:
+        # The failure is logged once (StorePipeline.fail) and ends the command with one line; at
+        # Scrapy's default WARNING each later drop would dump its whole item, page body included.
+        super().__init__(message, log_level="DEBUG")
+
 
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:

@@ -11,7 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import redis
+from redis.backoff import ExponentialBackoff
 from redis.connection import parse_url
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
 
 from dedup.config import DedupConfig
 from dedup.model import Cluster, Entry, Member
@@ -117,6 +121,18 @@ return 1
 """
 
 
+RESTART_RETRIES = 20  # with backoff capped at 2 s: about 35 s, enough for a Redis restart
+
+
+def resilient_redis_params() -> dict[str, Any]:
+    """redis-py arguments that ride out a Redis restart instead of failing the crawl: connection
+    errors and timeouts are retried with backoff (redis-py's default gives up after about a second)."""
+    return {
+        "retry": Retry(ExponentialBackoff(cap=2.0, base=0.1), RESTART_RETRIES),
+        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+    }
+
+
 def key_prefix(namespace: str, config: DedupConfig) -> str:
     return f"{namespace}:dedup:{config.tag}:"
 
@@ -126,6 +142,7 @@ def lsh_storage_config(redis_url: str, namespace: str, config: DedupConfig) -> d
     params = {
         k: v for k, v in parse_url(redis_url).items() if k in ("host", "port", "db", "password", "username")
     }
+    params.update(resilient_redis_params())
     return {"type": "redis", "basename": (key_prefix(namespace, config) + "lsh").encode(), "redis": params}
 
 
@@ -134,7 +151,7 @@ class RedisState:
 
     def __init__(self, redis_url: str, namespace: str, config: DedupConfig) -> None:
         # redis-py's stubs type every reply as a union of bytes/str/...; replies here are always bytes.
-        self._redis: Any = redis.Redis.from_url(redis_url)
+        self._redis: Any = redis.Redis.from_url(redis_url, **resilient_redis_params())
         self._prefix = key_prefix(namespace, config)
         self._reserve = self._redis.register_script(_RESERVE)
         self._link = self._redis.register_script(_LINK)

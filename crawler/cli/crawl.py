@@ -8,7 +8,12 @@ from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail, select_sources
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.summary import format_summary
-from crawler.frontier.settings import FrontierError, check_redis_url, frontier_settings
+from crawler.frontier.settings import (
+    FrontierError,
+    FrontierUnavailable,
+    check_redis_url,
+    frontier_settings,
+)
 from crawler.monitoring import format_summary_table
 from crawler.runner import run_crawl
 from crawler.timewindow import parse_duration
@@ -64,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     if args.frontier:
         try:
             overrides.update(frontier_settings(check_redis_url(args.frontier), args.frontier_prefix))
+        except FrontierUnavailable as error:
+            raise CommandError(str(error)) from None
         except FrontierError as error:
             raise UsageError(str(error)) from None
     if args.metrics_port is not None:

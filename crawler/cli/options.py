@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from crawler.cli.errors import UsageError
+from crawler.cli.errors import CommandError, UsageError
 from crawler.registry import Source, load_registry
-from crawler.storage import StorageError, Store, open_store
+from crawler.storage import StorageError, Store, StoreUnavailable, open_store
 
 
 def add_sources_option(parser: argparse.ArgumentParser) -> None:
@@ -42,5 +42,8 @@ def select_sources(sources_file: str | None, ids: list[str]) -> list[Source]:
 def open_store_or_fail(uri: str | None) -> Store:
     try:
         return open_store(uri)
+    except StoreUnavailable as error:
+        # The URI is fine; the server, the bucket or the credentials are not: a runtime failure.
+        raise CommandError(str(error)) from None
     except StorageError as error:
         raise UsageError(str(error)) from None

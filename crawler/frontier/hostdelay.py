@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import redis
 from scrapy.exceptions import NotConfigured
+from scrapy_redis.connection import get_redis_from_settings
 
 
 class SharedHostDelayMiddleware:
@@ -28,7 +29,8 @@ class SharedHostDelayMiddleware:
         if not url or delay <= 0:
             raise NotConfigured("no Redis frontier or no per-host delay")
         prefix = crawler.settings.get("FRONTIER_PREFIX", "newscrawl")
-        return cls(redis.Redis.from_url(url), prefix, int(delay * 1000), crawler.stats)
+        # The same client settings as the scheduler's (REDIS_PARAMS: retries across a Redis restart).
+        return cls(get_redis_from_settings(crawler.settings), prefix, int(delay * 1000), crawler.stats)
 
     async def process_request(self, request: Any) -> None:
         key = f"{self.prefix}:host:{urlsplit(request.url).hostname}:{urlsplit(request.url).port or ''}"

@@ -84,9 +84,8 @@ class LeasedPriorityQueue(PriorityQueue):
         reclaimed = 0
         for worker in self._workers():
             if worker != self.worker_id and not self.server.exists(self.alive_key(worker)):
-                reclaimed += int(
-                    self._requeue(keys=[self.key, self.inflight_key(worker), self.workers_key], args=[worker])
-                )
+                keys = [self.key, self.inflight_key(worker), self.workers_key, self.idle_key]
+                reclaimed += int(self._requeue(keys=keys, args=[worker]))
         return reclaimed
 
     def ack_all(self) -> int:

@@ -9,6 +9,7 @@ import logging
 import uuid
 from typing import Any
 
+import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy_redis.scheduler import Scheduler
@@ -42,8 +43,17 @@ class LeasedScheduler(Scheduler):
         self._beat.start(max(1, self.heartbeat_ttl // 3), now=False)
 
     def _heartbeat(self) -> None:
-        self.queue.heartbeat(self.heartbeat_ttl)
-        reclaimed = self.queue.reclaim_dead()
+        try:
+            self.queue.heartbeat(self.heartbeat_ttl)
+            reclaimed = self.queue.reclaim_dead()
+        except redis.RedisError as error:
+            # An exception would stop the LoopingCall for good and other workers would take our
+            # leases; Redis may be back by the next beat (the client already retried with backoff).
+            self.stats.inc_value("frontier/heartbeat_failed_count")
+            logger.warning(
+                "frontier: heartbeat failed (%s); trying again in %d s", error, self._beat.interval
+            )
+            return
         if reclaimed:
             self.stats.inc_value("frontier/reclaimed_count", reclaimed)
             logger.info("frontier: took back %d requests from workers that died", reclaimed)

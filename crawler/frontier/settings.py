@@ -5,9 +5,15 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
+from dedup.redis_state import resilient_redis_params
+
 
 class FrontierError(ValueError):
     """The frontier URL is unusable; the message says how to write it."""
+
+
+class FrontierUnavailable(FrontierError):
+    """The frontier URL is well formed but no Redis answers there: a runtime failure, not a typo."""
 
 
 def check_redis_url(url: str) -> str:
@@ -18,16 +24,23 @@ def check_redis_url(url: str) -> str:
         )
     import redis
 
+    client = redis.Redis.from_url(url, socket_connect_timeout=5)
     try:
-        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+        client.ping()
     except redis.RedisError as error:
-        raise FrontierError(f"--frontier {url}: cannot reach Redis ({error}); is it running?") from None
+        raise FrontierUnavailable(
+            f"--frontier {url}: cannot reach Redis ({error}); start it or fix the host and port"
+        ) from None
+    finally:
+        client.close()
     return url
 
 
 def frontier_settings(redis_url: str, prefix: str = "newscrawl") -> dict[str, Any]:
     return {
         "REDIS_URL": redis_url,
+        # scrapy-redis adds these to its defaults: a Redis restart stalls the workers, not ends them.
+        "REDIS_PARAMS": resilient_redis_params(),
         "SCHEDULER": "crawler.frontier.scheduler.LeasedScheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.queue.LeasedPriorityQueue",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",

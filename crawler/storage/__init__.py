@@ -9,6 +9,7 @@ from crawler.storage.errors import (
     ObjectConflict,
     ObjectNotFound,
     StorageError,
+    StoreUnavailable,
     UnsafeKeyError,
 )
 from crawler.storage.reader import Reader
@@ -25,6 +26,7 @@ __all__ = [
     "RunWriter",
     "StorageError",
     "Store",
+    "StoreUnavailable",
     "UnsafeKeyError",
     "open_store",
 ]

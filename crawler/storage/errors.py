@@ -7,6 +7,10 @@ class StorageError(Exception):
     """The store could not do what was asked (bad URI, unreachable server, missing bucket, bad data)."""
 
 
+class StoreUnavailable(StorageError):
+    """A well-formed store the server will not give us: unreachable, missing bucket, refused credentials."""
+
+
 class UnsafeKeyError(StorageError, ValueError):
     """An object key or key part that could escape its prefix or be read two ways."""
 

@@ -43,12 +43,19 @@ class FileStore(Store):
             raise StorageError(
                 f"cannot create directories in {self.root}: {error}; check permissions"
             ) from error
-        fd, tmp = tempfile.mkstemp(dir=incoming, prefix="put-")
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+            fd, tmp = tempfile.mkstemp(dir=incoming, prefix="put-")
+        except OSError as error:
+            raise _write_error(key, self.root, error) from error
+        try:
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            except OSError as error:
+                # ENOSPC, EDQUOT, EIO: the temporary file is removed below, the key never appears.
+                raise _write_error(key, self.root, error) from error
             try:
                 os.link(tmp, target)
             except FileExistsError:
@@ -95,3 +102,10 @@ class FileStore(Store):
 
     def _url(self, key: str) -> str:
         return str(self._path(key))
+
+
+def _write_error(key: str, root: Path, error: OSError) -> StorageError:
+    return StorageError(
+        f"cannot write {key!r} under {root}: {error.strerror or error}; free space on that filesystem "
+        "(or fix its permissions), or point --store elsewhere"
+    )

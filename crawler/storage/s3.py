@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import os
 import uuid
 from typing import Any
 
@@ -18,22 +19,28 @@ import botocore.exceptions
 from botocore.config import Config
 
 from crawler.storage.base import Store, sha256_hex
-from crawler.storage.errors import ObjectConflict, ObjectNotFound, StorageError
+from crawler.storage.errors import ObjectConflict, ObjectNotFound, StorageError, StoreUnavailable
 from crawler.storage.keys import PROBE_PREFIX
 
 MULTIPART_THRESHOLD = 64 * 1024 * 1024
 PART_SIZE = 16 * 1024 * 1024  # S3 wants parts of at least 5 MiB except the last
+DEFAULT_MAX_ATTEMPTS = 5  # standard-mode backoff: up to 1+2+4+8 s of jittered waits
 _CLIENT_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
 
 
 def build_s3_client() -> Any:
-    """The only place a boto3 S3 client is built: endpoint and credentials come from the standard
-    AWS_* variables; path-style addressing and on-demand checksums suit S3-compatible servers."""
+    """The only place a boto3 S3 client is built: endpoint, credentials and AWS_MAX_ATTEMPTS come from
+    the standard AWS_* variables; path-style addressing and on-demand checksums suit S3-compatible servers."""
+    retries: dict[str, Any] = {"mode": "standard"}
+    if not os.environ.get("AWS_MAX_ATTEMPTS"):
+        # An explicit max_attempts would silence AWS_MAX_ATTEMPTS, the operator's way to ride out
+        # longer outages; botocore reads the variable itself when this key is absent.
+        retries["max_attempts"] = DEFAULT_MAX_ATTEMPTS
     config = Config(
         s3={"addressing_style": "path"},
         request_checksum_calculation="when_required",
         response_checksum_validation="when_required",
-        retries={"mode": "standard", "max_attempts": 5},
+        retries=retries,
         connect_timeout=10,
         read_timeout=60,
     )
@@ -85,20 +92,20 @@ class S3Store(Store):
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except botocore.exceptions.NoCredentialsError as error:
-            raise StorageError(
+            raise StoreUnavailable(
                 "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
             ) from error
         except botocore.exceptions.ClientError as error:
             status = _status(error)
             if status == 404:
-                raise StorageError(f"{where} does not exist; create it or fix the store URI") from error
+                raise StoreUnavailable(f"{where} does not exist; create it or fix the store URI") from error
             if status in (401, 403):
-                raise StorageError(
+                raise StoreUnavailable(
                     f"access to {where} denied ({status}); check AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY"
                 ) from error
-            raise StorageError(f"cannot reach {where}: {error}") from error
+            raise StoreUnavailable(f"cannot reach {where}: {error}") from error
         except botocore.exceptions.BotoCoreError as error:
-            raise StorageError(f"cannot reach {where}: {error}; check AWS_ENDPOINT_URL") from error
+            raise StoreUnavailable(f"cannot reach {where}: {error}; check AWS_ENDPOINT_URL") from error
 
     @property
     def conditional_writes(self) -> bool:

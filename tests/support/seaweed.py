@@ -17,7 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 # weed's gRPC ports default to http port + 10000, so the block must leave room for that.
@@ -30,13 +30,16 @@ class SeaweedServer:
     bucket: str
     data_dir: Path
     process: subprocess.Popen[bytes]
+    ports: dict[str, int] = field(default_factory=dict)
+    credentials: tuple[str, str] | None = None  # None: the server accepts any key
 
     def env(self) -> dict[str, str]:
         """The standard AWS variables that point boto3 (and newscrawl) at this server."""
+        key, secret = self.credentials or ("newscrawl-test", "newscrawl-test")
         return {
             "AWS_ENDPOINT_URL": self.endpoint,
-            "AWS_ACCESS_KEY_ID": "newscrawl-test",
-            "AWS_SECRET_ACCESS_KEY": "newscrawl-test",
+            "AWS_ACCESS_KEY_ID": key,
+            "AWS_SECRET_ACCESS_KEY": secret,
             "AWS_DEFAULT_REGION": "us-east-1",
         }
 
@@ -91,9 +94,22 @@ def _wait_ready(endpoint: str, bucket: str, process: subprocess.Popen[bytes], ti
     return False
 
 
-def start_seaweed(bucket: str, data_dir: Path, timeout: float = 60.0) -> SeaweedServer:
+def start_seaweed(
+    bucket: str,
+    data_dir: Path,
+    timeout: float = 60.0,
+    ports: dict[str, int] | None = None,
+    credentials: tuple[str, str] | None = None,
+) -> SeaweedServer:
+    """Start weed on a free port block, or on `ports` (a restart on the same data dir and endpoint).
+    With `credentials` (key, secret) weed mini refuses every other key; without, it accepts any."""
+    fixed = ports
+    # weed mini enforces whatever AWS key it finds in its environment: pass only the chosen one.
+    env = {k: v for k, v in os.environ.items() if k not in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")}
+    if credentials:
+        env.update(AWS_ACCESS_KEY_ID=credentials[0], AWS_SECRET_ACCESS_KEY=credentials[1])
     for _attempt in range(3):
-        ports = _port_block()
+        ports = fixed or _port_block()
         args = [
             weed_binary(),
             "mini",
@@ -106,23 +122,26 @@ def start_seaweed(bucket: str, data_dir: Path, timeout: float = 60.0) -> Seaweed
         ]
         args += [f"-{name}.port={port}" for name, port in ports.items()]
         with open(data_dir / "weed.log", "ab") as log:  # the child keeps its own descriptor
-            process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
+            process = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir, env=env)
         endpoint = f"http://127.0.0.1:{ports['s3']}"
-        if _wait_ready(endpoint, bucket, process, timeout) and _bucket_ready(endpoint, bucket):
-            return SeaweedServer(endpoint, bucket, data_dir, process)
+        if _wait_ready(endpoint, bucket, process, timeout) and _bucket_ready(endpoint, bucket, credentials):
+            return SeaweedServer(endpoint, bucket, data_dir, process, ports, credentials)
         stop_seaweed(process)
     raise RuntimeError(f"weed mini did not start; see {data_dir / 'weed.log'}")
 
 
-def _bucket_ready(endpoint: str, bucket: str, timeout: float = 30.0) -> bool:
+def _bucket_ready(
+    endpoint: str, bucket: str, credentials: tuple[str, str] | None = None, timeout: float = 30.0
+) -> bool:
     import boto3
     import botocore.exceptions
 
+    key, secret = credentials or ("x", "x")
     client = boto3.client(
         "s3",
         endpoint_url=endpoint,
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
+        aws_access_key_id=key,
+        aws_secret_access_key=secret,
         region_name="us-east-1",
     )
     deadline = time.monotonic() + timeout
@@ -134,6 +153,13 @@ def _bucket_ready(endpoint: str, bucket: str, timeout: float = 30.0) -> bool:
         except (botocore.exceptions.ClientError, botocore.exceptions.EndpointConnectionError):
             time.sleep(0.5)
     return False
+
+
+def restart_seaweed(server: SeaweedServer) -> SeaweedServer:
+    """Start weed again on the stopped `server`'s data dir and ports: clients keep their endpoint."""
+    if server.process.poll() is None:
+        raise RuntimeError("stop the server before restarting it")
+    return start_seaweed(server.bucket, server.data_dir, ports=server.ports, credentials=server.credentials)
 
 
 def stop_seaweed(process: subprocess.Popen[bytes]) -> None:
