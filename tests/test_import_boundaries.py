@@ -36,7 +36,7 @@ def violations(package: str, forbidden: tuple[str, ...]) -> list[str]:
                 if package == "crawler/storage" and module.startswith("crawler.storage"):
                     continue
                 found.append(f"{path.relative_to(ROOT)} imports {module}")
-    return found
+    return sorted(found)
 
 
 @pytest.mark.parametrize("package", sorted(PLAIN_LIBRARIES))
