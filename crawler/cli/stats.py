@@ -12,6 +12,7 @@ from crawler.cli.errors import CommandError
 from crawler.cli.options import open_store_or_fail
 from crawler.cli.read import STORE_HELP
 from crawler.storage import Reader, StorageError
+from crawler.storage.reader import is_copy
 from crawler.storage.records import partition_date
 
 
@@ -27,9 +28,10 @@ def collect(reader: Reader) -> dict[str, Any]:
     per_day: Counter[str] = Counter()
     per_source: Counter[str] = Counter()
     duplicates = total = 0
+    origins = reader.cluster_origins()
     for record in reader.articles():
         total += 1
-        duplicates += bool(record.get("duplicate_of"))
+        duplicates += is_copy(record, origins)
         per_day[partition_date(record, date.min).isoformat()] += 1
         per_source[record["source"]] += 1
     return {

@@ -61,7 +61,7 @@ class Reader:
                 if record["id"] in seen:
                     continue
                 seen.add(record["id"])
-                if include_duplicates or not _is_copy(record, origins):
+                if include_duplicates or not is_copy(record, origins):
                     yield record
 
     def cluster_origins(self, verify: bool = True) -> dict[str, str]:
@@ -144,7 +144,8 @@ class Reader:
         return read_record(data, where["offset"], where["length"])
 
 
-def _is_copy(record: dict[str, Any], origins: dict[str, str]) -> bool:
+def is_copy(record: dict[str, Any], origins: dict[str, str]) -> bool:
+    """Whether `record` is a syndicated copy, by its cluster's current origin when known."""
     # A record's own duplicate_of is the origin known when it was written; a later, earlier-published
     # or agency copy can take over as origin, and the cluster record says so.
     origin = origins.get(record["id"])
