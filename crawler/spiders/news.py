@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response
@@ -196,10 +197,21 @@ def _sources_from_settings(settings: Any) -> list[Source]:
 
 
 def _source_for_host(sources: list[Source], url: str) -> str:
+    # The outlet whose homepage shares the URL's origin (scheme, host, port) first: several outlets
+    # can share one host name (ports, an intranet gateway); then any whose domains allow the host.
+    origin = _origin(url)
+    for source in sources:
+        if _origin(source.homepage) == origin:
+            return source.id
     for source in sources:
         if host_allowed(url, source.allowed_domains):
             return source.id
     return url_host(url).replace(".", "-") or "unknown"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:

@@ -48,6 +48,7 @@ def test_fetch_gives_a_verdict_against_the_store_and_writes_with_store(network, 
         env={"NEWSCRAWL_STORE": store},
     )
     (record,) = json_lines(verdict.stdout)
+    assert record["source"] == "global-ledger"  # by the URL's origin, though every outlet is on 127.0.0.1
     assert record["duplicate_of"] == json_lines(stored.stdout)[0]["id"]
     assert [a["url"] for a in Reader(open_store(store)).articles()] == [first]
 
