@@ -108,6 +108,15 @@ class DemoNetwork:
     def url_of(self, outlet_id: str, path: str) -> str:
         return self.sites[outlet_id].base_url + path
 
+    def article_hits(self) -> dict[str, int]:
+        """Article URL → how many times it was requested (tests count fetches with it)."""
+        return {self.url_of(a.outlet, a.path): self.sites[a.outlet].hits[a.path] for a in self.data.articles}
+
+    def reset_hits(self) -> None:
+        for site in self.sites.values():
+            with site.lock:
+                site.hits.clear()
+
     def article_urls(self) -> dict[str, str]:
         """Article URL → its ground-truth story label."""
         return {self.url_of(a.outlet, a.path): a.story for a in self.data.articles}

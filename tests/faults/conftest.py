@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -14,7 +12,7 @@ import pytest
 from crawler.demo.server import DemoNetwork
 from crawler.storage import Reader, open_store
 from tests.faults.redisserver import PrivateRedis
-from tests.support.cli import FAST, ROOT
+from tests.support.cli import FAST
 from tests.support.seaweed import SeaweedServer, start_seaweed, stop_seaweed
 
 BUCKET = "newscrawl-faults"
@@ -35,34 +33,6 @@ def private_seaweed(tmp_path: Path) -> Iterator[list[SeaweedServer]]:
 
 def crawl_args(registry_file: Path, store: str, *extra: str) -> list[str]:
     return ["crawl", "--sources", str(registry_file), "--store", store, "--allow-private", *FAST, *extra]
-
-
-def start_crawl(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    import os
-
-    inherited = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_STORE"}
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawler", *args],
-        cwd=ROOT,
-        env={**inherited, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def article_hits(network: DemoNetwork) -> Counter[str]:
-    counts: Counter[str] = Counter()
-    for article in network.data.articles:
-        counts[network.url_of(article.outlet, article.path)] = network.sites[article.outlet].hits[
-            article.path
-        ]
-    return counts
-
-
-def reset_hits(network: DemoNetwork) -> None:
-    for site in network.sites.values():
-        site.hits.clear()
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 90) -> None:

@@ -9,14 +9,11 @@ import pytest
 
 from crawler.storage import Reader, open_store
 from tests.faults.conftest import (
-    article_hits,
     assert_stored_once,
     crawl_args,
-    reset_hits,
-    start_crawl,
     wait_until,
 )
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, start_cli
 
 pytestmark = pytest.mark.slow
 
@@ -31,14 +28,14 @@ def test_a_crawl_killed_mid_run_is_redone_by_the_next_without_loss_or_duplicates
         store, env = request.getfixturevalue("s3_uri"), request.getfixturevalue("s3_env")
     else:
         store, env = f"file://{tmp_path / 'store'}", None
-    reset_hits(network)
-    crawl = start_crawl(*crawl_args(registry_file, store, *SLOW), env=env)
+    network.reset_hits()
+    crawl = start_cli(*crawl_args(registry_file, store, *SLOW), env=env)
     # Six articles in: batches of two have been written, so the store holds objects of this run.
-    wait_until(lambda: sum(article_hits(network).values()) >= 6, "the crawl is half-way")
+    wait_until(lambda: sum(network.article_hits().values()) >= 6, "the crawl is half-way")
     crawl.send_signal(signal.SIGKILL)
     crawl.communicate(timeout=30)
     assert crawl.returncode == -signal.SIGKILL
-    assert sum(article_hits(network).values()) < len(network.data.articles), "killed mid-run"
+    assert sum(network.article_hits().values()) < len(network.data.articles), "killed mid-run"
     with open_store(store) as opened:
         assert opened.list("articles/"), "the killed run had written article parts"
         assert Reader(opened).runs() == [], "but readers see nothing of it"

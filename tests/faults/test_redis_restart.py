@@ -13,13 +13,11 @@ import time
 import pytest
 
 from tests.faults.conftest import (
-    article_hits,
     assert_stored_once,
     crawl_args,
-    reset_hits,
-    start_crawl,
     wait_until,
 )
+from tests.support.cli import start_cli
 
 pytestmark = pytest.mark.slow
 
@@ -32,11 +30,11 @@ def test_workers_ride_out_a_redis_restart_and_store_everything_once(
     # The shared per-host delay spreads the crawl over several seconds, so Redis goes down mid-way.
     # The default 30 s heartbeat outlives the outage, so no worker takes the other's leases.
     extra = [*frontier, "-s", "FRONTIER_HOST_DELAY=0.4"]
-    reset_hits(network)
-    workers = [start_crawl(*crawl_args(registry_file, store, *extra)) for _ in range(2)]
-    wait_until(lambda: sum(article_hits(network).values()) >= 4, "the crawl is under way")
+    network.reset_hits()
+    workers = [start_cli(*crawl_args(registry_file, store, *extra)) for _ in range(2)]
+    wait_until(lambda: sum(network.article_hits().values()) >= 4, "the crawl is under way")
     private_redis.stop()
-    down_at = sum(article_hits(network).values())
+    down_at = sum(network.article_hits().values())
     time.sleep(2)  # workers keep calling Redis and back off
     private_redis.start()
     for worker in workers:
@@ -44,5 +42,5 @@ def test_workers_ride_out_a_redis_restart_and_store_everything_once(
         assert worker.returncode == 0, err[-3000:]
         assert "Traceback" not in err, err[-3000:]
     assert down_at < len(network.data.articles), "Redis went down mid-crawl"
-    assert set(article_hits(network).values()) == {1}, "each article fetched once, by one worker"
+    assert set(network.article_hits().values()) == {1}, "each article fetched once, by one worker"
     assert_stored_once(store, network)

@@ -8,15 +8,12 @@ import pytest
 from crawler.storage import Reader, open_store
 from tests.faults.conftest import (
     BUCKET,
-    article_hits,
     assert_stored_once,
     crawl_args,
     one_error_line,
-    reset_hits,
-    start_crawl,
     wait_until,
 )
-from tests.support.cli import run_cli
+from tests.support.cli import run_cli, start_cli
 from tests.support.seaweed import restart_seaweed, stop_seaweed
 
 pytestmark = pytest.mark.slow
@@ -27,7 +24,7 @@ SLOW = ["-s", "STORAGE_BATCH_SIZE=2", "-s", "DOWNLOAD_DELAY=0.4"]
 
 
 def fetched(network) -> int:
-    return sum(1 for hits in article_hits(network).values() if hits)
+    return sum(1 for hits in network.article_hits().values() if hits)
 
 
 def test_s3_that_comes_back_within_the_retry_budget_loses_nothing(
@@ -37,8 +34,8 @@ def test_s3_that_comes_back_within_the_retry_budget_loses_nothing(
     # Ten attempts give roughly a minute of jittered backoff; the outage below lasts a few seconds.
     env = {**server.env(), "AWS_MAX_ATTEMPTS": "10"}
     store = f"s3://{BUCKET}/outage"
-    reset_hits(network)
-    crawl = start_crawl(*crawl_args(registry_file, store, *SLOW), env=env)
+    network.reset_hits()
+    crawl = start_cli(*crawl_args(registry_file, store, *SLOW), env=env)
     wait_until(lambda: fetched(network) >= 3, "the crawl has stored a batch")
     stop_seaweed(server.process)
     down_at = fetched(network)
@@ -60,8 +57,8 @@ def test_s3_that_stays_down_fails_the_run_and_the_next_run_stores_everything_onc
     server = private_seaweed[0]
     env = {**server.env(), "AWS_MAX_ATTEMPTS": "2"}  # give up fast: the server is not coming back
     store = f"s3://{BUCKET}/down"
-    reset_hits(network)
-    crawl = start_crawl(*crawl_args(registry_file, store, *SLOW), env=env)
+    network.reset_hits()
+    crawl = start_cli(*crawl_args(registry_file, store, *SLOW), env=env)
     wait_until(lambda: fetched(network) >= 3, "the crawl has stored a batch")
     stop_seaweed(server.process)
     _out, err = crawl.communicate(timeout=180)
@@ -75,9 +72,9 @@ def test_s3_that_stays_down_fails_the_run_and_the_next_run_stores_everything_onc
     with open_store(store) as opened:
         assert Reader(opened).runs() == [], "readers see nothing of the failed run"
 
-    reset_hits(network)
+    network.reset_hits()
     result = run_cli(*crawl_args(registry_file, store), env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert len(assert_stored_once(store, network)) == 1
     # The seen-store was not written by the failed run, so what it fetched is fetched again.
-    assert set(article_hits(network).values()) == {1}
+    assert set(network.article_hits().values()) == {1}

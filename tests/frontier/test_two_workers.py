@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
 from crawler.storage import Reader, open_store
-from tests.support.cli import FAST, ROOT, run_cli
+from tests.support.cli import FAST, run_cli, start_cli
 from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
 
 pytestmark = pytest.mark.slow
@@ -32,10 +31,7 @@ def worker_args(registry_file, store, prefix, *extra):
 
 
 def start_worker(*args: str, output: int = subprocess.PIPE) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [sys.executable, "-m", "crawler", *args],
-        cwd=ROOT, stdout=output, stderr=output, text=True,
-    )  # fmt: skip
+    return start_cli(*args, output=output)
 
 
 def partition(articles):
@@ -43,16 +39,6 @@ def partition(articles):
     for article in articles:
         clusters.setdefault(article["cluster_id"], set()).add(article["url"])
     return sorted(sorted(members) for members in clusters.values())
-
-
-def article_hits(network):
-    paths = {(a.outlet, a.path) for a in network.data.articles}
-    return {f"{outlet}{path}": network.sites[outlet].hits[path] for outlet, path in paths}
-
-
-def reset_hits(network):
-    for site in network.sites.values():
-        site.hits.clear()
 
 
 def test_two_workers_fetch_each_article_once_and_cluster_like_one(
@@ -65,13 +51,13 @@ def test_two_workers_fetch_each_article_once_and_cluster_like_one(
         ).returncode
         == 0
     )
-    reset_hits(network)
+    network.reset_hits()
     shared = f"file://{tmp_path / 'shared'}"
     workers = [start_worker(*worker_args(registry_file, shared, redis_prefix)) for _ in range(2)]
     for worker in workers:
         _out, err = worker.communicate(timeout=240)
         assert worker.returncode == 0, err[-3000:]
-    assert set(article_hits(network).values()) == {1}, article_hits(network)
+    assert set(network.article_hits().values()) == {1}, network.article_hits()
     articles = list(Reader(open_store(shared)).articles())
     assert len(articles) == len(network.data.articles)
     assert partition(articles) == partition(Reader(open_store(single)).articles())
@@ -80,7 +66,7 @@ def test_two_workers_fetch_each_article_once_and_cluster_like_one(
 def test_a_killed_worker_loses_nothing_the_other_does_not_finish(
     network, registry_file, tmp_path, redis_prefix
 ):
-    reset_hits(network)
+    network.reset_hits()
     store = f"file://{tmp_path / 'store'}"
     # The first worker is slowed by the shared per-host delay so we can kill it mid-crawl.
     slow = start_worker(
@@ -88,11 +74,11 @@ def test_a_killed_worker_loses_nothing_the_other_does_not_finish(
         output=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
-    while sum(article_hits(network).values()) < 4 and time.monotonic() < deadline:
+    while sum(network.article_hits().values()) < 4 and time.monotonic() < deadline:
         time.sleep(0.1)
     slow.send_signal(signal.SIGKILL)
     slow.wait()
-    assert 0 < sum(article_hits(network).values()) < len(network.data.articles)
+    assert 0 < sum(network.article_hits().values()) < len(network.data.articles)
     rescuer = start_worker(*worker_args(registry_file, store, redis_prefix))
     _out, err = rescuer.communicate(timeout=240)
     assert rescuer.returncode == 0, err[-3000:]

@@ -14,21 +14,34 @@ ROOT = Path(__file__).resolve().parents[2]
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "EXTRACT_WORKERS=1"]
 
 
+def cli_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    # A developer's own NEWSCRAWL_STORE must never leak into a test's crawl.
+    inherited = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_STORE"}
+    return {**inherited, **(env or {})}
+
+
 def run_cli(
     *args: str, env: dict[str, str] | None = None, timeout: float = 180
 ) -> subprocess.CompletedProcess[str]:
-    # A developer's own NEWSCRAWL_STORE must never leak into a test's crawl.
-    inherited = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_STORE"}
-    full_env = {**inherited, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "crawler", *args],
         cwd=ROOT,
-        env=full_env,
+        env=cli_env(env),
         capture_output=True,
         text=True,
         timeout=timeout,
         check=False,
     )
+
+
+def start_cli(
+    *args: str, env: dict[str, str] | None = None, output: int = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """The CLI in the background, for tests that kill it or run several at once."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "crawler", *args],
+        cwd=ROOT, env=cli_env(env), stdout=output, stderr=output, text=True,
+    )  # fmt: skip
 
 
 def json_lines(text: str) -> list[dict[str, Any]]:
