@@ -15,10 +15,6 @@ class Unchanged(DropItem):
     """A re-checked article whose text has not changed since it was stored."""
 
 
-class DuplicateURL(DropItem):
-    """A second URL variant of an article already processed in this run."""
-
-
 @cache
 def _drop_class(name: str) -> type[DropItem]:
     return type(name, (DropItem,), {"__doc__": f"Dropped by extraction: {name}."})

@@ -12,7 +12,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.drops import DuplicateURL, Unchanged, drop_for
+from crawler.drops import Unchanged, drop_for
 from crawler.extract import ExtractionDrop, ExtractOptions
 from crawler.monitoring import report_from_stats
 from crawler.processing import article_id, process_page
@@ -35,7 +35,6 @@ class ExtractPipeline:
         self.crawler = crawler
         self.run: CrawlRun = get_run(crawler)
         self._options: dict[str, ExtractOptions] = {}
-        self._processed: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -71,9 +70,6 @@ class ExtractPipeline:
         canonical = item.get("canonical_url") or record.get("canonical_url") or item["final_url"]
         record["canonical_url"] = canonical
         record["id"] = article_id(canonical)
-        if record["id"] in self._processed:
-            raise DuplicateURL(f"{item['url']} is another URL of {canonical}")
-        self._processed.add(record["id"])
         self.track_revision(record, item["fetched_at"])
         record.update(
             url=item["url"],
