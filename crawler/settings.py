@@ -8,30 +8,20 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from crawler import __version__
-from crawler.monitoring import MONITORING_SETTINGS
-from crawler.politeness.settings import POLITENESS_SETTINGS
-from crawler.security.settings import SECURITY_SETTINGS
+from crawler.monitoring import MONITORING_SETTINGS as monitoring_settings
+from crawler.politeness.settings import POLITENESS_SETTINGS as politeness_settings
+from crawler.security.settings import SECURITY_SETTINGS as security_settings
 
 BOT_NAME = "newscrawl"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
-USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl; news archive crawler)"
-
-# Politeness: robots.txt, two connections per host at most, AutoThrottle adapting to the server.
-ROBOTSTXT_OBEY = True
-CONCURRENT_REQUESTS = 32
+# Politeness (robots.txt, User-Agent, per-host concurrency, AutoThrottle, timeouts) is decided in
+# crawler/politeness/settings.py; the delay between requests to one host is ours.
+DOWNLOAD_DELAY = 0.25
 # Items per response processed in parallel: articles yield one item each, and Scrapy starts this
 # many tasks per response, so the default (100) only adds scheduling overhead.
 CONCURRENT_ITEMS = 16
-CONCURRENT_REQUESTS_PER_DOMAIN = 2
-DOWNLOAD_DELAY = 0.25
-AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = 1.0
-AUTOTHROTTLE_MAX_DELAY = 60.0
-AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
@@ -72,9 +62,7 @@ def _merge(component_settings: dict[str, Any]) -> None:
 
 # Each component owns its settings next to its code: network guards (SSRF, robots.txt per
 # RFC 9309, size caps), and watching the crawl (per-source counters, progress, Prometheus).
-_merge(POLITENESS_SETTINGS)
-_merge(SECURITY_SETTINGS)
-_merge(MONITORING_SETTINGS)
-# These are ours to decide whatever the components say.
-NEWSCRAWL_ALLOW_PRIVATE = False
-USER_AGENT = f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl; news archive crawler)"
+# (Imported under lower-case names: Scrapy takes every upper-case name here as a setting.)
+_merge(politeness_settings)
+_merge(security_settings)
+_merge(monitoring_settings)

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from crawler import __version__
+
 POLITENESS_SETTINGS: dict[str, Any] = {
-    "USER_AGENT": "newscrawl/0.1 (+https://github.com/newscrawl/newscrawl)",
+    # Names newscrawl, its version and a contact URL; `-s USER_AGENT=...` for your own.
+    "USER_AGENT": f"newscrawl/{__version__} (+https://github.com/newscrawl/newscrawl; news archive crawler)",
     "ROBOTSTXT_OBEY": True,
     "CONCURRENT_REQUESTS": 32,
     "CONCURRENT_REQUESTS_PER_DOMAIN": 2,
