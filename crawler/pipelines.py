@@ -159,8 +159,10 @@ class StorePipeline:
         if self.stats.get_value("storage/commit_failed"):
             raise StoreFailed(f"{item['url']}: the store failed earlier in this run")
         try:
-            # Batches are written to the store in a thread, so downloads go on meanwhile.
-            await asyncio.to_thread(writer.add_article, item, raw)
+            # Queueing is quick and stays on the reactor thread (a thread hop per item costs more
+            # than the work); a full batch is written from a thread, so downloads go on meanwhile.
+            if writer.queue_article(item, raw):
+                await asyncio.to_thread(writer.flush)
         except StorageError as error:
             self.fail(error)
             raise StoreFailed(f"{item['url']}: {error}") from None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 import threading
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any
@@ -37,6 +38,19 @@ def new_run_id(now: datetime | None = None) -> str:
     return f"{moment.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(4)}"
 
 
+@dataclass
+class _Batch:
+    """What one flush writes: numbered, so every key of the batch names it."""
+
+    number: int
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    warc: WarcBatch = field(default_factory=WarcBatch)
+    clusters: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.articles or self.clusters or self.warc.count)
+
+
 class RunWriter:
     def __init__(self, store: Store, run_id: str | None = None, batch_size: int = 500) -> None:
         if batch_size < 1:
@@ -47,20 +61,31 @@ class RunWriter:
         self.started_at = now_iso()
         self.conditional_writes = store.conditional_writes  # the start-up probe
         self._today = datetime.now(UTC).date()
-        self._batch = 1
-        self._articles: list[dict[str, Any]] = []
-        self._warc = WarcBatch()
-        self._clusters: dict[str, dict[str, Any]] = {}
+        self._open = _Batch(1)
+        # Closed batches not yet written; a failed write leaves its batch here for the next flush.
+        self._pending: list[_Batch] = []
         self._objects: dict[str, dict[str, Any]] = {}
         self._counts = {"articles": 0, "clusters": 0, "warc_records": 0}
         self._closed = False
-        # Pipelines may hand records over from worker threads; batches must not interleave.
-        self._lock = threading.RLock()
+        self._committing = False
+        # Two locks, so a crawl can keep queueing articles (briefly, under the buffer lock) while a
+        # thread writes the previous batch (under the write lock, which keeps batches in order).
+        self._buffer_lock = threading.Lock()
+        self._write_lock = threading.RLock()
 
     def add_article(self, record: dict[str, Any], raw: RawResponse | None = None) -> None:
-        """Queue one article; with `raw`, archive the response and set record["warc"] to its place."""
-        with self._lock:
-            self._check_open()
+        """Queue one article (see `queue_article`) and write the batch when it is full."""
+        if self.queue_article(record, raw):
+            self.flush()
+
+    def queue_article(self, record: dict[str, Any], raw: RawResponse | None = None) -> bool:
+        """Queue one article; with `raw`, archive the response and set record["warc"] to its place.
+
+        Returns True when the batch is full: the caller should `flush()` (from a thread, if it must
+        not block), and may go on queueing meanwhile.
+        """
+        with self._buffer_lock:
+            self._check_accepting()
             for field in ("id", "source"):
                 if not isinstance(record.get(field), str) or not record[field]:
                     raise StorageError(
@@ -69,53 +94,61 @@ class RunWriter:
             keys.validate_part(record["source"], "source id")
             record.setdefault("schema_version", ARTICLE_SCHEMA_VERSION)
             copy = snapshot(record, f"article {record['id']}")  # first: a bad record archives nothing
+            batch = self._open
             if raw is not None:
-                offset, length = self._warc.add(raw)
-                where = {"file": keys.warc_file(self.run_id, self._batch), "offset": offset, "length": length}
+                offset, length = batch.warc.add(raw)
+                where = {
+                    "file": keys.warc_file(self.run_id, batch.number),
+                    "offset": offset,
+                    "length": length,
+                }
                 record["warc"], copy["warc"] = where, dict(where)
-            self._articles.append(copy)
-            if len(self._articles) >= self.batch_size:
-                self.flush()
+            batch.articles.append(copy)
+            return len(batch.articles) >= self.batch_size
 
     def add_cluster(self, cluster: dict[str, Any]) -> None:
         """Queue a cluster record (id, origin, members, agencies, updated_at); the last one per id wins."""
-        with self._lock:
-            self._check_open()
+        with self._buffer_lock:
+            self._check_accepting()
             if not isinstance(cluster.get("id"), str) or not cluster["id"]:
                 raise StorageError(f"cluster record needs a non-empty string 'id'; got {cluster.get('id')!r}")
             cluster.setdefault("schema_version", CLUSTER_SCHEMA_VERSION)
             cluster.setdefault("updated_at", now_iso())
-            self._clusters[cluster["id"]] = snapshot(cluster, f"cluster {cluster['id']}")
+            self._open.clusters[cluster["id"]] = snapshot(cluster, f"cluster {cluster['id']}")
 
     def flush(self) -> None:
-        """Write the current batch: the WARC first, then article parts, then cluster records."""
-        with self._lock:
-            self._check_open()
-            if not (self._articles or self._clusters or self._warc.count):
-                return
-            if self._warc.count:
-                warc = keys.warc_file(self.run_id, self._batch)
-                self._write(warc, self._warc.getvalue(), "warc", records=self._warc.count)
-            groups: dict[tuple[date, str], list[dict[str, Any]]] = defaultdict(list)
-            for record in self._articles:
-                groups[(partition_date(record, self._today), record["source"])].append(record)
-            for (day, source), records in sorted(groups.items()):
-                where = {"date": day.isoformat(), "source": source}
-                jsonl = keys.article_part(day, source, self.run_id, self._batch, "jsonl.gz")
-                self._write(jsonl, encode_jsonl(records), "articles", records=len(records), **where)
-                parquet = keys.article_part(day, source, self.run_id, self._batch, "parquet")
-                self._write(
-                    parquet, encode_parquet(records), "articles-parquet", records=len(records), **where
-                )
-            if self._clusters:
-                clusters = [self._clusters[cid] for cid in sorted(self._clusters)]
-                part = keys.cluster_part(self.run_id, self._batch)
-                self._write(part, encode_jsonl(clusters), "clusters", records=len(clusters))
-            self._counts["articles"] += len(self._articles)
-            self._counts["clusters"] += len(self._clusters)
-            self._counts["warc_records"] += self._warc.count
-            self._articles, self._clusters, self._warc = [], {}, WarcBatch()
-            self._batch += 1
+        """Close the open batch and write every pending one, in order."""
+        with self._write_lock:
+            with self._buffer_lock:
+                self._check_open()
+                if self._open:
+                    self._pending.append(self._open)
+                    self._open = _Batch(self._open.number + 1)
+            while self._pending:
+                self._write_batch(self._pending[0])
+                self._pending.pop(0)
+
+    def _write_batch(self, batch: _Batch) -> None:
+        """The WARC first, then article parts, then cluster records; counted once all are stored."""
+        if batch.warc.count:
+            warc = keys.warc_file(self.run_id, batch.number)
+            self._write(warc, batch.warc.getvalue(), "warc", records=batch.warc.count)
+        groups: dict[tuple[date, str], list[dict[str, Any]]] = defaultdict(list)
+        for record in batch.articles:
+            groups[(partition_date(record, self._today), record["source"])].append(record)
+        for (day, source), records in sorted(groups.items()):
+            where = {"date": day.isoformat(), "source": source}
+            jsonl = keys.article_part(day, source, self.run_id, batch.number, "jsonl.gz")
+            self._write(jsonl, encode_jsonl(records), "articles", records=len(records), **where)
+            parquet = keys.article_part(day, source, self.run_id, batch.number, "parquet")
+            self._write(parquet, encode_parquet(records), "articles-parquet", records=len(records), **where)
+        if batch.clusters:
+            clusters = [batch.clusters[cid] for cid in sorted(batch.clusters)]
+            part = keys.cluster_part(self.run_id, batch.number)
+            self._write(part, encode_jsonl(clusters), "clusters", records=len(clusters))
+        self._counts["articles"] += len(batch.articles)
+        self._counts["clusters"] += len(batch.clusters)
+        self._counts["warc_records"] += batch.warc.count
 
     def _write(self, key: str, data: bytes, kind: str, **facts: Any) -> None:
         self.store.put_bytes(key, data)
@@ -130,7 +163,11 @@ class RunWriter:
 
     def commit(self, stats: dict[str, Any]) -> dict[str, Any]:
         """Flush what is left, then write the manifest: from here on readers see the whole run."""
-        with self._lock:
+        with self._write_lock:
+            with self._buffer_lock:
+                self._check_open()
+                # Nothing queued from here on could be in the manifest, so nothing may be queued.
+                self._committing = True
             self.flush()
             manifest = {
                 "schema_version": MANIFEST_SCHEMA_VERSION,
@@ -149,13 +186,18 @@ class RunWriter:
 
     def abort(self) -> None:
         """Drop what is buffered; objects already written stay unreferenced and invisible."""
-        with self._lock:
-            self._articles, self._clusters, self._warc = [], {}, WarcBatch()
+        with self._buffer_lock:
+            self._open, self._pending = _Batch(self._open.number), []
             self._closed = True
 
     def _check_open(self) -> None:
         if self._closed:
             raise StorageError(f"run {self.run_id} is already committed or aborted; start a new RunWriter")
+
+    def _check_accepting(self) -> None:
+        self._check_open()
+        if self._committing:
+            raise StorageError(f"run {self.run_id} is being committed; queue records before commit()")
 
     def __enter__(self) -> RunWriter:
         return self

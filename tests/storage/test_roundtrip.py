@@ -246,6 +246,64 @@ def test_flush_retried_after_a_failed_put_lists_each_object_once(store, monkeypa
     assert len(list(Reader(store).articles())) == 3
 
 
+def test_articles_queue_while_a_full_batch_is_written_from_a_thread(store, monkeypatch):
+    import threading
+
+    writer = RunWriter(store, batch_size=2)
+    original = type(store)._put
+    writing, release = threading.Event(), threading.Event()
+
+    def slow_put(self, key, data, sha256):
+        writing.set()
+        assert release.wait(10)
+        return original(self, key, data, sha256)
+
+    monkeypatch.setattr(type(store), "_put", slow_put)
+    assert not writer.queue_article(article(0), raw_for(article(0)))
+    assert writer.queue_article(article(1), raw_for(article(1)))
+    flushing = threading.Thread(target=writer.flush)
+    flushing.start()
+    assert writing.wait(10)
+    # The first batch is stuck in the store; the next articles still queue, into batch 2.
+    for n in (2, 3, 4):
+        writer.queue_article(article(n), raw_for(article(n)))
+    release.set()
+    flushing.join(10)
+    manifest = writer.commit({})
+    stored = list(Reader(store).articles())
+    assert len(stored) == manifest["counts"]["articles"] == 5
+    assert {record["warc"]["file"].split("/")[-1] for record in stored} == {
+        name.split("/")[-1]
+        for name in (entry["key"] for entry in manifest["objects"])
+        if name.endswith(".warc.gz")
+    }
+    reader = Reader(store)
+    assert all(reader.raw(record).url == record["url"] for record in stored)
+
+
+def test_a_failed_commit_can_be_retried_but_takes_no_more_articles(store, monkeypatch):
+    writer = RunWriter(store, batch_size=100)
+    writer.add_article(article(0), raw_for(article(0)))
+    original = type(store)._put
+    failures = []
+
+    def flaky_put(self, key, data, sha256):
+        if not failures:
+            failures.append(key)
+            raise StorageError("simulated outage")
+        return original(self, key, data, sha256)
+
+    monkeypatch.setattr(type(store), "_put", flaky_put)
+    with pytest.raises(StorageError, match="simulated outage"):
+        writer.commit({})
+    # The manifest could no longer list a late article, so none is taken.
+    with pytest.raises(StorageError, match="being committed"):
+        writer.queue_article(article(1))
+    manifest = writer.commit({})
+    assert manifest["counts"]["articles"] == 1
+    assert [record["id"] for record in Reader(store).articles()] == [article(0)["id"]]
+
+
 def test_articles_after_checkpoint_reads_only_newer_runs(store):
     first = _write_run(store, [article(1)])
     _write_run(store, [article(2), article(1, run_tag=" again")])
