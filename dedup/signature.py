@@ -9,15 +9,17 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xxhash
-from datasketch import LeanMinHash
 
 from dedup.config import DedupConfig
 from dedup.normalize import normalized_bytes
 from dedup.shingles import shingle_hashes, tokens_and_numbers
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash
 
 BYTEORDER = "little"
 MAX_HASH = (1 << 32) - 1
@@ -70,6 +72,10 @@ class Signature:
 
     def lean_minhash(self) -> LeanMinHash:
         """The datasketch LeanMinHash for `MinHashLSH` (legacy scheme: 32-bit values in uint64)."""
+        # Imported here: importing datasketch imports scipy (0.5 s), which signature-only users
+        # (extraction workers) never need.
+        from datasketch import LeanMinHash
+
         return LeanMinHash(seed=SEED, hashvalues=self.hashvalues, scheme="legacy")
 
     def estimated_jaccard(self, other: Signature) -> float:

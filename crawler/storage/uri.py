@@ -13,7 +13,6 @@ from crawler.storage.base import Store
 from crawler.storage.errors import StorageError
 from crawler.storage.keys import validate_prefix
 from crawler.storage.local import FileStore
-from crawler.storage.s3 import S3Store
 
 ENV_VAR = "NEWSCRAWL_STORE"
 DEFAULT_URI = "file://./newscrawl-data"
@@ -50,6 +49,9 @@ def open_store(uri: str | None = None) -> Store:
                 validate_prefix(prefix)
             except StorageError as error:
                 raise StorageError(f"store URI {uri!r} has an unusable prefix: {error}") from error
+        # Imported here: boto3 takes a quarter of a second to import, which file:// runs never need.
+        from crawler.storage.s3 import S3Store
+
         return S3Store(bucket, prefix)
     raise StorageError(
         f"store URI {uri!r} has unknown scheme {scheme!r}; use file://PATH or s3://BUCKET[/PREFIX]"
