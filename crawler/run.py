@@ -72,7 +72,7 @@ def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
     )
     # The seen-store remembers what earlier runs fetched; only runs that write may change it.
     seen = SeenStore(store) if writer is not None else None
-    pool = WorkerPool(settings.getint("EXTRACT_WORKERS"))
+    pool = WorkerPool(settings.getint("EXTRACT_WORKERS"), preload=("crawler.processing",))
     return CrawlRun(store, writer, config, dedup, pool, seen=seen, restored=restored, agencies=agencies)
 
 
