@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -24,6 +25,8 @@ _HEAD_BYTES = 256 * 1024
 _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 
 
+# The same URL is normalised several times on its way (discovery, the spider, the seen-store).
+@lru_cache(maxsize=16384)
 def normalize_url(url: str, base: str | None = None) -> str:
     """Absolute, lower-case scheme and host, no default port, no fragment, no tracking parameters."""
     url = url.strip()
