@@ -1,12 +1,17 @@
 """Dedup speed and memory: signatures/s on 600-word articles (newscrawl vs datasketch's per-shingle
 MinHash.update loop), insert+query time per document at growing index sizes, resident memory per doc.
 
-Run: python bench/dedup_speed.py [--sizes 10000 100000] [--probe 1000]
+Run: python bench/dedup_speed.py [--sizes 10000 100000 1000000] [--probe 1000]
+The default run fills one in-memory index to 1M documents: ~11 GB of RAM (~11 KB/doc) and, by the
+fill rate and candidate growth measured up to 50k, about 10 minutes on 2 cores; `--sizes 10000 50000`
+is a quick check.
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
+import ctypes.util
 import gc
 import sys
 import time
@@ -24,6 +29,8 @@ from dedup.bulk import compute_signatures
 WORDS = 600
 VOCABULARY = 30_000
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
+FILL_BATCH = 500
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c"))
 
 
 class Articles:
@@ -33,18 +40,31 @@ class Articles:
         rng = np.random.default_rng(seed)
         letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
         lengths = rng.integers(2, 10, VOCABULARY)
-        self.vocab = ["".join(rng.choice(letters, n)) for n in lengths]
+        self.vocab = np.array(["".join(rng.choice(letters, n)) for n in lengths], dtype=object)
         ranks = np.arange(1, VOCABULARY + 1)
         self.p = (1 / ranks) / (1 / ranks).sum()
         self.rng = rng
 
+    def texts(self, count: int) -> list[str]:
+        """`count` articles from one draw: `choice` with `p` builds its cumulative table per call, which
+        cost more than the rest of a document when it was called once per article."""
+        picks = self.rng.choice(VOCABULARY, (count, WORDS), p=self.p)
+        return [_paragraphs(words) for words in self.vocab[picks].tolist()]
+
     def text(self) -> str:
-        picks = self.rng.choice(VOCABULARY, WORDS, p=self.p)
-        words = [self.vocab[i] for i in picks]
-        return "\n\n".join(" ".join(words[i : i + 100]) + "." for i in range(0, WORDS, 100))
+        return self.texts(1)[0]
+
+
+def _paragraphs(words: list[str]) -> str:
+    return "\n\n".join(" ".join(words[i : i + 100]) + "." for i in range(0, WORDS, 100))
 
 
 def rss_bytes() -> int:
+    """Resident memory once garbage and the allocator's free pages are given back: glibc keeps freed
+    heap mapped, so without the trim a fill batch's temporaries would count as index memory."""
+    gc.collect()
+    if hasattr(_LIBC, "malloc_trim"):
+        _LIBC.malloc_trim(0)
     with open("/proc/self/statm") as statm:
         return int(statm.read().split()[1]) * 4096
 
@@ -59,7 +79,7 @@ def datasketch_signature(text: str) -> MinHash:
 
 
 def signature_table(articles: Articles, count: int) -> None:
-    texts = [articles.text() for _ in range(count)]
+    texts = articles.texts(count)
     config = DedupConfig()
     start = time.perf_counter()
     for text in texts:
@@ -86,55 +106,66 @@ def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
     """Grow one index; at each size, time `probe` new documents (query + verify + insert)."""
     config = DedupConfig(window=timedelta(days=3650))
     dd = Deduplicator(config)
-    gc.collect()
+    # One fill batch before the baseline, so the heap a batch's temporaries need is already counted
+    # there and the growth below is the index's.
+    compute_signatures(articles.texts(FILL_BATCH), config)
     base_rss = rss_bytes()
     print(f"insert + query per document (probe of {probe}; 10% of probes are edited copies)")
     print(f"{'index size':>12}{'µs/doc':>10}{'vs first':>10}{'RSS MB':>10}{'KB/doc':>9}")
     first = None
     count = 0
-    measured: list[tuple[int, float, float]] = []
     recent: list[str] = []
     for size in sizes:
-        while count < size:
-            text = articles.text()
-            dd.add(Document(f"d{count}", text, published_at=T0 + timedelta(seconds=count)))
-            if count % 97 == 0:
-                recent = [*recent[-50:], text]
-            count += 1
-        docs = []
-        for n in range(probe):
-            if n % 10 == 0 and recent:
-                text = recent[n % len(recent)]
-                text = text[: len(text) // 2] + " " + articles.text()[:1500]
-            else:
-                text = articles.text()
-            docs.append(Document(f"p{size}-{n}", text, published_at=T0 + timedelta(seconds=count + n)))
-        signatures = [compute_signature(d.text, config) for d in docs]
-        start = time.perf_counter()
-        for document, signature in zip(docs, signatures, strict=True):
-            dd.add(document, signature)
-        per_doc = (time.perf_counter() - start) / probe * 1e6
+        recent = fill(dd, articles, count, size, config, recent)
+        count = max(count, size)
+        per_doc = timed_adds(dd, probe_documents(articles, recent, probe, size, count), config)
         count += probe
         first = first or per_doc
-        gc.collect()
         used = rss_bytes() - base_rss
         ratio, megabytes, per_kb = per_doc / first, used / 2**20, used / count / 1024
-        print(f"{size:>12,}{per_doc:>10.0f}{ratio:>10.2f}{megabytes:>10.0f}{per_kb:>9.1f}")
-        measured.append((size, per_doc, per_kb))
-    if len(measured) >= 2 and measured[-1][0] < 1_000_000:
-        # 1M in memory needs ~25 GB here; extrapolate time linearly in log(size) from the measured
-        # points (hash-table lookups are O(1); candidates per query do not grow with unrelated docs).
-        slope, intercept = np.polyfit(np.log10([m[0] for m in measured]), [m[1] for m in measured], 1)
-        estimate = slope * 6 + intercept
-        per_kb = measured[-1][2]
-        megabytes = per_kb * 1e6 / 1024
-        print(f"{'1,000,000*':>12}{estimate:>10.0f}{estimate / first:>10.2f}{megabytes:>10.0f}{per_kb:>9.1f}")
-        print("* extrapolated from the rows above (log-linear fit of time; memory at the last row's KB/doc)")
+        print(f"{size:>12,}{per_doc:>10.0f}{ratio:>10.2f}{megabytes:>10.0f}{per_kb:>9.1f}", flush=True)
+
+
+def fill(
+    dd: Deduplicator, articles: Articles, start: int, stop: int, config: DedupConfig, recent: list[str]
+) -> list[str]:
+    """Add documents `start`..`stop` (untimed) in batches: texts drawn together, signatures computed
+    together, as a worker would; return the texts the probes copy from (every 97th, the last 51)."""
+    for low in range(start, stop, FILL_BATCH):
+        texts = articles.texts(min(FILL_BATCH, stop - low))
+        for n, (text, signature) in enumerate(zip(texts, compute_signatures(texts, config), strict=True)):
+            number = low + n
+            dd.add(Document(f"d{number}", text, published_at=T0 + timedelta(seconds=number)), signature)
+            if number % 97 == 0:
+                recent = [*recent[-50:], text]
+    return recent
+
+
+def timed_adds(dd: Deduplicator, docs: list[Document], config: DedupConfig) -> float:
+    """µs per `add` (query + verify + insert), signatures computed beforehand."""
+    signatures = [compute_signature(d.text, config) for d in docs]
+    start = time.perf_counter()
+    for document, signature in zip(docs, signatures, strict=True):
+        dd.add(document, signature)
+    return (time.perf_counter() - start) / len(docs) * 1e6
+
+
+def probe_documents(
+    articles: Articles, recent: list[str], probe: int, size: int, count: int
+) -> list[Document]:
+    """New articles, every tenth an edited copy of a recent one (its first half plus new text)."""
+    docs = []
+    for n, text in enumerate(articles.texts(probe)):
+        if n % 10 == 0 and recent:
+            copied = recent[n % len(recent)]
+            text = copied[: len(copied) // 2] + " " + text[:1500]
+        docs.append(Document(f"p{size}-{n}", text, published_at=T0 + timedelta(seconds=count + n)))
+    return docs
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--probe", type=int, default=1000)
     parser.add_argument("--signatures", type=int, default=3000)
     args = parser.parse_args()

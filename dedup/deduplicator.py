@@ -1,7 +1,8 @@
 """Deduplicator: signature → exact fast path → LSH candidates (+ concurrent claims) → verifier → clusters.
 
-Reads every parameter from DedupConfig; the index is in memory unless `redis_url` is given, in which
-case the LSH lives in datasketch's Redis storage and the cluster state in Redis under `namespace`.
+Reads every parameter from DedupConfig; the index is in memory (LSH from `lsh.py`) unless `redis_url` is
+given, in which case the LSH lives in datasketch's Redis storage and the cluster state in Redis under
+`namespace`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from datetime import UTC, datetime
 from datasketch import MinHashLSH
 
 from dedup.config import DedupConfig
+from dedup.lsh import in_memory_lsh
 from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
 from dedup.redis_state import RedisState, lsh_storage_config
@@ -35,7 +37,7 @@ class Deduplicator:
         params = (self.config.lsh_bands, self.config.lsh_rows)
         if redis_url is None:
             self._state: MemoryState | RedisState = MemoryState()
-            self._lsh = MinHashLSH(num_perm=self.config.num_perm, params=params)
+            self._lsh = in_memory_lsh(self.config.num_perm, params)
         else:
             self._state = RedisState(redis_url, namespace, self.config)
             self._lsh = MinHashLSH(
@@ -101,9 +103,7 @@ class Deduplicator:
             self._state.drop_all()
         else:
             self._state = MemoryState()
-            self._lsh = MinHashLSH(
-                num_perm=self.config.num_perm, params=(self.config.lsh_bands, self.config.lsh_rows)
-            )
+            self._lsh = in_memory_lsh(self.config.num_perm, (self.config.lsh_bands, self.config.lsh_rows))
         self._clock = None
 
     def __enter__(self) -> Deduplicator:
