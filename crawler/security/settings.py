@@ -13,6 +13,11 @@ SECURITY_SETTINGS: dict[str, Any] = {
     # Off by default; `--allow-private` sets it for intranet crawls and tests. The resolver is
     # process-wide, so set it in the settings given to the CrawlerProcess, not in custom_settings.
     "NEWSCRAWL_ALLOW_PRIVATE": False,
+    # Scrapy's consoles run Python code sent to them inside the crawl process: the telnet console,
+    # and since Scrapy 2.19 a token-protected HTTP server on localhost that also writes a job file to
+    # the user's home. A scheduled crawl needs neither; `-s REMOTE_CONTROL_ENABLED=True` to debug.
+    "TELNETCONSOLE_ENABLED": False,
+    "REMOTE_CONTROL_ENABLED": False,
     # Connect-time check of every resolved address (DNS_RESOLVER is deprecated in Scrapy 2.19).
     "TWISTED_DNS_RESOLVER": "crawler.security.resolver.GuardedResolver",
     "DOWNLOADER_MIDDLEWARES": {

@@ -63,3 +63,11 @@ def test_per_source_size_override_maps_to_download_maxsize() -> None:
     request = Request("http://127.0.0.1/", meta={"max_response_bytes": 1234})
     asyncio.run(middleware.process_request(request))
     assert request.meta["download_maxsize"] == 1234
+
+
+def test_no_code_execution_console_is_opened() -> None:
+    from crawler.runner import newscrawl_settings
+
+    settings = newscrawl_settings()
+    assert settings.getbool("TELNETCONSOLE_ENABLED") is False
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
