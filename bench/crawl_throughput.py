@@ -277,7 +277,7 @@ def bare_fetch(urls_file: str) -> None:
 
     process = CrawlerProcess({"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 32, "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
                               "DOWNLOAD_DELAY": 0, "ROBOTSTXT_OBEY": False, "COOKIES_ENABLED": False,
-                              "TELNETCONSOLE_ENABLED": False})  # fmt: skip
+                              "TELNETCONSOLE_ENABLED": False, "REMOTE_CONTROL_ENABLED": False})  # fmt: skip
     process.crawl(BareSpider)
     process.start()
     usage = resource.getrusage(resource.RUSAGE_SELF)
