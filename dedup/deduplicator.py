@@ -34,15 +34,14 @@ class Deduplicator:
         """`on_evict(id, verdict)` hears each document's final verdict as it leaves the window."""
         self.config = config or DedupConfig()
         self._on_evict = on_evict
-        params = (self.config.lsh_bands, self.config.lsh_rows)
+        self._state: MemoryState | RedisState
         if redis_url is None:
-            self._state: MemoryState | RedisState = MemoryState()
-            self._lsh = in_memory_lsh(self.config.num_perm, params)
+            self._start_memory_index()
         else:
             self._state = RedisState(redis_url, namespace, self.config)
             self._lsh = MinHashLSH(
                 num_perm=self.config.num_perm,
-                params=params,
+                params=(self.config.lsh_bands, self.config.lsh_rows),
                 storage_config=lsh_storage_config(redis_url, namespace, self.config),
             )
         self._clock: float | None = None
@@ -102,8 +101,7 @@ class Deduplicator:
         if isinstance(self._state, RedisState):
             self._state.drop_all()
         else:
-            self._state = MemoryState()
-            self._lsh = in_memory_lsh(self.config.num_perm, (self.config.lsh_bands, self.config.lsh_rows))
+            self._start_memory_index()
         self._clock = None
 
     def __enter__(self) -> Deduplicator:
@@ -120,6 +118,10 @@ class Deduplicator:
 
     def __len__(self) -> int:
         return len(self._state)
+
+    def _start_memory_index(self) -> None:
+        self._state = MemoryState()
+        self._lsh = in_memory_lsh(self.config.num_perm, (self.config.lsh_bands, self.config.lsh_rows))
 
     def _complete(self, document: Document, signature: Signature | None) -> Signature:
         if signature is None:
