@@ -233,9 +233,14 @@ def _one(args: tuple[bytes, str]) -> int:
     return 1
 
 
+def article_pages(network: DemoNetwork) -> list[tuple[bytes, str]]:
+    """(body, url) of every article page the network serves."""
+    return [(site.pages[a.path][1], site.base_url + a.path)
+            for site in network.sites.values() for a in network.data.articles_of(site.outlet.id)]  # fmt: skip
+
+
 def extraction_limit(network: DemoNetwork, workers: int) -> float:
-    pages = [(site.pages[a.path][1], site.base_url + a.path)
-             for site in network.sites.values() for a in network.data.articles_of(site.outlet.id)]  # fmt: skip
+    pages = article_pages(network)
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(_one, pages[: workers * 4]))  # warm the workers up, as a crawl's would be
         start = time.perf_counter()
@@ -249,8 +254,7 @@ def bare_fetch_cpu(network: DemoNetwork, workdir: Path) -> float:
     """CPU seconds a bare Scrapy process spends fetching the article pages and nothing else: the floor
     under the crawl process's own cost (no robots.txt, discovery, extraction, dedup or storage)."""
     urls = workdir / "urls.txt"
-    urls.write_text("\n".join(site.base_url + a.path for site in network.sites.values()
-                              for a in network.data.articles_of(site.outlet.id)))  # fmt: skip
+    urls.write_text("\n".join(url for _, url in article_pages(network)))
     done = subprocess.run([sys.executable, __file__, "--bare-fetch", str(urls)],
                           cwd=ROOT, capture_output=True, text=True, check=True)  # fmt: skip
     return float(done.stdout.split()[-1])
