@@ -181,6 +181,23 @@ def test_an_unreachable_s3_endpoint_names_the_variable(closed_port):
     assert "check AWS_ENDPOINT_URL" in line
 
 
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("DOWNLOAD_DELAY=abc", "DOWNLOAD_DELAY takes a number"),
+        ("EXTRACT_WORKERS=two", "EXTRACT_WORKERS takes a whole number"),
+        ("ROBOTSTXT_OBEY=maybe", "ROBOTSTXT_OBEY takes true or false"),
+        ("DEFAULT_REQUEST_HEADERS={not json", "DEFAULT_REQUEST_HEADERS takes a JSON object"),
+    ],
+)
+@pytest.mark.parametrize("command", ["crawl", "fetch"])
+def test_a_setting_of_the_wrong_type_is_a_usage_error(command, setting, message, tmp_path):
+    target = ["https://example.com/a.html"] if command == "fetch" else []
+    result = run_cli(command, *target, "--store", f"file://{tmp_path}", "-s", setting)
+    assert result.returncode == 2
+    assert f"-s {setting}: {message}" in one_line(result.stderr, command)
+
+
 @pytest.mark.parametrize("url", ["http://127.0.0.1:6379/0", "redis://", "127.0.0.1:6379", "redis:///0"])
 def test_a_malformed_frontier_url_is_a_usage_error(url, tmp_path):
     result = run_cli("crawl", "--store", f"file://{tmp_path}", "--frontier", url)
