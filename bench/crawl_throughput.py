@@ -4,7 +4,11 @@ Serves N realistic article pages (three outlet templates, feeds and sitemaps) on
 them end to end with `newscrawl crawl` into a file:// store with politeness delays off, and runs
 the same pages through the same extraction in the same number of processes without crawling.
 
-    python bench/crawl_throughput.py --n 2000 --n 10000 [--workers 2]
+    python bench/crawl_throughput.py --n 2000 --n 10000 [--workers 2] [--repeat 3]
+
+With --repeat K the limit and the crawl run K times each, alternately, and the table gives medians
+and the range of the ratio: this host's speed drifts by ±10% over minutes, and alternating puts the
+drift into both sides.
 """
 
 from __future__ import annotations
@@ -12,12 +16,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -288,12 +295,39 @@ def bare_fetch(urls_file: str) -> None:
     print(usage.ru_utime + usage.ru_stime)
 
 
+@dataclass
+class Run:
+    """One alternation: the extraction limit, then the crawl, then the bare fetch, on the same pages."""
+
+    limit: float  # extract-only pages/s
+    rate: float  # crawl: stored articles/s, end to end
+    stored: int
+    peak_mib: float
+    own_cpu: float  # crawl process, s
+    worker_cpu: float  # its workers, s
+    bare_cpu: float  # bare Scrapy fetch, s
+
+
+def measure(network: DemoNetwork, workers: int, workdir: Path) -> Run:
+    workdir.mkdir()
+    limit = extraction_limit(network, workers)
+    elapsed, peak_mib, own_cpu, worker_cpu, summary = crawl(network, workers, workdir)
+    stored = next(int(line.split()[-1]) for line in summary.splitlines() if "articles stored" in line)
+    bare_cpu = bare_fetch_cpu(network, workdir)
+    return Run(limit, stored / elapsed, stored, peak_mib, own_cpu, worker_cpu, bare_cpu)
+
+
+def median(values: Iterable[float]) -> float:
+    return statistics.median(list(values))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--n", type=int, action="append", help="pages to serve (repeatable)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per N, alternating limit and crawl")
     parser.add_argument("--bare-fetch", metavar="URLS_FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_fetch:
@@ -303,19 +337,25 @@ def main() -> None:
     for n in args.n or [2000]:
         with DemoNetwork(synthetic_network(n)) as network, tempfile.TemporaryDirectory() as tmp:
             page_bytes = add_clutter(network)
-            limit = extraction_limit(network, args.workers)
-            elapsed, peak_mib, own_cpu, worker_cpu, summary = crawl(network, args.workers, Path(tmp))
-            bare_cpu = bare_fetch_cpu(network, Path(tmp))
-            stored = next(int(line.split()[-1]) for line in summary.splitlines() if "articles stored" in line)
-            rows.append((n, f"{page_bytes / 1024:.0f}", stored, f"{stored / elapsed:.1f}", f"{limit:.1f}",
-                         f"{stored / elapsed / limit:.2f}", f"{peak_mib:.0f}"))  # fmt: skip
-            extract_ms = 1e3 * args.workers / limit
-            bare_ms = 1e3 * bare_cpu / n
-            cpu_rows.append((n, f"{1e3 * own_cpu / stored:.1f}", f"{bare_ms:.1f}", f"{1e3 * worker_cpu / stored:.1f}",
-                             f"{extract_ms:.1f}", f"{extract_ms / (extract_ms + bare_ms):.2f}"))  # fmt: skip
+            runs = [measure(network, args.workers, Path(tmp) / f"run{k}") for k in range(args.repeat)]
+        ratios = [run.rate / run.limit for run in runs]
+        stored = runs[0].stored
+        rows.append((n, f"{page_bytes / 1024:.0f}", stored, f"{median(run.rate for run in runs):.1f}",
+                     f"{median(run.limit for run in runs):.1f}", f"{median(ratios):.2f}",
+                     f"{min(ratios):.2f}-{max(ratios):.2f}", f"{max(run.peak_mib for run in runs):.0f}"))  # fmt: skip
+        extract_ms = median(1e3 * args.workers / run.limit for run in runs)
+        bare_ms = median(1e3 * run.bare_cpu / n for run in runs)
+        cpu_rows.append((n, f"{median(1e3 * run.own_cpu / stored for run in runs):.1f}", f"{bare_ms:.1f}",
+                         f"{median(1e3 * run.worker_cpu / stored for run in runs):.1f}", f"{extract_ms:.1f}",
+                         f"{extract_ms / (extract_ms + bare_ms):.2f}"))  # fmt: skip
     print(f"workers={args.workers}  cores={os.cpu_count()}")
-    line = "{:>7} {:>8} {:>7} {:>10} {:>17} {:>6} {:>13}"
-    print(line.format("N", "page KB", "stored", "crawl p/s", "extract-only p/s", "ratio", "peak RSS MiB"))
+    print(f"medians of {args.repeat} run(s) per N; ratio range: lowest-highest of the runs")
+    line = "{:>7} {:>8} {:>7} {:>10} {:>17} {:>6} {:>12} {:>13}"
+    print(
+        line.format(
+            "N", "page KB", "stored", "crawl p/s", "extract-only p/s", "ratio", "ratio range", "peak RSS MiB"
+        )
+    )
     for row in rows:
         print(line.format(*row))
     # With every core busy, pages/s = cores / CPU per page, so the ratio cannot exceed
