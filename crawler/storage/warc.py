@@ -44,9 +44,8 @@ class WarcBatch:
         self._scratch.seek(0)
         self._scratch.truncate()
         self.writer.write_record(record)
-        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-        self.buffer.write(compressor.compress(self._scratch.getbuffer()))
-        self.buffer.write(compressor.flush())
+        # wbits MAX_WBITS + 16: a gzip member (header and trailer), not a bare zlib stream.
+        self.buffer.write(zlib.compress(self._scratch.getbuffer(), GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16))
         self.count += 1
         return offset, self.buffer.tell() - offset
 
