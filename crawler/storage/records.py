@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from isal import igzip
+
 from crawler.storage.errors import StorageError
 
 ARTICLE_SCHEMA_VERSION = "1.0"  # crawler/schemas/article.schema.json (extraction sets it too)
@@ -76,7 +78,9 @@ def snapshot(record: dict[str, Any], what: str) -> dict[str, Any]:
 def encode_jsonl(records: Iterable[dict[str, Any]]) -> bytes:
     """Gzipped JSON Lines with mtime 0, so the same records always give the same bytes."""
     text = "".join(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n" for record in records)
-    return gzip.compress(text.encode(), compresslevel=6, mtime=0)  # level 9: ~3x slower, <1% smaller
+    # ISA-L's level 3 costs 0.01 ms per article where zlib's level 6 cost 0.15 ms, on the crawl's
+    # cores, for parts 9% larger (the WARC of the same articles is 8 times their size).
+    return igzip.compress(text.encode(), compresslevel=3, mtime=0)
 
 
 def decode_jsonl(data: bytes) -> Iterator[dict[str, Any]]:

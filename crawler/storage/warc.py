@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
-import zlib
 from typing import Any
 
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -14,9 +14,10 @@ from crawler.storage.records import RawResponse
 
 # The body we get is already decoded, so headers describing the transfer encoding would lie.
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length"}
-# Each record is its own gzip member, as WARC readers expect. warcio compresses at level 9; on real
-# news pages (170 KB average) level 1 takes 0.95 ms per page against 4.3 ms, for a file 20% larger
-# (ratio 0.235 against 0.196). The crawl process spends that time per page, so speed wins here.
+# Each record is its own gzip member, as WARC readers expect. The crawl process spends this time per
+# page, so speed wins: on the AEB's real news pages (170 KB average) ISA-L's level 1 takes 0.20 ms per
+# page (ratio 0.231) where zlib's level 1 takes 0.86 ms (0.235) and warcio's level 9 3.8 ms (0.196).
+# ISA-L writes standard gzip; any WARC reader inflates it with plain zlib.
 GZIP_LEVEL = 1
 
 
@@ -45,7 +46,9 @@ class WarcBatch:
         self._scratch.truncate()
         self.writer.write_record(record)
         # wbits MAX_WBITS + 16: a gzip member (header and trailer), not a bare zlib stream.
-        self.buffer.write(zlib.compress(self._scratch.getbuffer(), GZIP_LEVEL, wbits=zlib.MAX_WBITS + 16))
+        self.buffer.write(
+            isal_zlib.compress(self._scratch.getbuffer(), GZIP_LEVEL, wbits=isal_zlib.MAX_WBITS + 16)
+        )
         self.count += 1
         return offset, self.buffer.tell() - offset
 

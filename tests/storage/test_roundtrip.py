@@ -78,6 +78,19 @@ def test_warc_record_holds_the_raw_response(store):
     assert record["url"] in uris
 
 
+def test_each_warc_record_is_a_gzip_member_that_plain_zlib_inflates(store):
+    # Records are compressed with ISA-L; readers that know only the standard library's gzip must
+    # still read each record alone from its offset, and the whole file as one stream.
+    _write_run(store, [article(n) for n in range(3)])
+    stored = list(Reader(store).articles())
+    data = store.get_bytes(stored[0]["warc"]["file"])
+    for record in stored:
+        offset, length = record["warc"]["offset"], record["warc"]["length"]
+        member = gzip.decompress(data[offset : offset + length])
+        assert member.startswith(b"WARC/1.") and record["url"].encode() in member
+    assert gzip.decompress(data).count(b"WARC/1.") == 3
+
+
 def test_article_stored_without_raw_has_no_warc(store):
     _write_run(store, [article(1)], raws=False)
     stored = next(Reader(store).articles())
