@@ -68,6 +68,8 @@ def test_crawl_stores_every_article_once_with_wire_copies_clustered(
         assert cluster["origin"] == min((m["id"] for m in cluster["members"]), key=published.__getitem__)
     stories = set(network.article_urls().values())
     assert len(list(reader.articles(include_duplicates=False))) == len(stories)
+    # FrozenHeap ran: the objects alive when the spider opened were kept from the collector.
+    assert reader.runs()[-1]["stats"]["gc/frozen_objects"] > 10_000
 
 
 def test_second_crawl_recognises_copies_of_what_the_first_stored(network, registry_file, tmp_path):
