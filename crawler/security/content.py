@@ -20,8 +20,8 @@ _MAGIC = (
     (b"RIFF", "riff"),
     (b"\x00\x00\x00", "binary"),
 )
-# C0 controls other than tab, newline, form feed and carriage return; NUL is handled separately.
-_CONTROL = bytes(set(range(1, 32)) - {9, 10, 12, 13})
+# C0 controls other than tab, newline, form feed and carriage return, and NUL.
+_CONTROL = bytes(sorted(set(range(32)) - {9, 10, 12, 13}))
 _SNIFF_BYTES = 4096
 _SINGLE_BYTE = {"cp1252", "latin_1", "iso8859-1", "ascii"}
 
@@ -41,7 +41,7 @@ def looks_binary(body: bytes) -> str | None:
             return kind
     if not head:
         return None
-    controls = sum(head.count(byte) for byte in _CONTROL) + head.count(b"\x00")
+    controls = len(head) - len(head.translate(None, _CONTROL))  # one pass in C, not one per byte
     return "control-bytes" if controls * 10 > len(head) else None
 
 

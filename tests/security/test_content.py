@@ -23,6 +23,19 @@ def test_binary_bodies_are_named(body: bytes, kind: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        (b"\x1b" * 99 + b"a" * 901, None),  # a tenth or less: text with stray escapes
+        (b"\x1b" * 101 + b"a" * 899, "control-bytes"),
+        (b"a" + b"\x00" * 101 + b"a" * 898, "control-bytes"),  # NUL counts
+        (b"\t\n\r\x0c" * 250, None),  # whitespace controls do not
+    ],
+)
+def test_more_than_a_tenth_control_bytes_is_binary(body: bytes, kind: str | None) -> None:
+    assert looks_binary(body) == kind
+
+
+@pytest.mark.parametrize(
     "body",
     [b"<html><body><p>hello</p></body></html>", CYRILLIC.encode("utf-8"), "<p>hi</p>".encode("utf-16"), b""],
 )
