@@ -124,7 +124,7 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
         feeds=feeds,
         sitemaps=sitemaps,
         allowed_domains=tuple(d.lower() for d in domains),
-        article_pattern=_regex(entry.get("article_pattern"), "article_pattern", where),
+        article_pattern=_optional_regex(entry.get("article_pattern"), "article_pattern", where),
         exclude_patterns=tuple(
             _regex(p, "exclude_patterns", where) for p in _strings(entry, "exclude_patterns", where)
         ),
@@ -165,9 +165,11 @@ def _url(value: str, key: str, where: str) -> str:
     return value
 
 
-def _regex(value: Any, key: str, where: str) -> re.Pattern[str] | None:
-    if value is None:
-        return None
+def _optional_regex(value: Any, key: str, where: str) -> re.Pattern[str] | None:
+    return None if value is None else _regex(value, key, where)
+
+
+def _regex(value: Any, key: str, where: str) -> re.Pattern[str]:
     if not isinstance(value, str):
         raise RegistryError(f"{where}: {key} must be a regular expression string")
     try:

@@ -12,7 +12,7 @@ import gzip
 import json
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,8 +30,8 @@ _SNAPSHOT_MARGIN = timedelta(hours=1)
 
 class KeyValue(Protocol):
     def get_bytes(self, key: str) -> bytes | None: ...
-    def put_bytes(self, key: str, data: bytes) -> None: ...
-    def list(self, prefix: str) -> Iterator[str]: ...
+    def put_bytes(self, key: str, data: bytes) -> object: ...  # whatever it returns is ignored
+    def list(self, prefix: str) -> Iterable[str]: ...
 
 
 class DirectoryKV:

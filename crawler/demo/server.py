@@ -27,7 +27,7 @@ class OutletServer:
 
     @property
     def base_url(self) -> str:
-        host, port = self.server.server_address[:2]
+        host, port = self.server.socket.getsockname()[:2]
         return f"http://{host}:{port}"
 
     @property
