@@ -5,6 +5,7 @@ them end to end with `newscrawl crawl` into a file:// store with politeness dela
 the same pages through the same extraction in the same number of processes without crawling.
 
     python bench/crawl_throughput.py --n 2000 --n 10000 [--workers 2] [--repeat 3]
+    python bench/crawl_throughput.py --n 2000 --pages ../shared/eval/aeb/html   # real pages
 
 With --repeat K the limit and the crawl run K times each, alternately, and the table gives medians
 and the range of the ratio: this host's speed drifts by ±10% over minutes, and alternating puts the
@@ -14,8 +15,10 @@ drift into both sides.
 from __future__ import annotations
 
 import argparse
+import gzip
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -165,6 +168,30 @@ def add_clutter(network: DemoNetwork, seed: int = 11) -> int:
             site.pages[article.path] = (content_type, body)
             sizes.append(len(body))
     return sum(sizes) // max(len(sizes), 1)
+
+
+def use_real_pages(network: DemoNetwork, pages_dir: Path) -> int:
+    """Serve real article pages (`*.html` or `*.html.gz`, e.g. the AEB's) in place of the synthetic
+    ones, cycled over the N articles; returns the mean page size in bytes. Their rel=canonical and
+    og:url are renamed so that each served copy counts as its own article (the copies of one page
+    are exact duplicates to dedup), and pages extraction drops are left out, as the limit must
+    extract every page it is given."""
+    pages = []
+    for path in sorted(pages_dir.glob("*.html*")):
+        body = path.read_bytes()
+        body = gzip.decompress(body) if path.suffix == ".gz" else body
+        body = re.sub(rb"(?i)rel=([\"']?)canonical", rb"rel=\1x-canonical", body)
+        body = re.sub(rb"(?i)(property|name)=([\"']?)og:url", rb"\1=\2x-og:url", body)
+        if _one((body, "http://127.0.0.1/" + path.name)):
+            pages.append(body)
+    if not pages:
+        raise SystemExit(f"no extractable *.html or *.html.gz pages in {pages_dir}")
+    articles = [
+        (site, a) for site in network.sites.values() for a in network.data.articles_of(site.outlet.id)
+    ]
+    for i, (site, article) in enumerate(articles):
+        site.pages[article.path] = ("text/html; charset=utf-8", pages[i % len(pages)])
+    return sum(len(pages[i % len(pages)]) for i in range(len(articles))) // max(len(articles), 1)
 
 
 class TreeMemory:
@@ -328,6 +355,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, action="append", help="pages to serve (repeatable)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=1, help="runs per N, alternating limit and crawl")
+    parser.add_argument("--pages", type=Path, metavar="DIR",
+                        help="serve these real article pages (*.html[.gz], e.g. ../shared/eval/aeb/html) instead")  # fmt: skip
     parser.add_argument("--bare-fetch", metavar="URLS_FILE", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bare_fetch:
@@ -336,7 +365,7 @@ def main() -> None:
     rows, cpu_rows = [], []
     for n in args.n or [2000]:
         with DemoNetwork(synthetic_network(n)) as network, tempfile.TemporaryDirectory() as tmp:
-            page_bytes = add_clutter(network)
+            page_bytes = use_real_pages(network, args.pages) if args.pages else add_clutter(network)
             runs = [measure(network, args.workers, Path(tmp) / f"run{k}") for k in range(args.repeat)]
         ratios = [run.rate / run.limit for run in runs]
         rows.append((n, f"{page_bytes / 1024:.0f}", min(run.stored for run in runs),
