@@ -14,6 +14,8 @@ from scrapy.settings import BaseSettings, Settings
 
 from crawler.registry import Source
 
+REMOTE_CONTROL = "scrapy.extensions.remote_control.RemoteControl"
+
 
 @dataclass
 class CrawlResult:
@@ -45,6 +47,15 @@ def newscrawl_settings(overrides: dict[str, Any] | None = None) -> Settings:
             merged.update(value)
             value = merged
         settings.set(key, value, priority="cmdline")
+    if not settings.getbool("REMOTE_CONTROL_ENABLED"):
+        # Scrapy imports every extension in EXTENSIONS_BASE, even one set to None in EXTENSIONS, and
+        # this one imports aiohttp's web server only to decline: 0.1 s of every start-up.
+        base = {
+            name: order
+            for name, order in settings.getdict("EXTENSIONS_BASE").items()
+            if name != REMOTE_CONTROL
+        }
+        settings.set("EXTENSIONS_BASE", base, priority="project")
     return settings
 
 

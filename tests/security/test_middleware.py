@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from scrapy.exceptions import (
@@ -19,6 +22,8 @@ from scrapy.utils.test import get_crawler
 from crawler.security.failures import failure_reason
 from crawler.security.middleware import RefusedRequest, SecurityConfigError, SSRFGuardMiddleware
 from crawler.security.settings import SECURITY_SETTINGS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_middleware_refuses_to_start_without_the_guarded_resolver() -> None:
@@ -71,3 +76,21 @@ def test_no_code_execution_console_is_opened() -> None:
     settings = newscrawl_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+
+
+@pytest.mark.parametrize(("enabled", "imported"), [(False, False), (True, True)])
+def test_the_remote_control_extension_is_only_loaded_when_enabled(enabled: bool, imported: bool) -> None:
+    # Loading it imports aiohttp's web server (0.1 s of each start-up), even just to decline.
+    code = (
+        "import sys\n"
+        "from scrapy import Spider\n"
+        "from scrapy.utils.reactor import install_reactor\n"
+        "from scrapy.utils.test import get_crawler\n"
+        "from crawler.runner import newscrawl_settings\n"
+        f"settings = newscrawl_settings({{'REMOTE_CONTROL_ENABLED': {enabled}}})\n"
+        "install_reactor(settings['TWISTED_REACTOR'])\n"
+        "crawler = get_crawler(Spider, settings.copy_to_dict())  # builds the extensions\n"
+        "print('aiohttp' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split()[-1] == str(imported)
