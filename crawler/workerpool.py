@@ -6,46 +6,64 @@ Reads EXTRACT_WORKERS (0 runs the work inline, which is simpler to debug).
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import importlib
 import multiprocessing
-import signal
-import sys
+import os
+import select
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
 T = TypeVar("T")
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def die_with_parent() -> None:
-    """Linux: a worker is killed when the crawl process dies (even by kill -9), so no orphan
-    keeps running, or keeps the crawl's output pipes open."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+def die_with(crawl_pid: int) -> None:
+    """A worker exits when the crawl process dies (even by kill -9), so no orphan keeps running, or
+    keeps the crawl's output pipes open. Workers fork from the fork server, so the crawl process is
+    not their parent and PR_SET_PDEATHSIG cannot watch it: a thread waits on a pidfd for its exit."""
+    if not hasattr(os, "pidfd_open"):  # not Linux: nothing to wait on
+        return
+    try:
+        pidfd = os.pidfd_open(crawl_pid)
+    except ProcessLookupError:
+        os._exit(1)  # gone already
+
+    def wait_for_crawl() -> None:
+        select.select([pidfd], [], [])
+        os._exit(1)
+
+    threading.Thread(target=wait_for_crawl, name="die-with-crawl", daemon=True).start()
 
 
-def start_worker(preload: tuple[str, ...]) -> None:
-    """Worker initializer: die with the parent, and import the modules the work needs up front."""
-    die_with_parent()
+def start_worker(preload: tuple[str, ...], crawl_pid: int) -> None:
+    """Worker initializer: die with the crawl process, and import the modules the work needs up front
+    (already loaded in the fork server; imported here for any it could not load)."""
+    die_with(crawl_pid)
     for module in preload:
         importlib.import_module(module)
+
+
+def _context(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext:
+    """forkserver, not fork: forking a process that runs a reactor and open sockets is unsafe. The
+    fork server is a fresh process that imports `preload` once, and every worker forks from it with
+    those modules loaded, instead of importing them itself as a spawned one would."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(preload))
+    return context
 
 
 class WorkerPool:
     def __init__(self, workers: int, preload: tuple[str, ...] = ()) -> None:
         """`preload`: modules each worker imports as it starts, rather than on its first task."""
-        # spawn, not fork: forking a process that runs a reactor and open sockets is unsafe.
         self.workers = workers
         self._executor = (
             ProcessPoolExecutor(
                 workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                mp_context=_context(preload),
                 initializer=start_worker,
-                initargs=(preload,),
+                initargs=(preload, os.getpid()),
             )
             if workers > 0
             else None

@@ -2,10 +2,15 @@
 
 import asyncio
 import multiprocessing
+import signal
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 from crawler.workerpool import WorkerPool
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def loaded(module: str) -> bool:
@@ -32,3 +37,37 @@ def test_no_workers_runs_the_work_inline():
     pool = WorkerPool(0, preload=("crawler.processing",))
     assert asyncio.run(pool.run(loaded, "sys"))
     pool.close()
+
+
+def test_workers_die_with_a_crawl_process_killed_by_sigkill(tmp_path):
+    # Workers fork from the fork server, not from the crawl process: when the crawl process is
+    # killed, the server sees its pipe close and exits, and the workers die with their parent.
+    script = (
+        "import asyncio, os, sys, time\n"
+        "from crawler.workerpool import WorkerPool\n"
+        "pool = WorkerPool(2, preload=('crawler.processing',))\n"
+        "pids = {asyncio.run(pool.run(os.getpid)) for _ in range(20)}\n"
+        "print(' '.join(map(str, pids)), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    with subprocess.Popen(
+        [sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    ) as crawl:
+        try:
+            assert crawl.stdout is not None
+            workers = [int(pid) for pid in crawl.stdout.readline().split()]
+            assert workers and crawl.pid not in workers
+        finally:
+            crawl.send_signal(signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent has not collected it yet
