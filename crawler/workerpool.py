@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import select
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
@@ -22,19 +23,34 @@ T = TypeVar("T")
 def die_with(crawl_pid: int) -> None:
     """A worker exits when the crawl process dies (even by kill -9), so no orphan keeps running, or
     keeps the crawl's output pipes open. Workers fork from the fork server, so the crawl process is
-    not their parent and PR_SET_PDEATHSIG cannot watch it: a thread waits on a pidfd for its exit."""
-    if not hasattr(os, "pidfd_open"):  # not Linux: nothing to wait on
-        return
+    not their parent and PR_SET_PDEATHSIG cannot watch it: a thread waits on a pidfd for its exit,
+    or, where pidfds are missing or refused (old kernels, some seccomp profiles), polls it."""
     try:
         pidfd = os.pidfd_open(crawl_pid)
     except ProcessLookupError:
         os._exit(1)  # gone already
+    except (AttributeError, OSError):
+        pidfd = None
 
     def wait_for_crawl() -> None:
-        select.select([pidfd], [], [])
+        if pidfd is not None:
+            select.select([pidfd], [], [])
+        else:
+            while _alive(crawl_pid):
+                time.sleep(1)
         os._exit(1)
 
     threading.Thread(target=wait_for_crawl, name="die-with-crawl", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # exists, owned by someone else
+    return True
 
 
 def start_worker(preload: tuple[str, ...], crawl_pid: int) -> None:

@@ -71,3 +71,28 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"  # a zombie has exited; only its parent has not collected it yet
+
+
+def test_without_pidfds_a_worker_still_notices_the_crawl_process_die():
+    # Old kernels and some container seccomp profiles refuse pidfd_open: the worker polls instead.
+    crawl = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    script = (
+        "import os, time\n"
+        "def refused(pid): raise PermissionError(1, 'Operation not permitted')\n"
+        "os.pidfd_open = refused\n"
+        "from crawler.workerpool import die_with\n"
+        f"die_with({crawl.pid})\n"
+        "time.sleep(60)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    try:
+        time.sleep(1.5)
+        assert worker.poll() is None, "alive while the crawl process is"
+        crawl.kill()
+        crawl.wait()
+        assert worker.wait(timeout=10) == 1
+    finally:
+        crawl.kill()
+        worker.kill()
+        crawl.wait()
+        worker.wait()
