@@ -49,7 +49,7 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True  # exists, owned by someone else
+        pass  # exists, owned by someone else
     return True
 
 
@@ -72,7 +72,7 @@ def _context(preload: tuple[str, ...]) -> multiprocessing.context.BaseContext:
 
 class WorkerPool:
     def __init__(self, workers: int, preload: tuple[str, ...] = ()) -> None:
-        """`preload`: modules each worker imports as it starts, rather than on its first task."""
+        """`preload`: modules the fork server imports once, so each worker starts with them loaded."""
         self.workers = workers
         self._executor = (
             ProcessPoolExecutor(
@@ -86,8 +86,8 @@ class WorkerPool:
         )
         if self._executor is not None:
             # The executor starts a worker per task submitted while none is idle: start them all now,
-            # so their start-up (about half a second of imports each) overlaps the crawl's discovery
-            # instead of delaying the first articles.
+            # so the fork server's imports (about half a second) overlap the crawl's discovery instead
+            # of delaying the first articles.
             for _ in range(workers):
                 self._executor.submit(int)
 
