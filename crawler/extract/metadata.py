@@ -15,10 +15,9 @@ from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_title, normalize_authors
-from trafilatura.utils import trim
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from crawler.extract.authors import clean_authors
+from crawler.extract.byline import find_byline
 from crawler.extract.dates import normalise_date
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
 from crawler.extract.options import ExtractOptions
@@ -57,15 +56,6 @@ _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sai
 _CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
 _TAG_LINKS = XPath("//a[@rel='tag']")
 _INTERNAL_LABEL = re.compile(r"^[@_/#]|^[\w-]+:\S")
-# trafilatura's AUTHOR_DISCARD_XPATHS ("//x[cond]" removes x and everything in it), asked of one
-# element instead: is it, or is one of its ancestors, such an x?
-_DISCARDED = XPath(
-    " | ".join(
-        re.sub(r"^\.?//", "ancestor-or-self::", part.strip())
-        for discard in AUTHOR_DISCARD_XPATHS
-        for part in (discard.path.split("|") if discard.path.startswith("//time") else [discard.path])
-    )
-)
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]\s+|\s+[»·]\s+")
 
 
@@ -150,25 +140,9 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
     if not fields["tags"]:
         fields["tags"] = _unique([_link_text(a) for a in _TAG_LINKS(tree)])
     if not fields["authors"]:
-        byline = _byline(tree)
+        byline = find_byline(tree)
         names = normalize_authors(None, byline) if byline else None
         fields["authors"] = clean_authors((names or "").split(";"))
-
-
-def _byline(tree: HtmlElement) -> str | None:
-    """trafilatura's byline search (`extract_author`) without pruning a copy of the page first.
-
-    Its discard rules become a test on each candidate's ancestors, which gives the same answer for a
-    fraction of the cost: pruning the whole tree took a tenth of the extraction time.
-    """
-    for expression in AUTHOR_XPATHS:
-        for element in expression(tree):
-            if _DISCARDED(element):
-                continue
-            content = trim(" ".join(element.itertext()))
-            if content and 2 < len(content) < 120:
-                return content
-    return None
 
 
 def _first(meta: dict[str, list[str]], *keys: str) -> str | None:

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import copy
 import json
 
-import lxml.html
-import pytest
-from trafilatura.htmlprocessing import prune_unwanted_nodes
-from trafilatura.metadata import extract_metainfo
-from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
-
-from crawler.extract import ExtractOptions, extract_article, metadata
+from crawler.extract import ExtractOptions, extract_article
 from tests.extract.pages import article_page
 
 URL = "https://news.example.com/2020/02/04/budget-approved"
@@ -101,18 +94,3 @@ def test_tags_merge_sources_and_drop_cms_internal_labels() -> None:
     result = record(head)
     assert result["tags"] == ["Finance", "Budget", "Parliament"]
     assert result["categories"] == ["Politics"]
-
-
-BYLINE_PAGES = [
-    '<div id="comments"><span class="author">Commenter Carl</span></div><p class="byline">By Ana Ruiz</p>',
-    '<figure><span class="author">Photo: Jo Lens</span></figure><span class="author-name">Li Wei</span>',
-    '<div class="sidebar"><a rel="author">Sidebar Sam</a></div><time><span class="author">x y</span></time>',
-    '<div class="comments-list"><div class="author">A B</div></div><div class="post-author">Kim Park</div>',
-]
-
-
-@pytest.mark.parametrize("markup", BYLINE_PAGES)
-def test_byline_fallback_answers_like_trafilaturas_pruning_search(markup: str) -> None:
-    tree = lxml.html.fromstring(f"<html><body><main>{markup}</main></body></html>")
-    pruned = prune_unwanted_nodes(copy.deepcopy(tree), AUTHOR_DISCARD_XPATHS)
-    assert metadata._byline(tree) == extract_metainfo(pruned, AUTHOR_XPATHS, len_limit=120)
