@@ -36,6 +36,7 @@ _KNOWN_KEYS = {
     "body_selector",
     "max_response_bytes",
     "agency",
+    "compare_extractors",
 }
 
 
@@ -63,6 +64,7 @@ class Source:
     body_selector: str | None = None
     max_response_bytes: int | None = None
     agency: str | None = None  # the outlet is this news agency: its copies are a cluster's origin
+    compare_extractors: bool = False  # trafilatura also tries readability and jusText (slower)
 
     def is_article_url(self, url: str) -> bool:
         if any(pattern.search(url) for pattern in self.exclude_patterns):
@@ -139,6 +141,7 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
         body_selector=entry.get("body_selector"),
         max_response_bytes=entry.get("max_response_bytes"),
         agency=entry.get("agency"),
+        compare_extractors=_bool(entry, "compare_extractors", where),
     )
 
 
@@ -185,6 +188,13 @@ def _optional_bool(entry: dict[str, Any], key: str, where: str) -> bool | None:
     value = entry.get(key)
     if value is not None and not isinstance(value, bool):
         raise RegistryError(f"{where}: {key} must be true or false (or left out to detect it)")
+    return value
+
+
+def _bool(entry: dict[str, Any], key: str, where: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise RegistryError(f"{where}: {key} must be true or false, not {value!r}")
     return value
 
 

@@ -36,6 +36,12 @@ def test_registry_loads_fields(tmp_path):
     assert source.max_age == timedelta(days=3)
     assert source.is_article_url("https://example.com/2024/05/story")
     assert not source.is_article_url("https://example.com/about")
+    assert source.compare_extractors is False
+
+
+def test_registry_lets_a_source_ask_for_trafilaturas_extractor_comparison(tmp_path):
+    (source,) = load_registry(write(tmp_path, GOOD + "compare_extractors = true\n"))
+    assert source.compare_extractors is True
 
 
 def test_registry_rejects_duplicate_ids(tmp_path):
@@ -61,6 +67,7 @@ BASE = {
         ("id", '"Example News"', "kebab-case"),
         ("colour", '"red"', "unknown field"),
         ("name", '""', "'name' is required"),
+        ("compare_extractors", '"yes"', "compare_extractors must be true or false"),
     ],
 )
 def test_registry_rejects_bad_entries_naming_entry_and_fix(tmp_path, field, value, message):

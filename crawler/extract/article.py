@@ -26,7 +26,9 @@ from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import not_article_reason
 
 SCHEMA_VERSION = "1.0"
-EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.0+trafilatura-{trafilatura.__version__}"}
+# 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
+# readability/jusText comparison unless the source asks for it (ExtractOptions.compare_extractors).
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.1+trafilatura-{trafilatura.__version__}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
@@ -84,11 +86,17 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
         chosen = prune.select_body(tree, _selector(options.body_selector))
         if chosen:
             return _block_lines(chosen)
-    # trafilatura's fallback comparison (readability, jusText) is linear but slow on giant trees: a
-    # 5 MB page took 20 s. Past the bound, where no real article page is, keep only its main pass.
-    fast = next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is not None
+    # trafilatura's comparison with readability and jusText only where the source asks for it, and
+    # never on giant trees: it is linear but slow there (a 5 MB page took 20 s), and past the bound,
+    # where no real article page is, the main pass alone will do.
+    giant = next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is not None
     extractor = Extractor(
-        output_format="python", fast=fast, comments=False, tables=True, dedup=False, url=url
+        output_format="python",
+        fast=giant or not options.compare_extractors,
+        comments=False,
+        tables=True,
+        dedup=False,
+        url=url,
     )
     document = bare_extraction(tree, options=extractor)
     text = getattr(document, "text", None) or ""

@@ -21,6 +21,10 @@ class ExtractOptions:
     drop_selectors: tuple[str, ...] = ()
     body_selector: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    # trafilatura's comparison of its main pass with readability's and jusText's output, keeping the
+    # better. Off by default: on the AEB's 181 pages it changed 6 texts, 3 for the better and 3 for
+    # the worse (F1 0.962 with it, 0.964 without), and took 28% of the extraction time.
+    compare_extractors: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -29,6 +33,8 @@ class ExtractOptions:
             raise ValueError(
                 f"timezone {self.timezone!r} is not an IANA zone name; use e.g. 'UTC' or 'Asia/Kolkata'"
             ) from None
+        if not isinstance(self.compare_extractors, bool):
+            raise ValueError(f"compare_extractors must be true or false, got {self.compare_extractors!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise ValueError(f"max_bytes must be a positive int, got {self.max_bytes!r}")
         if isinstance(self.drop_selectors, str):
@@ -51,6 +57,7 @@ class ExtractOptions:
             drop_selectors=tuple(getattr(source, "drop_selectors", ()) or ()),
             body_selector=getattr(source, "body_selector", None),
             max_bytes=cap,
+            compare_extractors=getattr(source, "compare_extractors", False),
         )
 
 

@@ -7,10 +7,13 @@ import subprocess
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
+import trafilatura.core
 
 from crawler.extract import EXTRACTOR, SCHEMA_VERSION, ExtractionDrop, ExtractOptions, extract_article
+from crawler.extract.article import FAST_MODE_ELEMENTS
 from crawler.registry import Source
 from tests.extract.pages import PARAGRAPHS, article_page
 
@@ -29,6 +32,7 @@ def test_options_from_a_registry_source_carry_its_overrides() -> None:
         drop_selectors=(".promo",),
         body_selector="div.story",
         max_response_bytes=12345,
+        compare_extractors=True,
     )
     options = ExtractOptions.from_source(source)
     assert options == ExtractOptions(
@@ -37,12 +41,40 @@ def test_options_from_a_registry_source_carry_its_overrides() -> None:
         drop_selectors=(".promo",),
         body_selector="div.story",
         max_bytes=12345,
+        compare_extractors=True,
     )
 
 
 def test_options_from_a_source_without_a_size_limit_use_the_default_cap() -> None:
     source = Source(id="example", name="Example", homepage="https://news.example.com/")
     assert ExtractOptions.from_source(source).max_bytes == 10 * 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("compare_extractors", "footer_spans", "compared"),
+    [(False, 0, False), (True, 0, True), (True, FAST_MODE_ELEMENTS + 1000, False)],
+    ids=["default", "source-asks", "source-asks-but-giant-tree"],
+)
+def test_trafilatura_compares_with_readability_and_justext_only_where_the_source_asks(
+    monkeypatch: pytest.MonkeyPatch, compare_extractors: bool, footer_spans: int, compared: bool
+) -> None:
+    calls = []
+    real = trafilatura.core.compare_extraction
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(trafilatura.core, "compare_extraction", counted)
+    body = article_page(extra_body="<footer>" + "<span>x</span>" * footer_spans + "</footer>").encode()
+    record = extract_article(body, URL, options=ExtractOptions(compare_extractors=compare_extractors))
+    assert bool(calls) is compared
+    assert record["text"].startswith(PARAGRAPHS[0])
+
+
+def test_options_reject_a_compare_extractors_that_is_not_a_bool() -> None:
+    with pytest.raises(ValueError, match="compare_extractors must be true or false"):
+        ExtractOptions(compare_extractors="yes")  # type: ignore[arg-type]
 
 
 def test_options_reject_an_unknown_timezone_with_the_fix() -> None:
