@@ -108,7 +108,7 @@ _TRANSCRIPTION_CURRENT = (
 
 def find_byline(tree: HtmlElement) -> str | None:
     """The page's byline text as trafilatura's author search finds it, without pruning a copy of the
-    page first: its discard rules are a test on each match's ancestors instead."""
+    whole page first: a match inside discarded markup is skipped, and only a match is pruned."""
     if _TRANSCRIPTION_CURRENT:
         candidates = _CANDIDATES(tree)
         matches: Iterable[Iterable[HtmlElement]] = ([e for e in candidates if rule(e)] for rule in _RULES)
