@@ -88,11 +88,12 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
             return _block_lines(chosen)
     # trafilatura's comparison with readability and jusText only where the source asks for it, and
     # never on giant trees: it is linear but slow there (a 5 MB page took 20 s), and past the bound,
-    # where no real article page is, the main pass alone will do.
-    giant = next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is not None
+    # where no real article page is, the main pass alone will do. Counting the elements walks the
+    # tree, so it only happens when the comparison is asked for.
+    compare = options.compare_extractors and next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is None
     extractor = Extractor(
         output_format="python",
-        fast=giant or not options.compare_extractors,
+        fast=not compare,
         comments=False,
         tables=True,
         dedup=False,

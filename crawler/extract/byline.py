@@ -111,7 +111,8 @@ def find_byline(tree: HtmlElement) -> str | None:
     whole page first: a match inside discarded markup is skipped, and only a match is pruned."""
     if _TRANSCRIPTION_CURRENT:
         candidates = _CANDIDATES(tree)
-        matches: Iterable[Iterable[HtmlElement]] = ([e for e in candidates if rule(e)] for rule in _RULES)
+        # filter() is lazy: a rule stops testing candidates at the first byline it finds.
+        matches: Iterable[Iterable[HtmlElement]] = (filter(rule, candidates) for rule in _RULES)
     else:
         matches = (expression(tree) for expression in AUTHOR_XPATHS)
     for elements in matches:
