@@ -100,10 +100,14 @@ def _anything_authorish(element: HtmlElement) -> bool:
 
 
 _RULES: tuple[Rule, ...] = (_named_author, _author_classes, _anything_authorish)
-_TRANSCRIPTION_CURRENT = (
-    hashlib.sha256("\n".join(expression.path for expression in AUTHOR_XPATHS).encode()).hexdigest()
-    == TRANSCRIBED_XPATHS_SHA256
-)
+
+
+def xpaths_digest(expressions: Iterable[XPath]) -> str:
+    """sha256 of the expressions' sources, one per line: what TRANSCRIBED_XPATHS_SHA256 records."""
+    return hashlib.sha256("\n".join(expression.path for expression in expressions).encode()).hexdigest()
+
+
+_TRANSCRIPTION_CURRENT = xpaths_digest(AUTHOR_XPATHS) == TRANSCRIBED_XPATHS_SHA256
 
 
 def find_byline(tree: HtmlElement) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import hashlib
 import random
 from pathlib import Path
 
@@ -55,8 +54,7 @@ def page(markup: str) -> lxml.html.HtmlElement:
 
 
 def test_the_rules_are_transcribed_from_the_installed_trafilaturas_expressions() -> None:
-    digest = hashlib.sha256("\n".join(expression.path for expression in AUTHOR_XPATHS).encode()).hexdigest()
-    assert digest == byline.TRANSCRIBED_XPATHS_SHA256, (
+    assert byline.xpaths_digest(AUTHOR_XPATHS) == byline.TRANSCRIBED_XPATHS_SHA256, (
         "trafilatura's AUTHOR_XPATHS changed: bring the rules in crawler/extract/byline.py up to date with "
         "them, then update TRANSCRIBED_XPATHS_SHA256 (until then find_byline evaluates the XPaths, slowly)"
     )
