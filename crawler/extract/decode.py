@@ -35,6 +35,23 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BINARY_BYTES = bytes(range(9)) + bytes(range(14, 27)) + bytes(range(28, 32))
+# Browsers read these charsets as their Windows supersets (WHATWG Encoding Standard), and pages rely on
+# it: "iso-8859-1" pages use cp1252's curly quotes, dashes and euro sign, which latin-1 turns into C1
+# control characters. Keys are Python's codec names, plus labels Python does not know.
+_SUPERSETS = {
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "windows-874": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "x-sjis": "cp932",
+    "big5": "big5hkscs",
+}
 
 
 def parse_body(body: bytes, content_type: str | None, max_bytes: int) -> HtmlElement:
@@ -81,11 +98,25 @@ def decode(body: bytes, content_type: str | None = None) -> str:
     for declared in (_header_charset(content_type), _meta_charset(body)):
         # A UTF-8 declaration on bytes that are not UTF-8 is the classic CMS bug: cp1252 below fits those.
         if declared and declared.lower().replace("-", "").replace("_", "") not in ("utf8", "unicode11utf8"):
-            try:
-                return _clean(body.decode(declared, errors="replace"))
-            except LookupError:
-                continue
+            codec = _codec(declared)
+            if codec:
+                return _clean(body.decode(codec, errors="replace"))
     return _clean(body.decode("cp1252", errors="replace"))
+
+
+def _codec(label: str) -> str | None:
+    """The codec a browser decodes a declared charset label with, or None for an unknown label."""
+    label = label.strip().lower()
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        name = label
+    codec = _SUPERSETS.get(name, name)
+    try:
+        codecs.lookup(codec)
+    except LookupError:
+        return None
+    return codec
 
 
 def _looks_binary(head: bytes) -> bool:

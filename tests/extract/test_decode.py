@@ -44,6 +44,23 @@ def test_bytes_that_are_not_utf8_fall_back_to_the_declared_charset() -> None:
     assert "Grüße aus Köln" in extract(body)["text"]
 
 
+@pytest.mark.parametrize(
+    ("declared", "encoding"),
+    [("iso-8859-1", "cp1252"), ("us-ascii", "cp1252"), ("iso-8859-9", "cp1254"), ("gb2312", "gb18030")],
+)
+def test_a_declared_charset_is_read_as_browsers_read_it(declared: str, encoding: str) -> None:
+    # Pages labelled iso-8859-1 (or ascii) routinely carry cp1252's curly quotes, dashes and euro sign;
+    # browsers decode those labels as windows-1252, and so on for the other WHATWG supersets.
+    sentence = {
+        "cp1252": "\u201cThe budget\u201d \u2014 \u20ac5bn for caf\u00e9s and schools, the minister said.",
+        "cp1254": "\u201cB\u00fct\u00e7e\u201d \u2014 \u20ac5 milyar, dedi bakan \u015fimdi.",
+        "gb18030": "\u9999\u6e2f\u7279\u533a\u653f\u5e9c\u4eca\u5929\u516c\u5e03\u4e86\u65b0\u7684\u9884\u7b97\u6848\u3002\u9555",
+    }[encoding]
+    page = article_page([sentence] * 3).replace('charset="utf-8"', f'charset="{declared}"')
+    record = extract(page.encode(encoding))
+    assert record["text"].split("\n\n")[0] == sentence
+
+
 def test_invalid_bytes_in_utf8_page_give_a_best_effort_record() -> None:
     body = article_page().encode("utf-8").replace(b"regional parliament", b"regional \xff\xfe parliament")
     assert "budget" in extract(body)["text"]
