@@ -44,6 +44,10 @@ _ZONE_ABBREVIATIONS = {
     }.items()
 }
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# "GMT+0530 (India Standard Time)", as JavaScript's Date.toString() prints it: the offset is east of UTC,
+# but dateutil reads "GMT+h" / "UTC+h" the POSIX way (west of UTC), and refuses the bracketed name.
+_GMT_PREFIX = re.compile(r"\b(?:GMT|UTC)(?=[+-]\d)")
+_ZONE_NAME = re.compile(r"\s*\([A-Za-z .]{3,60}\)$")
 # A loose date line as naive extractors print it ("August 27, 2016, 5:25 am", "27/08/2016 05:25").
 _LOOSE_DATE_LINE = re.compile(
     r"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?"
@@ -97,6 +101,7 @@ def _parse(value: str) -> datetime | None:
             # An unknown zone name warns and leaves the result naive, which the caller handles.
             warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
             # dayfirst=False: metadata dates are overwhelmingly ISO or US-style when not ISO.
+            value = _GMT_PREFIX.sub("", _ZONE_NAME.sub("", value))
             return dateutil_parser.parse(value, fuzzy=False, tzinfos=_ZONE_ABBREVIATIONS)
     except (ValueError, OverflowError, TypeError, LookupError):
         return None

@@ -35,6 +35,20 @@ def test_normalise_date(raw: object, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        "Sat Aug 27 2016 10:55:00 GMT+0530",
+        "Sat Aug 27 2016 10:55:00 GMT+0530 (India Standard Time)",
+        "Sat Aug 27 2016 01:25:00 GMT-0400 (Eastern Daylight Time)",
+        "2016-08-27 10:55:00 UTC+05:30",
+    ],
+)
+def test_javascript_date_strings_keep_the_sign_of_their_offset(raw: str) -> None:
+    # JavaScript's Date.toString() output, which CMSs print into metadata: "GMT+0530" is east of UTC.
+    assert normalise_date(raw, ZoneInfo("UTC")) == "2016-08-27T05:25:00+00:00"
+
+
+@pytest.mark.parametrize(
     ("line", "is_date"),
     [
         ("August 27, 2016, 5:25 am", True),
