@@ -48,6 +48,9 @@ _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # but dateutil reads "GMT+h" / "UTC+h" the POSIX way (west of UTC), and refuses the bracketed name.
 _GMT_PREFIX = re.compile(r"\b(?:GMT|UTC)(?=[+-]\d)")
 _ZONE_NAME = re.compile(r"\s*\([A-Za-z .]{3,60}\)$")
+# dateutil fills in what a value leaves out from `default`, today's date unless told otherwise; parsing
+# with two defaults that differ in every field shows which fields the value itself gave.
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
 # A loose date line as naive extractors print it ("August 27, 2016, 5:25 am", "27/08/2016 05:25").
 _LOOSE_DATE_LINE = re.compile(
     r"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?"
@@ -96,12 +99,21 @@ def _parse(value: str) -> datetime | None:
         return datetime.fromisoformat(value.replace("Z", "+00:00") if value.endswith("Z") else value)
     except ValueError:
         pass
+    return _dateutil(value)
+
+
+def _dateutil(value: str) -> datetime | None:
+    value = _GMT_PREFIX.sub("", _ZONE_NAME.sub("", value))
     try:
         with warnings.catch_warnings():
             # An unknown zone name warns and leaves the result naive, which the caller handles.
             warnings.simplefilter("ignore", dateutil_parser.UnknownTimezoneWarning)
             # dayfirst=False: metadata dates are overwhelmingly ISO or US-style when not ISO.
-            value = _GMT_PREFIX.sub("", _ZONE_NAME.sub("", value))
-            return dateutil_parser.parse(value, fuzzy=False, tzinfos=_ZONE_ABBREVIATIONS)
+            first, second = (
+                dateutil_parser.parse(value, default=default, fuzzy=False, tzinfos=_ZONE_ABBREVIATIONS)
+                for default in _DEFAULTS
+            )
     except (ValueError, OverflowError, TypeError, LookupError):
         return None
+    # "2016", "Aug 2016", "Monday": no calendar day of its own, and today's would be made up.
+    return first if first.date() == second.date() else None

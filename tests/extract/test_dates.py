@@ -34,6 +34,12 @@ def test_normalise_date(raw: object, expected: str | None) -> None:
     assert normalise_date(raw, KOLKATA) == expected
 
 
+@pytest.mark.parametrize("raw", ["2016", "August 2016", "Aug 27", "Saturday", "10:55 am"])
+def test_a_date_without_a_calendar_day_is_not_completed_with_todays(raw: str) -> None:
+    # dateutil would take the missing day, month or year from the day of the crawl.
+    assert normalise_date(raw, KOLKATA) is None
+
+
 @pytest.mark.parametrize(
     "raw",
     [
