@@ -43,14 +43,14 @@ _ZONE_ABBREVIATIONS = {
         "PDT": -7,
     }.items()
 }
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_ONLY = re.compile(r"^\d{4}-?\d{2}-?\d{2}$")
 # "GMT+0530 (India Standard Time)", as JavaScript's Date.toString() prints it: the offset is east of UTC,
 # but dateutil reads "GMT+h" / "UTC+h" the POSIX way (west of UTC), and refuses the bracketed name.
 _GMT_PREFIX = re.compile(r"\b(?:GMT|UTC)(?=[+-]\d)")
 _ZONE_NAME = re.compile(r"\s*\([A-Za-z .]{3,60}\)$")
 # dateutil fills in what a value leaves out from `default`, today's date unless told otherwise; parsing
 # with two defaults that differ in every field shows which fields the value itself gave.
-_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2))
+_DEFAULTS = (datetime(2000, 1, 1), datetime(2001, 2, 2, 1))
 # A loose date line as naive extractors print it ("August 27, 2016, 5:25 am", "27/08/2016 05:25").
 _LOOSE_DATE_LINE = re.compile(
     r"^(?:(?:updated|published|posted|last updated)\s*:?\s*)?"
@@ -115,5 +115,9 @@ def _dateutil(value: str) -> datetime | None:
             )
     except (ValueError, OverflowError, TypeError, LookupError):
         return None
-    # "2016", "Aug 2016", "Monday": no calendar day of its own, and today's would be made up.
-    return first if first.date() == second.date() else None
+    if first.date() != second.date():
+        return None  # "2016", "Aug 2016", "Monday": no calendar day of its own, and today's would be made up
+    if first.hour != second.hour and first.tzinfo is None:
+        # "November 19, 2019", "2019/11/19": a calendar day like an ISO bare date, so it stays that day.
+        return first.replace(tzinfo=UTC)
+    return first

@@ -34,6 +34,14 @@ def test_normalise_date(raw: object, expected: str | None) -> None:
     assert normalise_date(raw, KOLKATA) == expected
 
 
+@pytest.mark.parametrize(
+    "raw", ["2016-08-27", "20160827", "August 27, 2016", "2016/08/27", "27 Aug 2016", "Sat, 27 Aug 2016"]
+)
+def test_a_bare_day_in_any_spelling_stays_that_day(raw: str) -> None:
+    # Shifting midnight by the source's zone (+05:30) would date the story, and its partition, a day early.
+    assert normalise_date(raw, KOLKATA) == "2016-08-27T00:00:00+00:00"
+
+
 @pytest.mark.parametrize("raw", ["2016", "August 2016", "Aug 27", "Saturday", "10:55 am"])
 def test_a_date_without_a_calendar_day_is_not_completed_with_todays(raw: str) -> None:
     # dateutil would take the missing day, month or year from the day of the crawl.
