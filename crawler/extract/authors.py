@@ -11,7 +11,9 @@ _PREFIX = re.compile(
     r"(?:by|von|par|por|door|di|av|af|przez)\s*:?\s+",
     re.IGNORECASE,
 )
-_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
+# Spanish "y" and Portuguese/Italian "e" only in lower case: "Sarah E. Needleman" and "Bruce Y. Lee" are
+# one person each, their middle initial no conjunction.
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|(?-i:\b[ye]\b))\s*", re.IGNORECASE)
 _NOISE = re.compile(
     r"\b(?:staff|correspondent|reporter|editor|writer|contributor|columnist|updated|published|posted|"
     r"minutes?|hours?|ago|am|pm|gmt|utc|ist|edt|est)\b.*$",

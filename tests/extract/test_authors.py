@@ -15,6 +15,10 @@ from crawler.extract.authors import clean_authors
         ("Posted by Anna Karenina | Updated: August 27, 2016", ["Anna Karenina"]),
         (["Tom Jones", "tom jones", "TOM JONES"], ["Tom Jones"]),
         ("Por María López y Juan Pérez", ["María López", "Juan Pérez"]),
+        ("Di Mario Rossi e Luigi Verdi", ["Mario Rossi", "Luigi Verdi"]),
+        ("Sarah E. Needleman", ["Sarah E. Needleman"]),  # a middle initial, not the Italian "e"
+        ("Bruce Y. Lee", ["Bruce Y. Lee"]),  # nor the Spanish "y"
+        ("By Andrew Y Ng and E. J. Dionne", ["Andrew Y Ng", "E. J. Dionne"]),
         ("Von Max Müller", ["Max Müller"]),
         ("Jane Doe, Environment Correspondent", ["Jane Doe"]),
         ("PTI", ["PTI"]),
