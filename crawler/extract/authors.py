@@ -19,6 +19,14 @@ _NOISE = re.compile(
     r"minutes?|hours?|ago|am|pm|gmt|utc|ist|edt|est)\b.*$",
     re.IGNORECASE,
 )
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+"
+# A date printed after the name, and everything after it ("By Jeff Foust Monday, November 18, 2019").
+_DATE_TAIL = re.compile(
+    rf"\s*\b(?:{_WEEKDAY})?(?:{_MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}|\d{{4}}-\d\d-\d\d"
+    r"|\d{1,2}/\d{1,2}/\d{2,4}).*$",
+    re.IGNORECASE,
+)
 _ROLE_PREFIX = re.compile(r"^(?:senior|chief|special|staff|political|foreign)\s+", re.IGNORECASE)
 _BAD = re.compile(r"@|https?:|www\.|\d")
 _INVERTED = re.compile(r"^([^\W\d_][\w'-]+),\s*([^\W\d_][\w'-]+)$")
@@ -41,8 +49,14 @@ def clean_authors(raw: object) -> list[str]:
     return names
 
 
+def without_date(byline: str) -> str:
+    """The byline without a date printed after the names; trafilatura's `normalize_authors` strips the
+    digits of one but leaves its month and weekday, which then read as names ('November')."""
+    return _DATE_TAIL.sub("", byline)
+
+
 def _split(value: str) -> list[str]:
-    value = re.sub(r"\s+", " ", value).strip()
+    value = without_date(re.sub(r"\s+", " ", value)).strip()
     if re.search(r"https?://|www\.", value):
         return []  # article:author is often a profile URL, which is no name
     value = _PREFIX.sub("", value)

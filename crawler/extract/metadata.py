@@ -16,7 +16,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_title, normalize_authors
 
-from crawler.extract.authors import clean_authors
+from crawler.extract.authors import clean_authors, without_date
 from crawler.extract.byline import find_byline
 from crawler.extract.dates import normalise_date
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
@@ -141,7 +141,7 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
         fields["tags"] = _unique([_link_text(a) for a in _TAG_LINKS(tree)])
     if not fields["authors"]:
         byline = find_byline(tree)
-        names = normalize_authors(None, byline) if byline else None
+        names = normalize_authors(None, without_date(byline)) if byline else None
         fields["authors"] = clean_authors((names or "").split(";"))
 
 

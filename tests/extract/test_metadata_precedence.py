@@ -94,3 +94,15 @@ def test_tags_merge_sources_and_drop_cms_internal_labels() -> None:
     result = record(head)
     assert result["tags"] == ["Finance", "Budget", "Parliament"]
     assert result["categories"] == ["Politics"]
+
+
+def test_a_date_printed_in_the_byline_does_not_become_an_author() -> None:
+    # Quanta, The Space Review and Hawaii News Now print the date inside the byline element; trafilatura's
+    # normalize_authors strips its digits and left "November" and "Monday" behind as names.
+    for byline, authors in [
+        ("By Carrie Arnold November 15, 2019", ["Carrie Arnold"]),
+        ("by Jeff Foust Monday, November 18, 2019", ["Jeff Foust"]),
+        ("By HNN Staff | November 18, 2019 at 2:26 PM HST - Updated November 18 at 4:46 PM", []),
+    ]:
+        page = article_page(extra_body=f'<div class="byline">{byline}</div>')
+        assert extract_article(page.encode(), URL, options=ExtractOptions())["authors"] == authors, byline
