@@ -56,6 +56,7 @@ CREDIT_LINE = re.compile(
     rf"|^(?:{_AGENCY_LIST})\s+contributed to this (?:report|story|article)$",
     re.IGNORECASE,
 )
+_BRACKETED = re.compile(r"^\((.+)\)$|^\[(.+)\]$")
 # Dateline at the start of the lead: "WASHINGTON (Reuters) -", "BEIJING, Aug. 27 (Xinhua) --",
 # "New Delhi [India], July 4 (ANI):", "Madrid, 12 mar (EFE).-".
 _PLACE = r"[^\W\d_][\w'.\- ]{1,40}?(?:\s*\[[^\]]{2,30}\])?(?:,\s*[^\W\d_][\w.\- ]{1,25}?)?"
@@ -83,7 +84,19 @@ def find_agencies(text: str) -> list[str]:
 
 
 def is_credit_line(line: str) -> bool:
-    return len(line) <= 140 and bool(CREDIT_LINE.match(line.strip().rstrip(".")))
+    return len(line) <= 140 and bool(CREDIT_LINE.match(_unbracketed(line)))
+
+
+def credit_text(line: str) -> str:
+    """A credit line as the record's `credit`: '(With inputs from PTI.)' -> 'With inputs from PTI'."""
+    return _unbracketed(line).strip("—–- ").strip()
+
+
+def _unbracketed(line: str) -> str:
+    # Indian outlets close their stories with the credit in brackets: "(With inputs from agencies)".
+    line = line.strip().rstrip(".").strip()
+    bracketed = _BRACKETED.match(line)
+    return (bracketed.group(1) or bracketed.group(2)).strip().rstrip(".").strip() if bracketed else line
 
 
 def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:

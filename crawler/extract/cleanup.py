@@ -5,7 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from crawler.extract.agencies import find_agencies, is_credit_line, split_caption_credit, split_dateline
+from crawler.extract.agencies import (
+    credit_text,
+    find_agencies,
+    is_credit_line,
+    split_caption_credit,
+    split_dateline,
+)
 from crawler.extract.dates import is_date_line
 
 _WIDGET = re.compile(
@@ -108,7 +114,7 @@ def _move_credits(result: Cleaned) -> None:
     for index in reversed(positions):
         if len(paragraphs) > 1 and is_credit_line(paragraphs[index]):
             line = paragraphs.pop(index)
-            result.credit = result.credit or line.rstrip(".").strip("—–- ").strip()
+            result.credit = result.credit or credit_text(line)
             _add_agencies(result, find_agencies(line))
 
 

@@ -56,6 +56,17 @@ def test_credit_line_moves_to_credit_and_agencies() -> None:
     assert cleaned.agencies == ["AFP"]
 
 
+def test_a_credit_line_in_brackets_moves_to_credit_and_agencies() -> None:
+    # NDTV, India Today and Deccan Herald close stories with "(With inputs from PTI)".
+    for line, credit, agencies in [
+        ("(With inputs from PTI)", "With inputs from PTI", ["PTI"]),
+        ("(With inputs from agencies.)", "With inputs from agencies", []),
+        ("[With inputs from IANS]", "With inputs from IANS", ["IANS"]),
+    ]:
+        result = clean_paragraphs([*BODY, line], [], [])
+        assert (result.paragraphs, result.credit, result.agencies) == (BODY, credit, agencies), line
+
+
 def test_dateline_moves_out_and_the_first_sentence_stays_whole() -> None:
     cleaned = clean_paragraphs(["PARIS (AFP) - " + BODY[0], BODY[1]], [], [])
     assert cleaned.paragraphs == BODY
