@@ -58,12 +58,13 @@ CREDIT_LINE = re.compile(
 )
 _BRACKETED = re.compile(r"^\((.+)\)$|^\[(.+)\]$")
 # Dateline at the start of the lead: "WASHINGTON (Reuters) -", "BEIJING, Aug. 27 (Xinhua) --",
-# "New Delhi [India], July 4 (ANI):", "Madrid, 12 mar (EFE).-".
+# "New Delhi [India], July 4 (ANI):", "Madrid, 12 mar (EFE).-", "Mumbai, Dec 1 (IANS) Actress".
 _PLACE = r"[^\W\d_][\w'.\- ]{1,40}?(?:\s*\[[^\]]{2,30}\])?(?:,\s*[^\W\d_][\w.\- ]{1,25}?)?"
 _DAY = r"(?:,\s*(?:[^\W\d_]{3,9}\.?\s+\d{1,2}|\d{1,2}\.?\s+[^\W\d_]{3,9}\.?))?"
 DATELINE = re.compile(
     rf"^(?:(?P<place>{_PLACE}{_DAY})\s*\((?P<agency>{_ALTERNATION})\)|\((?P<agency_only>{_ALTERNATION})\))"
-    r"\.?\s*(?:--|[-—–:])\s*"
+    # PTI and IANS print no separator at all: "New Delhi, Nov 19 (PTI) The Centre on Tuesday ...".
+    r"(?:\.?\s*(?:--|[-—–:])\s*|\s+(?=[A-Z\"“‘']))"
 )
 # A photo credit at the end of a caption: "[Xinhua]", "(Photo: Reuters)", "Photo: AFP".
 CAPTION_CREDIT = re.compile(

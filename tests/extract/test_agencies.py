@@ -39,6 +39,9 @@ def test_is_credit_line(line: str, credit: bool) -> None:
         ),
         ("Madrid, 12 mar (EFE).- El Gobierno aprobó.", "Madrid, 12 mar", "EFE", "El Gobierno aprobó."),
         ("(AFP) - Something happened.", None, "AFP", "Something happened."),
+        # PTI and IANS wire copy has no separator after the agency.
+        ("New Delhi, Nov 19 (PTI) The Centre said.", "New Delhi, Nov 19", "PTI", "The Centre said."),
+        ("Mumbai, Dec 1 (IANS) Actress Kajol said.", "Mumbai, Dec 1", "IANS", "Actress Kajol said."),
         ("Kerry (AP) said nothing.", None, None, "Kerry (AP) said nothing."),
     ],
 )
