@@ -7,7 +7,8 @@ import re
 from crawler.extract.agencies import AGENCY_PATTERN
 
 _PREFIX = re.compile(
-    r"^(?:(?:written|posted|reported|compiled|edited|story|text|words|photos?)\s+)?"
+    r"^(?:(?:written|posted|reported|compiled|edited|story|text|words|photos?|analysis|opinion|commentary|"
+    r"review|interview)\s+)?"
     r"(?:by|von|par|por|door|di|av|af|przez)\s*:?\s+",
     re.IGNORECASE,
 )

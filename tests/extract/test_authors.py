@@ -20,6 +20,8 @@ from crawler.extract.authors import clean_authors
         ("Bruce Y. Lee", ["Bruce Y. Lee"]),  # nor the Spanish "y"
         ("By Andrew Y Ng and E. J. Dionne", ["Andrew Y Ng", "E. J. Dionne"]),
         ("Von Max Müller", ["Max Müller"]),
+        ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),  # CNN's author meta
+        ("Opinion by Jane Doe", ["Jane Doe"]),
         ("Jane Doe, Environment Correspondent", ["Jane Doe"]),
         ("Jane Doe November 18, 2019", ["Jane Doe"]),
         ("VICTOR TANGERMANN 18 NOV 2019", ["Victor Tangermann"]),
