@@ -32,6 +32,10 @@ _ROLE_PREFIX = re.compile(r"^(?:senior|chief|special|staff|political|foreign)\s+
 _BAD = re.compile(r"@|https?:|www\.|\d")
 _INVERTED = re.compile(r"^([^\W\d_][\w'-]+),\s*([^\W\d_][\w'-]+)$")
 _KEEP_AS_IS = re.compile(r"^[A-Z]{2,6}$")  # agency acronyms such as AFP, PTI
+# Degrees and suffixes after a comma ("Ilana Muhlstein, MS, RDN", "John Smith, Jr."): no one's name.
+_POSTNOMINAL = re.compile(
+    r"^(?:md|phd|ms|msc|ma|mba|mph|rd|rdn|ld|rn|np|dds|dmd|cpt|cscs|cfp|cpa|esq|jr|sr)$", re.IGNORECASE
+)
 
 
 def clean_authors(raw: object) -> list[str]:
@@ -89,7 +93,7 @@ def _trailing_agency(part: str) -> str:
 
 
 def _acceptable(part: str) -> bool:
-    if not part or len(part) > 60 or _BAD.search(part):
+    if not part or len(part) > 60 or _BAD.search(part) or _POSTNOMINAL.match(part.replace(".", "")):
         return False
     words = part.split()
     return len(words) <= 5 and (len(words) > 1 or len(part) >= 2) and part[0].isalpha()

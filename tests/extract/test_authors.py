@@ -22,6 +22,8 @@ from crawler.extract.authors import clean_authors
         ("Von Max Müller", ["Max Müller"]),
         ("Analysis by Chris Cillizza, CNN Editor-at-large", ["Chris Cillizza"]),  # CNN's author meta
         ("Opinion by Jane Doe", ["Jane Doe"]),
+        ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"]),  # degrees are no co-authors
+        ("By John Smith, Jr. and Mary Jones, Ph.D.", ["John Smith", "Mary Jones"]),
         ("Jane Doe, Environment Correspondent", ["Jane Doe"]),
         ("Jane Doe November 18, 2019", ["Jane Doe"]),
         ("VICTOR TANGERMANN 18 NOV 2019", ["Victor Tangermann"]),
