@@ -36,6 +36,10 @@ class DedupConfig:
     min_figures: int = 2
     figure_agreement: float = 0.3
     window: timedelta = timedelta(days=30)
+    # Pages misdate articles into the future (a wrong year, day and month swapped). A publication time
+    # later than the wall clock plus this (time-zone slips stay within a day) counts as unknown: as the
+    # index clock it would evict the whole window, and every later document at its next add.
+    max_future: timedelta = timedelta(days=1)
 
     def __post_init__(self) -> None:
         if self.lsh_bands * self.lsh_rows > self.num_perm:

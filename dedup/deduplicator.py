@@ -144,10 +144,13 @@ class Deduplicator:
                 f"document {document.id!r} has a naive published_at; give it a timezone (UTC) "
                 "so times from different outlets compare"
             )
+        now = datetime.now(UTC).timestamp()
         stamp = published.timestamp() if published is not None else None
+        if stamp is not None and stamp > now + self.config.max_future.total_seconds():
+            stamp = None  # misdated into the future (see DedupConfig.max_future)
         if stamp is not None:
             self._clock = stamp if self._clock is None else max(self._clock, stamp)
-        time = stamp if stamp is not None else (self._clock or datetime.now(UTC).timestamp())
+        time = stamp if stamp is not None else (self._clock or now)
         assert signature.shingles is not None and signature.numbers is not None
         return Entry(
             document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,

@@ -178,3 +178,12 @@ def test_empty_texts_stay_out_of_the_lsh() -> None:
     verdicts = [dd.add(doc(f"e{n}", "Follow us on:\n\n(Reuters)", hours=n)) for n in range(3)]
     assert [v.match for v in verdicts] == ["unique"] * 3
     assert all(f"e{n}" not in dd._lsh for n in range(3))
+
+
+def test_a_future_dated_article_does_not_empty_the_window() -> None:
+    dd = Deduplicator()
+    dd.add(doc("wire", text(story(19))))
+    # A page that misdates itself decades ahead must not move the window past everything indexed.
+    dd.add(Document(id="misdated", text=text(story(20)), published_at=datetime(2099, 1, 1, tzinfo=UTC)))
+    assert dd.current("wire") is not None
+    assert dd.add(doc("copy", text(story(19)[:3]), hours=2)).duplicate_of == "wire"
