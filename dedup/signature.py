@@ -64,7 +64,13 @@ class Signature:
                 f"signature tag {tag!r} does not match this index ({config.tag!r}); recompute the "
                 "signature from the text with compute_signature(text, config)"
             )
-        values = np.frombuffer(base64.b64decode(encoded), dtype="<u8" if order == "little" else ">u8")
+        try:
+            values = np.frombuffer(base64.b64decode(encoded), dtype="<u8" if order == "little" else ">u8")
+        except (ValueError, TypeError) as error:  # binascii.Error is a ValueError
+            raise SignatureError(
+                f"signature hashvalues are not base64 of 8-byte values ({error}); recompute the "
+                "signature from the text with compute_signature(text, config)"
+            ) from None
         expected = _num_perm_of(tag)
         if expected is not None and len(values) != expected:
             raise SignatureError(f"signature has {len(values)} hash values but tag {tag!r} says {expected}")

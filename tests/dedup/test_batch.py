@@ -82,3 +82,12 @@ def test_cli_refuses_a_bad_json_line_in_one_line(tmp_path: Path) -> None:
     done = run_cli(str(source))
     assert done.returncode == 2
     assert "line 2: not valid JSON" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_damaged_stored_signature_is_recomputed_from_the_text() -> None:
+    items = records()
+    items[1]["minhash"] = {"tag": "mh128-w5-v1", "byteorder": "little", "hashvalues": "AAAA"}
+    out = io.StringIO()
+    cluster_jsonl(io.StringIO(jsonl(items)), out)
+    rows = {row["id"]: row for row in map(json.loads, out.getvalue().splitlines())}
+    assert rows["b"]["duplicate_of"] == "a" and rows["b"]["minhash"]["hashvalues"] != "AAAA"

@@ -77,3 +77,10 @@ def test_empty_and_short_texts_still_get_signatures() -> None:
     assert len(compute_signature("", CONFIG).hashvalues) == 128
     short = compute_signature("Quake hits", CONFIG)
     assert len(short.shingles) == 1 and len(set(short.hashvalues.tolist())) > 1
+
+
+@pytest.mark.parametrize("hashvalues", ["not base64!", "AAAA", None])
+def test_damaged_hash_values_are_a_signature_error(hashvalues: object) -> None:
+    record = {"tag": CONFIG.tag, "byteorder": "little", "hashvalues": hashvalues}
+    with pytest.raises(SignatureError, match="recompute"):
+        Signature.from_record(record, CONFIG)
