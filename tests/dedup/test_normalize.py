@@ -39,3 +39,9 @@ def test_cjk_text_is_tokenised_per_character() -> None:
 
 def test_nfkc_folds_compatibility_forms() -> None:
     assert normalized_bytes("ＡＢＣ １２３") == b"abc 123"
+
+
+def test_indic_words_keep_their_vowel_signs() -> None:
+    assert tokens("सोने की कीमत में गिरावट") == ["सोने", "की", "कीमत", "में", "गिरावट"]
+    assert tokens("தமிழ்நாடு அரசு") == ["தமிழ்நாடு", "அரசு"]
+    assert tokens("सेना") != tokens("सोना")  # army, gold
