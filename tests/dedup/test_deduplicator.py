@@ -1,3 +1,4 @@
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -187,3 +188,50 @@ def test_a_future_dated_article_does_not_empty_the_window() -> None:
     dd.add(Document(id="misdated", text=text(story(20)), published_at=datetime(2099, 1, 1, tzinfo=UTC)))
     assert dd.current("wire") is not None
     assert dd.add(doc("copy", text(story(19)[:3]), hours=2)).duplicate_of == "wire"
+
+
+_ARABIC = [
+    "الحكومة",
+    "الوزير",
+    "السوق",
+    "البنك",
+    "الذهب",
+    "الأسعار",
+    "المواطنين",
+    "التجار",
+    "الشركة",
+    "المصانع",
+    "القاهرة",
+    "المحافظة",
+    "الميناء",
+    "الطاقة",
+    "الكهرباء",
+    "الزراعة",
+    "القمح",
+    "المستثمرين",
+    "البورصة",
+    "الجنيه",
+    "الدولار",
+    "التضخم",
+    "الفائدة",
+    "الصادرات",
+    "الواردات",
+]
+
+
+def arabic_paragraph(seed: int) -> str:
+    rng = random.Random(seed)
+    return " ".join(rng.choice(_ARABIC) for _ in range(60)) + "."
+
+
+def test_templates_with_other_arabic_indic_figures_stay_apart() -> None:
+    fixed = [arabic_paragraph(1), arabic_paragraph(2)]  # the bulletin's standing paragraphs
+
+    def bulletin(seed: int, prices: str) -> str:
+        line = f"وسجل جرام الذهب عيار واحد وعشرين {prices} دولارا."
+        return text([arabic_paragraph(seed), arabic_paragraph(seed + 1), line, *fixed])
+
+    dd = Deduplicator()
+    dd.add(doc("day1", bulletin(10, "٣٢٥٠ جنيها وعيار أربعة وعشرين ٣٧١٥ جنيها والأوقية ٢٦٤٠")))
+    verdict = dd.add(doc("day2", bulletin(20, "٣١٨٠ جنيها وعيار أربعة وعشرين ٣٦٣٠ جنيها والأوقية ٢٥٩٥"), 24))
+    assert verdict.match == "unique"

@@ -45,3 +45,7 @@ def test_indic_words_keep_their_vowel_signs() -> None:
     assert tokens("सोने की कीमत में गिरावट") == ["सोने", "की", "कीमत", "में", "गिरावट"]
     assert tokens("தமிழ்நாடு அரசு") == ["தமிழ்நாடு", "அரசு"]
     assert tokens("सेना") != tokens("सोना")  # army, gold
+
+
+def test_arabic_indic_and_devanagari_digits_read_as_ascii_figures() -> None:
+    assert tokens("سعر ٣٢٥٠ جنيها و۱۲۳ ४५६") == ["سعر", "3250", "جنيها", "و123", "456"]
