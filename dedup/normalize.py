@@ -33,7 +33,7 @@ _CLUTTER = re.compile(
       | (?:{_AGENCIES})\W*$
       | follow\s+us\b | share\s+(?:this|on)\b | read\s+(?:more|also)\b | also\s+read\b
       | advertisement\b | subscribe\b | sign\s+up\b | click\s+here\b | related\s*:
-      | (?:copyright|©)\b | all\s+rights\s+reserved
+      | copyright\b | © | all\s+rights\s+reserved
     )""",
     re.VERBOSE | re.IGNORECASE,
 )

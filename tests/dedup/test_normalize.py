@@ -49,3 +49,8 @@ def test_indic_words_keep_their_vowel_signs() -> None:
 
 def test_arabic_indic_and_devanagari_digits_read_as_ascii_figures() -> None:
     assert tokens("سعر ٣٢٥٠ جنيها و۱۲۳ ४५६") == ["سعر", "3250", "جنيها", "و123", "456"]
+
+
+def test_strip_boilerplate_drops_copyright_lines_with_a_spaced_sign() -> None:
+    body = "The talks ended.\n© 2026 The Associated Press. All rights reserved.\n©2026 Reuters"
+    assert strip_boilerplate(body) == "The talks ended."
