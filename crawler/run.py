@@ -17,7 +17,7 @@ from crawler.registry import Source
 from crawler.seen import SeenStore
 from crawler.storage import Reader, RunWriter, Store, open_store
 from crawler.workerpool import WorkerPool
-from dedup import DedupConfig, Deduplicator, Document, Signature, batch
+from dedup import DedupConfig, Deduplicator, Document, batch
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +81,11 @@ def restore_index(dedup: Deduplicator, reader: Reader, window: timedelta, agenci
     since = (datetime.now(UTC) - window).date()
     count = 0
     for record in reader.articles(since=since):
-        signature = record.get("minhash")
-        if not signature or not record.get("text"):
+        if not record.get("minhash") or not record.get("text"):
             continue
-        dedup.restore(document_of(record, agencies), Signature.from_record(signature))
+        # A damaged stored signature, or one from other MinHash parameters, is recomputed from the text:
+        # one bad record must not stop every later crawl from starting.
+        dedup.restore(document_of(record, agencies), batch.signature_of(record, dedup.config))
         count += 1
     logger.info("dedup index restored with %d stored articles", count)
     return count
