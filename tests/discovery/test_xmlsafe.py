@@ -76,3 +76,23 @@ def test_gzipped_sitemap_is_read() -> None:
 def test_garbage_is_reported_not_crashed() -> None:
     with pytest.raises(UnsafeXML):
         parse_feed(b"\x00\x01 not xml at all", "http://x/")
+
+
+def test_html_entities_in_a_feed_leave_later_links_intact() -> None:
+    # Sloppy feeds use HTML entities (&nbsp;, &eacute;) that XML does not define; libxml2's recovery
+    # then dropped the `&amp;` of every later link, so the crawler fetched a different URL.
+    feed = (
+        b"<rss version='2.0'><channel>"
+        b"<item><title>Caf&eacute;&nbsp;news</title><link>https://ex.com/a?id=1&amp;page=2</link></item>"
+        b"<item><title>B&uuml;rger &unknown; mark</title><link>https://ex.com/b?id=2&amp;page=3</link></item>"
+        b"</channel></rss>"
+    )
+    first, second = parse_feed(feed, "https://ex.com/")
+    assert (first.url, first.title) == ("https://ex.com/a?id=1&page=2", "Café\xa0news")
+    assert (second.url, second.title) == ("https://ex.com/b?id=2&page=3", "Bürger &unknown; mark")
+
+
+def test_html_entities_inside_cdata_stay_as_written() -> None:
+    feed = b"<rss><channel><item><title><![CDATA[A &nbsp; B]]></title><link>https://ex.com/a</link></item></channel></rss>"
+    [item] = parse_feed(feed, "https://ex.com/")
+    assert item.title == "A &nbsp; B"
