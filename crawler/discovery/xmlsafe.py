@@ -16,8 +16,11 @@ from lxml import etree
 # A sitemap may hold 50,000 URLs and 50 MB uncompressed (sitemaps.org); feeds are far smaller.
 MAX_XML_BYTES = 50 * 1024 * 1024
 _INTERNAL_SUBSET = re.compile(rb"<!doctype[^>\[]*\[")
-# An entity reference XML itself defines; any other `&name;` is undefined without a DTD.
-_UNDEFINED_ENTITY = re.compile(rb"&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]*);")
+# XML defines five named entities; any other `&name;` is undefined without a DTD, and an `&` that
+# starts no reference at all (group 1 empty) is a bare ampersand.
+_LOOSE_AMPERSAND = re.compile(
+    rb"&(?:(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]*);|(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#[xX][0-9a-fA-F]+;))"
+)
 _CDATA = re.compile(rb"(<!\[CDATA\[.*?\]\]>)", re.DOTALL)
 
 
@@ -73,7 +76,7 @@ def parse_xml(data: bytes, limit: int = MAX_XML_BYTES) -> etree._Element:
     if b"<!entity" in prolog or _INTERNAL_SUBSET.search(prolog):
         raise UnsafeXML("document declares a DTD internal subset (entities); feeds and sitemaps need none")
     try:
-        root = etree.fromstring(_html_entities_as_numbers(data), parser=_parser())
+        root = etree.fromstring(_repair_ampersands(data), parser=_parser())
     except etree.XMLSyntaxError as error:
         raise UnsafeXML(f"not XML ({error})") from None
     if root is None:
@@ -81,24 +84,27 @@ def parse_xml(data: bytes, limit: int = MAX_XML_BYTES) -> etree._Element:
     return root
 
 
-def _html_entities_as_numbers(data: bytes) -> bytes:
-    """`&nbsp;`, `&eacute;` (HTML entities sloppy feeds use) as character references; unknown names as text.
+def _repair_ampersands(data: bytes) -> bytes:
+    """`&nbsp;`, `&eacute;` (HTML entities sloppy feeds use) as character references, unknown names
+    and bare `&` (unescaped query strings) as text.
 
     libxml2 recovers from an undefined entity by dropping the `&amp;` of everything after it, so
-    one `&nbsp;` in a title used to turn every later `?id=1&amp;page=2` link into `?id=1page=2`.
+    one `&nbsp;` in a title used to turn every later `?id=1&amp;page=2` link into `?id=1page=2`;
+    from a bare `?id=1&page=2` it drops `&page`.
     """
     if b"&" not in data or data[:4].count(b"\0"):  # UTF-16/32: the byte patterns do not apply
         return data
     parts = _CDATA.split(data)  # odd items are CDATA sections, where `&` is plain text
     for index in range(0, len(parts), 2):
-        parts[index] = _UNDEFINED_ENTITY.sub(_entity_reference, parts[index])
+        parts[index] = _LOOSE_AMPERSAND.sub(_entity_reference, parts[index])
     return b"".join(parts)
 
 
 def _entity_reference(match: re.Match[bytes]) -> bytes:
-    text = html5.get(match.group(1).decode("ascii") + ";")
+    name = match.group(1)
+    text = html5.get(name.decode("ascii") + ";") if name else None
     if text is None:
-        return b"&amp;" + match.group(1) + b";"
+        return b"&amp;" + (name + b";" if name else b"")
     return b"".join(b"&#%d;" % ord(char) for char in text)
 
 
