@@ -49,7 +49,8 @@ def posts_url(api_root: str, page: int, after: datetime | None, per_page: int = 
     params: dict[str, str | int] = {"per_page": per_page, "page": page, "orderby": "date", "order": "desc"}
     params["_fields"] = _FIELDS
     if after is not None:
-        params["after"] = after.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+        # With its zone: WordPress reads a zoneless `after` in the site's time zone, not UTC.
+        params["after"] = after.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     root = api_root if api_root.endswith("/") else api_root + "/"
     if "?rest_route=" in root or "?" in root:  # sites without pretty permalinks: /?rest_route=/
         return f"{api_root.rstrip('/')}/wp/v2/posts&{urlencode(params)}"

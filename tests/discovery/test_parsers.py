@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -130,6 +131,14 @@ def test_wordpress_posts_url_pages_with_after() -> None:
     url = posts_url("https://ex.com/wp-json/", 2, datetime(2016, 8, 27, tzinfo=UTC))
     assert url.startswith("https://ex.com/wp-json/wp/v2/posts?")
     assert "page=2" in url and "after=2016-08-27T00%3A00%3A00" in url
+
+
+def test_wordpress_after_names_utc() -> None:
+    # WordPress reads an `after` without a zone in the site's own time zone (WP_Date_Query): for a
+    # site at UTC-5 a bare UTC time skipped the posts of the window's first five hours.
+    url = posts_url("https://ex.com/wp-json/", 1, datetime(2016, 8, 27, 3, 30, tzinfo=UTC))
+    [after] = parse_qs(urlsplit(url).query)["after"]
+    assert datetime.fromisoformat(after) == datetime(2016, 8, 27, 3, 30, tzinfo=UTC)
 
 
 def test_section_links_and_next_page() -> None:
