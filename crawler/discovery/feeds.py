@@ -19,6 +19,7 @@ FEED_TYPES = (
     "application/json",
     "application/rdf+xml",
 )
+_XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
 def parse_feed(body: bytes, base_url: str) -> list[Announcement]:
@@ -51,7 +52,7 @@ def _rss_item(item: etree._Element, base_url: str) -> Announcement | None:
         "".join(c.itertext()).strip() for c in item if local_name(c) in ("category", "subject") and c.text
     )
     return Announcement(
-        url=urljoin(base_url, link),
+        url=urljoin(_xml_base(item, base_url), link),
         via="feed",
         title=child_text(item, "title"),
         published_at=parse_date(child_text(item, "pubdate", "date", "issued")),
@@ -65,14 +66,14 @@ def _atom_entry(entry: etree._Element, base_url: str) -> Announcement | None:
     link = None
     for child in entry:
         if local_name(child) == "link" and child.get("rel", "alternate") == "alternate" and child.get("href"):
-            link = child.get("href", "").strip()
+            link = urljoin(_xml_base(child, base_url), child.get("href", "").strip())
             break
     if not link:
         return None
     keywords = tuple(c.get("term", "").strip() for c in entry if local_name(c) == "category")
     lang = entry.get("{http://www.w3.org/XML/1998/namespace}lang")
     return Announcement(
-        url=urljoin(base_url, link),
+        url=link,
         via="feed",
         title=child_text(entry, "title"),
         published_at=parse_date(child_text(entry, "published", "issued")),
@@ -80,6 +81,16 @@ def _atom_entry(entry: etree._Element, base_url: str) -> Announcement | None:
         keywords=tuple(k for k in keywords if k),
         language=lang,
     )
+
+
+def _xml_base(element: etree._Element, base_url: str) -> str:
+    """The base URI relative links in `element` resolve against: the feed's URL, then every xml:base
+    from the root down to the element (Atom feeds set it; RFC 4287 section 2, XML Base)."""
+    bases = [e.get(_XML_BASE) for e in (element, *element.iterancestors())]
+    for value in reversed(bases):
+        if value and value.strip():
+            base_url = urljoin(base_url, value.strip())
+    return base_url
 
 
 def _json_feed(body: bytes, base_url: str) -> list[Announcement]:

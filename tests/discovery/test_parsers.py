@@ -53,6 +53,19 @@ def test_rss091_with_public_doctype_parses() -> None:
     assert old.url == "https://ex.com/old/"
 
 
+def test_atom_relative_links_resolve_against_xml_base() -> None:
+    feed = b"""<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://blog.ex.com/posts/">
+    <entry><title>A</title><link href="2016/08/a/"/></entry>
+    <entry xml:base="/archive/"><title>B</title><link href="b/"/></entry>
+    <entry><title>C</title><link xml:base="https://www.ex.com/x/" href="c/"/></entry></feed>"""
+    urls = [entry.url for entry in parse_feed(feed, "https://ex.com/feed.atom")]
+    assert urls == [
+        "https://blog.ex.com/posts/2016/08/a/",
+        "https://blog.ex.com/archive/b/",
+        "https://www.ex.com/x/c/",
+    ]
+
+
 def test_rss1_rdf_items() -> None:
     [item] = parse_feed(RSS1, "https://ex.com/")
     assert (item.url, item.title, item.keywords) == ("https://ex.com/rdf/", "Rdf", ("Trade",))
