@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextlib import suppress
 from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
+from w3lib.url import safe_url_string
 
 _TRACKING = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|yclid|_ga|igshid|"
@@ -28,10 +30,16 @@ _HEAD_END = re.compile(rb"</head\s*>", re.IGNORECASE)
 # The same URL is normalised several times on its way (discovery, the spider, the seen-store).
 @lru_cache(maxsize=16384)
 def normalize_url(url: str, base: str | None = None) -> str:
-    """Absolute, lower-case scheme and host, no default port, no fragment, no tracking parameters."""
+    """Absolute, ASCII (IDNA host, percent-encoded), lower-case scheme and host, no default port,
+    no fragment, no tracking parameters."""
     url = url.strip()
     if base:
         url = urljoin(base, url)
+    # The form Scrapy requests a URL under (IDNA host, percent-encoded path and query): the
+    # seen-store keys fetches by it, so an announced `café/` must be the fetched `caf%C3%A9/`.
+    # A port out of range (ValueError) is dropped below, as before.
+    with suppress(ValueError):
+        url = safe_url_string(url)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
@@ -54,6 +62,14 @@ def url_host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().rstrip(".")
 
 
+def _ascii_host(host: str) -> str:
+    """An internationalised host name in its IDNA (xn--) form, the form requests use."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
 def site_of(host: str) -> str:
     """The registrable part of a host, roughly: example.com, example.co.uk (no public-suffix list)."""
     labels = host.split(".")
@@ -64,8 +80,9 @@ def site_of(host: str) -> str:
 
 def host_allowed(url: str, allowed_domains: tuple[str, ...]) -> bool:
     """True when the URL's host is one of the domains or a subdomain of one."""
-    host = url_host(url)
-    return any(host == domain or host.endswith("." + domain) for domain in allowed_domains)
+    host = _ascii_host(url_host(url))
+    domains = [_ascii_host(domain) for domain in allowed_domains]
+    return any(host == domain or host.endswith("." + domain) for domain in domains)
 
 
 def canonical_links(body: bytes, base_url: str) -> dict[str, str]:

@@ -104,3 +104,19 @@ def test_should_fetch_policy() -> None:
     assert not store.should_fetch("https://ex.com/recent/", None, WINDOW, HOUR)
     assert store.should_fetch("https://ex.com/recent/", None, WINDOW, timedelta(0))
     assert store.should_fetch("https://ex.com/old/", now + HOUR, WINDOW, HOUR)  # announced as updated
+
+
+@pytest.mark.parametrize(
+    "announced",
+    ["https://ex.com/2016/08/café-story/", "https://bücher.de/2016/08/story/", "https://ex.com/a b/"],
+)
+def test_a_non_ascii_url_fetched_once_is_not_fetched_again(announced: str) -> None:
+    # Scrapy requests an announced URL in its ASCII form (IDNA host, percent-encoded path): the
+    # seen-store must find the fetch under the URL as the feed announced it, or every run refetches.
+    from scrapy import Request
+
+    store = SeenStore(MemoryKV())
+    requested = Request(announced).url
+    store.record_fetch([requested], requested)
+    assert store.lookup(announced) is not None
+    assert not store.should_fetch(announced, None, WINDOW, HOUR)

@@ -44,3 +44,8 @@ def test_canonical_identity_prefers_rel_canonical_then_og_url() -> None:
 def test_canonical_on_another_site_is_not_this_records_identity() -> None:
     copy = _page("https://copy.org/wire/", '<link rel="canonical" href="https://original.com/story/">')
     assert canonical_identity(copy) == "https://copy.org/wire/"
+
+
+def test_host_allowed_matches_an_idn_domain_in_either_form() -> None:
+    assert host_allowed(normalize_url("https://www.bücher.de/a"), ("bücher.de",))
+    assert host_allowed("https://www.bücher.de/a", ("xn--bcher-kva.de",))
