@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from contextlib import suppress
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
 from lxml import html as lxml_html
 from w3lib.url import safe_url_string
@@ -53,9 +53,20 @@ def normalize_url(url: str, base: str | None = None) -> str:
     if parts.username:  # keep credentials only if present; rare, but dropping them changes the resource
         userinfo = parts.username + (f":{parts.password}" if parts.password else "")
         netloc = f"{userinfo}@{netloc}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING.match(k)]
     path = parts.path or "/"
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    return urlunsplit((scheme, netloc, path, _without_tracking(parts.query), ""))
+
+
+def _without_tracking(query: str) -> str:
+    """The query without tracking parameters; the rest byte for byte as written.
+
+    Decoding and re-encoding it asked the server for another URL: `?12345` became `?12345=`,
+    a Latin-1 `%FC` became U+FFFD and `;` separators were escaped.
+    """
+    kept = [
+        pair for pair in query.split("&") if pair and not _TRACKING.match(unquote_plus(pair.split("=")[0]))
+    ]
+    return "&".join(kept)
 
 
 def url_host(url: str) -> str:

@@ -49,3 +49,16 @@ def test_canonical_on_another_site_is_not_this_records_identity() -> None:
 def test_host_allowed_matches_an_idn_domain_in_either_form() -> None:
     assert host_allowed(normalize_url("https://www.bücher.de/a"), ("bücher.de",))
     assert host_allowed("https://www.bücher.de/a", ("xn--bcher-kva.de",))
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # Re-encoding the query asked the server for another URL than the one announced.
+        ("https://ex.com/story.php?12345", "https://ex.com/story.php?12345"),
+        ("https://ex.com/a?ort=M%FCnchen&utm_source=rss", "https://ex.com/a?ort=M%FCnchen"),
+        ("https://ex.com/a?id=3;page=2", "https://ex.com/a?id=3;page=2"),
+    ],
+)
+def test_normalize_url_keeps_the_rest_of_the_query_as_written(raw: str, expected: str) -> None:
+    assert normalize_url(raw) == expected
