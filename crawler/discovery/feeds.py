@@ -24,7 +24,8 @@ _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 def parse_feed(body: bytes, base_url: str) -> list[Announcement]:
     """Announcements from an RSS, Atom or JSON feed body; raises UnsafeXML on unusable XML."""
-    if body.lstrip()[:1] == b"{":
+    # A UTF-8 byte order mark may precede the JSON (json.loads skips it in bytes).
+    if body.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{":
         return _json_feed(body, base_url)
     root = parse_xml(body)
     name = local_name(root)

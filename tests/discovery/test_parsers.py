@@ -66,6 +66,12 @@ def test_atom_relative_links_resolve_against_xml_base() -> None:
     ]
 
 
+def test_json_feed_after_a_byte_order_mark() -> None:
+    # WordPress plugins and PHP files saved "with BOM" put one before the JSON.
+    [item] = parse_feed(b"\xef\xbb\xbf" + JSONFEED, "https://ex.com/")
+    assert item.url == "https://ex.com/json/"
+
+
 def test_rss1_rdf_items() -> None:
     [item] = parse_feed(RSS1, "https://ex.com/")
     assert (item.url, item.title, item.keywords) == ("https://ex.com/rdf/", "Rdf", ("Trade",))
