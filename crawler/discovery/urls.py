@@ -81,10 +81,38 @@ def _ascii_host(host: str) -> str:
         return host
 
 
+# Second-level labels that country domains register under (co.uk, com.au, ne.jp). Any short label
+# was taken for one before, which made www.rtl.nl and m.rtl.nl two sites.
+_SECOND_LEVEL = frozenset(
+    [
+        "ac",
+        "co",
+        "com",
+        "edu",
+        "gob",
+        "gov",
+        "gv",
+        "go",
+        "govt",
+        "ltd",
+        "me",
+        "mil",
+        "ne",
+        "net",
+        "nic",
+        "nom",
+        "or",
+        "org",
+        "plc",
+        "sch",
+    ]
+)
+
+
 def site_of(host: str) -> str:
     """The registrable part of a host, roughly: example.com, example.co.uk (no public-suffix list)."""
     labels = host.split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and len(labels[-2]) <= 3:
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
         return ".".join(labels[-3:])
     return ".".join(labels[-2:])
 

@@ -62,3 +62,20 @@ def test_host_allowed_matches_an_idn_domain_in_either_form() -> None:
 )
 def test_normalize_url_keeps_the_rest_of_the_query_as_written(raw: str, expected: str) -> None:
     assert normalize_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("final_url", "canonical", "identity"),
+    [
+        # Short outlet names under a country domain (rtl.nl, ndr.de, orf.at) are sites, not suffixes.
+        ("https://m.rtl.nl/a/", "https://www.rtl.nl/a/", "https://www.rtl.nl/a/"),
+        ("https://amp.ndr.de/a/", "https://www.ndr.de/a/", "https://www.ndr.de/a/"),
+        ("https://www.bbc.co.uk/a/", "https://m.bbc.co.uk/a/", "https://m.bbc.co.uk/a/"),
+        ("https://one.co.uk/a/", "https://two.co.uk/a/", "https://one.co.uk/a/"),
+    ],
+)
+def test_canonical_on_another_host_of_the_same_site_names_the_article(
+    final_url: str, canonical: str, identity: str
+) -> None:
+    page = _page(final_url, f'<link rel="canonical" href="{canonical}">')
+    assert canonical_identity(page) == identity
