@@ -82,6 +82,12 @@ def load_registry(path: str | Path | None = None) -> list[Source]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RegistryError(f"{path}: no such sources file; pass an existing file to --sources") from None
+    except OSError as error:  # a directory, no read permission: the path is wrong, not the TOML
+        raise RegistryError(
+            f"{path}: cannot read the sources file ({error.strerror}); pass a readable TOML file to --sources"
+        ) from None
+    except UnicodeDecodeError:
+        raise RegistryError(f"{path}: not UTF-8 text; save the sources file as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as error:
         raise RegistryError(f"{path}: not valid TOML ({error}); fix the syntax") from None
     entries = raw.get("source")

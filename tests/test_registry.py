@@ -83,3 +83,13 @@ def test_registry_reports_missing_file_and_bad_toml(tmp_path):
         load_registry(tmp_path / "missing.toml")
     with pytest.raises(RegistryError, match="not valid TOML"):
         load_registry(write(tmp_path, "[[source]\n"))
+
+
+def test_registry_reports_a_directory_or_non_utf8_file_as_a_registry_error(tmp_path):
+    # Not a traceback: `--sources conf/` (a directory) or a file saved as Latin-1 are typing mistakes.
+    with pytest.raises(RegistryError, match="cannot read the sources file"):
+        load_registry(tmp_path)
+    latin1 = tmp_path / "latin1.toml"
+    latin1.write_bytes(b'[[source]]\nid = "x"\nname = "Caf\xe9"\n')
+    with pytest.raises(RegistryError, match="not UTF-8 text"):
+        load_registry(latin1)

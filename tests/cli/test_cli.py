@@ -29,6 +29,7 @@ def test_help_on_every_command(command):
         (["crawl", "--since", "yesterday"], "--since: 'yesterday' is not a duration"),
         (["crawl", "--store", "gopher://x"], "gopher"),
         (["sources", "--sources", "/nonexistent.toml"], "no such sources file"),
+        (["sources", "--sources", "/"], "cannot read the sources file"),
         (["crawl", "-s", "lowercase=1"], "NAME=VALUE"),
         (["frobnicate"], "invalid choice"),
     ],
