@@ -138,15 +138,17 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
         ),
         sections=tuple(_url(u, "sections", where) for u in _strings(entry, "sections", where)),
         wp_json=_optional_bool(entry, "wp_json", where),
-        language=entry.get("language"),
+        language=_optional_string(entry, "language", where),
         timezone=_timezone(entry.get("timezone", "UTC"), where),
         max_age=_duration(entry.get("max_age"), "max_age", where),
         recheck_window=_duration(entry.get("recheck_window", "2d"), "recheck_window", where)
         or timedelta(days=2),
-        drop_selectors=_strings(entry, "drop_selectors", where),
-        body_selector=entry.get("body_selector"),
-        max_response_bytes=entry.get("max_response_bytes"),
-        agency=entry.get("agency"),
+        drop_selectors=tuple(
+            _selector(s, "drop_selectors", where) for s in _strings(entry, "drop_selectors", where)
+        ),
+        body_selector=_optional_selector(entry, "body_selector", where),
+        max_response_bytes=_optional_size(entry, "max_response_bytes", where),
+        agency=_optional_string(entry, "agency", where),
         compare_extractors=_bool(entry, "compare_extractors", where),
     )
 
@@ -163,6 +165,44 @@ def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise RegistryError(f"{where}: field {key!r} must be a list of strings")
     return tuple(v.strip() for v in value)
+
+
+def _optional_string(entry: dict[str, Any], key: str, where: str) -> str | None:
+    value = entry.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise RegistryError(f"{where}: field {key!r} must be a non-empty string, or left out")
+    return value.strip()
+
+
+def _optional_selector(entry: dict[str, Any], key: str, where: str) -> str | None:
+    value = _optional_string(entry, key, where)
+    return None if value is None else _selector(value, key, where)
+
+
+def _selector(value: str, key: str, where: str) -> str:
+    # Extraction compiles these for every page; a bad one must fail here, not drop each article.
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+    from lxml.etree import XPathError
+
+    try:
+        CSSSelector(value)
+    except (SelectorError, XPathError) as error:
+        raise RegistryError(
+            f"{where}: {key} {value!r} is not a valid CSS selector ({error}); fix it"
+        ) from None
+    return value
+
+
+def _optional_size(entry: dict[str, Any], key: str, where: str) -> int | None:
+    value = entry.get(key)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value <= 0):
+        raise RegistryError(
+            f"{where}: {key} must be a positive whole number of bytes, e.g. 20971520, not {value!r}"
+        )
+    return value
 
 
 def _url(value: str, key: str, where: str) -> str:

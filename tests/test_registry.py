@@ -68,6 +68,12 @@ BASE = {
         ("colour", '"red"', "unknown field"),
         ("name", '""', "'name' is required"),
         ("compare_extractors", '"yes"', "compare_extractors must be true or false"),
+        ("body_selector", '"div["', "body_selector 'div\\[' is not a valid CSS selector"),
+        ("drop_selectors", '[".share", "ul >"]', "drop_selectors 'ul >' is not a valid CSS selector"),
+        ("max_response_bytes", '"20MB"', "max_response_bytes must be a positive whole number"),
+        ("max_response_bytes", "0", "max_response_bytes must be a positive whole number"),
+        ("language", "5", "'language' must be a non-empty string, or left out"),
+        ("agency", "true", "'agency' must be a non-empty string, or left out"),
     ],
 )
 def test_registry_rejects_bad_entries_naming_entry_and_fix(tmp_path, field, value, message):
@@ -93,3 +99,12 @@ def test_registry_reports_a_directory_or_non_utf8_file_as_a_registry_error(tmp_p
     latin1.write_bytes(b'[[source]]\nid = "x"\nname = "Caf\xe9"\n')
     with pytest.raises(RegistryError, match="not UTF-8 text"):
         load_registry(latin1)
+
+
+def test_registry_keeps_valid_extraction_overrides(tmp_path):
+    text = GOOD + 'body_selector = "article .body"\ndrop_selectors = [".share", "aside"]\n'
+    (source,) = load_registry(write(tmp_path, text + 'max_response_bytes = 20971520\nagency = "Xinhua"\n'))
+    assert source.body_selector == "article .body"
+    assert source.drop_selectors == (".share", "aside")
+    assert source.max_response_bytes == 20971520
+    assert source.agency == "Xinhua"
