@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 
 from crawler.cli.errors import CommandError, UsageError
-from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail, select_sources
+from crawler.cli.options import (
+    add_sources_option,
+    add_store_option,
+    open_store_or_fail,
+    run_crawl_or_fail,
+    select_sources,
+    store_uri,
+)
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.summary import format_summary
 from crawler.frontier.settings import (
@@ -15,7 +22,6 @@ from crawler.frontier.settings import (
     frontier_settings,
 )
 from crawler.monitoring import format_summary_table
-from crawler.runner import run_crawl
 from crawler.timewindow import parse_duration
 
 
@@ -55,7 +61,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def run(args: argparse.Namespace) -> int:
     sources = select_sources(args.sources, args.source_ids)
-    store = open_store_or_fail(args.store)
+    settings = parse_overrides(args.set)
+    store = open_store_or_fail(store_uri(args.store, settings))
     try:
         since = parse_duration(args.since) if args.since else None
     except ValueError as error:
@@ -79,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
         overrides["NEWSCRAWL_METRICS_TEXTFILE"] = args.metrics_textfile
     if args.max_runtime:
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
-    overrides.update(parse_overrides(args.set))
-    result = run_crawl(sources, overrides, spider_kwargs={"since": since})
+    overrides.update(settings)
+    result = run_crawl_or_fail(sources, overrides, spider_kwargs={"since": since})
     print(format_summary(result, store.describe()))
     if result.report is not None:
         print()

@@ -12,10 +12,16 @@ import json
 import sys
 from typing import Any
 
-from crawler.cli.options import add_sources_option, add_store_option, open_store_or_fail
+from crawler.cli.options import (
+    add_sources_option,
+    add_store_option,
+    open_store_or_fail,
+    run_crawl_or_fail,
+    store_uri,
+)
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.registry import load_registry
-from crawler.runner import CrawlResult, run_crawl
+from crawler.runner import CrawlResult
 from crawler.security.urls import UnsafeURLError, check_url
 
 
@@ -46,7 +52,8 @@ def url_problem(url: str, allow_private: bool) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     sources = load_registry(args.sources)
-    store = open_store_or_fail(args.store)
+    settings = parse_overrides(args.set)
+    store = open_store_or_fail(store_uri(args.store, settings))
     problems = {url: url_problem(url, args.allow_private) for url in args.urls}
     good = [url for url in args.urls if problems[url] is None]
     result = CrawlResult(stats={})
@@ -58,8 +65,8 @@ def run(args: argparse.Namespace) -> int:
         }
         if args.store:
             overrides["STORAGE_URI"] = args.store
-        overrides.update(parse_overrides(args.set))
-        result = run_crawl(sources, overrides, urls=good, keep_items=True)
+        overrides.update(settings)
+        result = run_crawl_or_fail(sources, overrides, urls=good, keep_items=True)
     lines = [line_for(url, problems[url], result) for url in args.urls]
     for line in lines:
         print(json.dumps(line, ensure_ascii=False, default=str))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from crawler.cli.errors import CommandError, UsageError
 from crawler.registry import Source, load_registry
+from crawler.runner import CrawlResult, run_crawl
 from crawler.storage import StorageError, Store, StoreUnavailable, open_store
 
 
@@ -39,6 +41,11 @@ def select_sources(sources_file: str | None, ids: list[str]) -> list[Source]:
     return [known[source_id] for source_id in ids]
 
 
+def store_uri(store_option: str | None, overrides: dict[str, str]) -> str | None:
+    """The store the crawl will use: `-s STORAGE_URI=...` is applied after --store, so it wins."""
+    return overrides.get("STORAGE_URI") or store_option
+
+
 def open_store_or_fail(uri: str | None) -> Store:
     try:
         return open_store(uri)
@@ -47,3 +54,17 @@ def open_store_or_fail(uri: str | None) -> Store:
         raise CommandError(str(error)) from None
     except StorageError as error:
         raise UsageError(str(error)) from None
+
+
+def run_crawl_or_fail(sources: list[Source], overrides: dict[str, Any], **kwargs: Any) -> CrawlResult:
+    """`run_crawl`, with the start-up failures a typed setting causes as one-line errors."""
+    try:
+        return run_crawl(sources, overrides, **kwargs)
+    except StoreUnavailable as error:
+        raise CommandError(str(error)) from None
+    except StorageError as error:
+        raise UsageError(str(error)) from None
+    except ValueError as error:
+        # A component refused its setting at start-up (e.g. -s LOG_LEVEL=verbose, a negative
+        # DEDUP_WINDOW_DAYS); --debug still shows where.
+        raise UsageError(f"cannot start the crawl with these settings: {error}") from None

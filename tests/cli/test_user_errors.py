@@ -217,3 +217,32 @@ def test_debug_shows_the_traceback_instead(tmp_path):
     result = run_cli("--debug", "crawl", "--store", "gopher://host/x")
     assert result.returncode != 0
     assert "Traceback" in result.stderr and "UsageError" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("setting", "message"),
+    [
+        ("STORAGE_URI=gopher://host/x", "unknown scheme 'gopher'; use file://PATH or s3://BUCKET[/PREFIX]"),
+        ("LOG_LEVEL=verbose", "cannot start the crawl with these settings: Unknown level: 'verbose'"),
+        ("DEDUP_WINDOW_DAYS=-3", "cannot start the crawl with these settings: window must be positive"),
+    ],
+)
+def test_a_setting_refused_at_start_up_is_a_usage_error(setting, message, tmp_path):
+    # Checked by the component that reads it, not by type: it used to end in a traceback.
+    result = run_cli("fetch", "https://example.com/a.html", "--store", f"file://{tmp_path}", "-s", setting)
+    assert result.returncode == 2, result.stderr[-3000:]
+    assert message in one_line(result.stderr, "fetch")
+
+
+def test_a_store_given_with_s_storage_uri_is_the_one_checked_and_named(closed_port, tmp_path):
+    # -s STORAGE_URI wins over --store for the crawl, so the up-front store check must use it too.
+    env = {
+        **_NO_AWS,
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{closed_port}",
+        "AWS_ACCESS_KEY_ID": "k",
+        "AWS_SECRET_ACCESS_KEY": "s",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+    result = run_cli("crawl", "--store", f"file://{tmp_path}", "-s", "STORAGE_URI=s3://bucket/x", env=env)
+    assert result.returncode == 1
+    assert "cannot reach bucket 'bucket'" in one_line(result.stderr, "crawl")
