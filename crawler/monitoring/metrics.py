@@ -44,7 +44,9 @@ class Metrics:
         port = _port(settings.get("NEWSCRAWL_METRICS_PORT"))
         textfile = settings.get("NEWSCRAWL_METRICS_TEXTFILE") or None
         if port is None and textfile is None:
-            raise NotConfigured("set NEWSCRAWL_METRICS_PORT or NEWSCRAWL_METRICS_TEXTFILE to export metrics")
+            # Off is the default (set NEWSCRAWL_METRICS_PORT or _TEXTFILE to export): no message, as
+            # Scrapy logs a NotConfigured that carries one as a WARNING on every crawl.
+            raise NotConfigured
         textfile_path = _textfile(textfile) if textfile else None
         interval = settings.getfloat("NEWSCRAWL_METRICS_INTERVAL", 30.0)
         if interval <= 0:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import socket
 from pathlib import Path
 
@@ -56,3 +57,17 @@ def test_textfile_is_written_at_close_even_without_a_port(tmp_path: Path) -> Non
 def test_config_errors_are_usage_errors_so_the_cli_prints_one_line() -> None:
     assert issubclass(MonitoringConfigError, UsageError)
     assert MonitoringConfigError.exit_code == 2
+
+
+def test_metrics_left_off_by_default_log_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    # Off is the default: a "Disabled ..." WARNING on every plain `newscrawl crawl` is noise that
+    # reads like a misconfiguration (Scrapy logs one for a NotConfigured that carries a message).
+    from scrapy.extension import ExtensionManager
+
+    crawler = get_crawler(
+        Spider, {"EXTENSIONS_BASE": {}, "EXTENSIONS": {"crawler.monitoring.metrics.Metrics": 520}}
+    )
+    with caplog.at_level(logging.WARNING):
+        manager = ExtensionManager.from_crawler(crawler)
+    assert manager.middlewares == ()
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
