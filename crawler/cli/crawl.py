@@ -45,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="PREFIX",
         help="Redis key prefix (default newscrawl)",
     )
-    parser.add_argument("--max-runtime", type=int, metavar="SECONDS", help="stop the crawl after this long")
+    parser.add_argument(
+        "--max-runtime", type=_seconds, metavar="SECONDS", help="stop the crawl after this long"
+    )
     parser.add_argument(
         "--metrics-port", type=int, metavar="PORT", help="serve Prometheus /metrics during the crawl"
     )
@@ -57,6 +59,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     add_set_option(parser)
     parser.set_defaults(handler=run)
+
+
+def _seconds(text: str) -> int:
+    # Scrapy reads CLOSESPIDER_TIMEOUT 0 as "no limit" and a negative one as "close at once".
+    try:
+        seconds = int(text)
+    except ValueError:
+        seconds = 0
+    if seconds <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds above 0, e.g. 3000")
+    return seconds
 
 
 def run(args: argparse.Namespace) -> int:

@@ -31,6 +31,8 @@ def test_help_on_every_command(command):
         (["sources", "--sources", "/nonexistent.toml"], "no such sources file"),
         (["sources", "--sources", "/"], "cannot read the sources file"),
         (["crawl", "-s", "lowercase=1"], "NAME=VALUE"),
+        (["crawl", "--max-runtime", "-5"], "'-5' is not a whole number of seconds above 0"),
+        (["crawl", "--max-runtime", "0"], "'0' is not a whole number of seconds above 0"),
         (["frobnicate"], "invalid choice"),
     ],
 )
