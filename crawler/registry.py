@@ -263,3 +263,5 @@ def _duration(value: Any, key: str, where: str) -> timedelta | None:
         return parse_duration(str(value))
     except ValueError as error:
         raise RegistryError(f"{where}: {key}: {error}") from None
+    except OverflowError:  # timedelta stops at 999,999,999 days
+        raise RegistryError(f"{where}: {key}: {value!r} is too long; give at most a few years") from None

@@ -64,6 +64,7 @@ BASE = {
         ("article_pattern", '"(unclosed"', "not a valid regex"),
         ("timezone", '"Mars/Olympus"', "not an IANA zone"),
         ("max_age", '"two days"', "not a duration"),
+        ("max_age", '"9999999999d"', "max_age: '9999999999d' is too long"),
         ("id", '"Example News"', "kebab-case"),
         ("colour", '"red"', "unknown field"),
         ("name", '""', "'name' is required"),

@@ -80,6 +80,10 @@ def run(args: argparse.Namespace) -> int:
         since = parse_duration(args.since) if args.since else None
     except ValueError as error:
         raise UsageError(f"--since: {error}") from None
+    except OverflowError:  # timedelta stops at 999,999,999 days
+        raise UsageError(
+            f"--since: {args.since!r} is too long; give at most a few years, e.g. 520w"
+        ) from None
     overrides: dict[str, object] = {
         "NEWSCRAWL_ALLOW_PRIVATE": args.allow_private,
         "LOG_LEVEL": "DEBUG" if args.debug else args.log_level,

@@ -27,6 +27,7 @@ def test_help_on_every_command(command):
     [
         (["crawl", "no-such-outlet"], "unknown source id(s): no-such-outlet"),
         (["crawl", "--since", "yesterday"], "--since: 'yesterday' is not a duration"),
+        (["crawl", "--since", "9999999999d"], "--since: '9999999999d' is too long"),
         (["crawl", "--store", "gopher://x"], "gopher"),
         (["sources", "--sources", "/nonexistent.toml"], "no such sources file"),
         (["sources", "--sources", "/"], "cannot read the sources file"),
