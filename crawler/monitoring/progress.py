@@ -1,5 +1,5 @@
 """`Progress`: a live one-line status on a terminal (pages, articles, duplicates, errors, rate),
-periodic log lines when stderr is not a terminal (cron, containers).
+periodic log lines when stderr is not a terminal (cron, containers), whatever LOG_LEVEL says.
 
 Settings: `NEWSCRAWL_PROGRESS` (default True), `NEWSCRAWL_PROGRESS_INTERVAL` (seconds; default 1 on a
 terminal, `LOGSTATS_INTERVAL` otherwise).
@@ -43,6 +43,7 @@ class Progress:
         self.stream = stream
         self.live = stream.isatty()
         self.task: Any = None
+        self._handler: logging.Handler | None = None
         self._last = (time.monotonic(), 0)  # (when, pages) at the previous tick
 
     @classmethod
@@ -59,9 +60,21 @@ class Progress:
         if not interval:
             interval = 1.0 if stream.isatty() else settings.getfloat("LOGSTATS_INTERVAL", 60.0) or 60.0
         extension = cls(crawler, interval, stream)
+        if not extension.live and not settings.get("LOG_FILE"):
+            extension._log_to_stream(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    def _log_to_stream(self, fmt: str | None, datefmt: str | None) -> None:
+        """The progress lines are what a cron job or a container shows of a running crawl, and
+        `newscrawl crawl` logs at WARNING by default: they get their own handler on the stream, in
+        the crawl's log format, instead of passing through the crawl's log level."""
+        self._handler = logging.StreamHandler(self.stream)
+        self._handler.setFormatter(logging.Formatter(fmt, datefmt))
+        logger.addHandler(self._handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
     def spider_opened(self, spider: Spider) -> None:
         self._last = (time.monotonic(), 0)
@@ -89,3 +102,7 @@ class Progress:
         if self.live:
             self.stream.write("\n")
             self.stream.flush()
+        if self._handler is not None:
+            logger.removeHandler(self._handler)
+            logger.propagate = True
+            self._handler = None

@@ -47,18 +47,30 @@ def test_on_a_terminal_the_line_is_redrawn_in_place_and_ended_at_close() -> None
     assert "456 articles" in written
 
 
-def test_off_a_terminal_progress_goes_to_the_log_at_the_logstats_interval(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def test_off_a_terminal_progress_is_logged_to_the_stream_at_the_logstats_interval() -> None:
     stream = io.StringIO()
-    progress = Progress.from_crawler(_crawler(LOGSTATS_INTERVAL=30.0), stream=stream)
+    # The crawl's level is WARNING by default, and cron still needs the progress lines.
+    crawler = _crawler(LOGSTATS_INTERVAL=30.0, LOG_LEVEL="WARNING", LOG_FORMAT="%(levelname)s %(message)s")
+    progress = Progress.from_crawler(crawler, stream=stream)
     assert progress.interval == 30.0
+    progress.tick()
+    progress.spider_closed(Spider("t"), "finished")
+    assert stream.getvalue().startswith(
+        "INFO progress: 1,234 pages · 456 articles · 12 duplicates · 3 errors"
+    )
+    assert stream.getvalue().count("\n") == 1
+    progress.tick()  # after the crawl the handler is gone: nothing more on the stream
+    assert stream.getvalue().count("\n") == 1
+
+
+def test_with_a_log_file_progress_lines_go_to_the_log(caplog: pytest.LogCaptureFixture) -> None:
+    stream = io.StringIO()
+    progress = Progress.from_crawler(_crawler(LOG_FILE="crawl.log"), stream=stream)
     with caplog.at_level(logging.INFO, logger="crawler.monitoring.progress"):
         progress.tick()
-        progress.spider_closed(Spider("t"), "finished")
     assert stream.getvalue() == ""
     [record] = caplog.records
-    assert record.getMessage().startswith("progress: 1,234 pages · 456 articles · 12 duplicates · 3 errors")
+    assert record.getMessage().startswith("progress: 1,234 pages")
 
 
 def test_progress_interval_setting_wins_and_progress_can_be_switched_off() -> None:
