@@ -204,7 +204,9 @@ class StorePipeline:
         self.crawler.signals.send_catch_log(run_committing)
         expected = [source.id for source in getattr(self.crawler.spider, "sources", [])]
         stats = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
-        report = report_from_stats(stats, previous_reports(self.run.store), expected_sources=expected)
+        report = report_from_stats(
+            stats, previous_reports(self.run.store, expected), expected_sources=expected
+        )
         self.run.report = report
         stats[REPORT_STAT] = save_report(self.run.store, writer.run_id, report)
         manifest = writer.commit(stats)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Collection
 from typing import Any
 
 from crawler.storage import Reader, StorageError, Store
@@ -27,20 +28,35 @@ def save_report(store: Store, run_id: str, report: dict[str, Any]) -> str:
     return key
 
 
-def previous_reports(store: Store, limit: int = 5) -> list[dict[str, Any]]:
-    """The last `limit` committed runs' reports, oldest first (for the completeness baseline)."""
-    reports = []
+def previous_reports(
+    store: Store, sources: Collection[str] = (), limit: int = 5, scan: int = 100
+) -> list[dict[str, Any]]:
+    """Reports of earlier committed runs, oldest first, for the completeness baseline: of the latest
+    runs that crawled any of `sources` (looking back at most `scan` runs) until each source has
+    `limit`; without `sources`, of the last `limit` runs."""
     try:
         runs = Reader(store).runs()
     except StorageError as error:
         logger.warning("could not list earlier runs for the report baseline: %s", error)
         return []
-    for manifest in runs[-limit:]:
-        key = (manifest.get("stats") or {}).get(REPORT_STAT)
-        if not key:
+    wanted = dict.fromkeys(sources, 0)  # source -> earlier runs found that crawled it
+    reports = []
+    for manifest in reversed(runs[-scan:] if wanted else runs[-limit:]):
+        if wanted and all(found >= limit for found in wanted.values()):
+            break
+        stats = manifest.get("stats") or {}
+        # Other sources' crawls and `fetch --store` runs share the store: without this they would push
+        # a source's own runs out of the baseline.
+        in_run = {key.split("/", 2)[1] for key in stats if key.startswith("source/")}
+        crawled = [source for source in wanted if source in in_run and wanted[source] < limit]
+        key = stats.get(REPORT_STAT)
+        if not key or (wanted and not crawled):
             continue
         try:
             reports.append(json.loads(store.get_bytes(key)))
         except (StorageError, ValueError) as error:
             logger.warning("skipping unreadable run report %s: %s", key, error)
-    return reports
+            continue
+        for source in crawled:
+            wanted[source] += 1
+    return reports[::-1]
