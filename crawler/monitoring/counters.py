@@ -12,6 +12,9 @@ PREFIX = "source/"
 # Counters every source row has, in table order; each is stored as `source/<id>/<name>_count`.
 COUNTERS = (
     "discovered",
+    # Announced again but not fetched: fetched by an earlier run, or older than the age window. A
+    # source with known URLs and nothing new had a quiet run; one with neither has broken discovery.
+    "known",
     "pages",
     "fetched",
     "stored",

@@ -17,10 +17,14 @@ CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 # counter name -> (metric name, help text)
 _COUNTER_METRICS = {
     "discovered": ("newscrawl_discovered_urls_total", "Article URLs newly accepted by the scheduler."),
+    "known": (
+        "newscrawl_known_urls_total",
+        "Article URLs announced again but not fetched: seen in an earlier run or older than the window.",
+    ),
     "pages": ("newscrawl_pages_total", "Responses received, of every kind (feeds, sitemaps, articles)."),
     "fetched": ("newscrawl_articles_fetched_total", "Article pages fetched with a non-error status."),
     "stored": ("newscrawl_articles_stored_total", "Article records that passed every pipeline."),
-    "duplicates": ("newscrawl_duplicates_total", "Stored records that copy an earlier article."),
+    "duplicates": ("newscrawl_duplicates_total", "Stored records that matched an article already indexed."),
     "http_errors": ("newscrawl_http_errors_total", "Fetch attempts with status >= 400 or no response."),
     "with_author": ("newscrawl_articles_with_author_total", "Stored records that name an author."),
     "with_date": ("newscrawl_articles_with_date_total", "Stored records with a publication date."),

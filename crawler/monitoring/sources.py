@@ -1,4 +1,4 @@
-"""`SourceStats`: per-source counters (discovered, fetched, stored, duplicates, drops, HTTP errors)
+"""`SourceStats`: per-source counters (discovered, known, fetched, stored, duplicates, drops, HTTP errors)
 from Scrapy signals into `crawler.stats`, and each source's median text length when the spider closes.
 
 Setting: `NEWSCRAWL_SOURCE_STATS` (default True).
@@ -63,6 +63,7 @@ class SourceStats:
         source_id = request.meta.get("source_id")
         if source_id and _is_new_article(request):
             self._inc(source_id, "discovered", -1)
+            self._inc(source_id, "known")
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         self._downloaded.add(id(request))
@@ -91,7 +92,9 @@ class SourceStats:
         if not source_id:
             return
         self._inc(source_id, "stored")
-        if record.get("duplicate_of"):
+        # Every match counts, as in the crawl's summary: a copy that arrived before its cluster's
+        # origin (the agency's own, or an earlier-published one) has no duplicate_of, but is a copy.
+        if record.get("match", "unique") != "unique" or record.get("duplicate_of"):
             self._inc(source_id, "duplicates")
         if record.get("authors"):
             self._inc(source_id, "with_author")

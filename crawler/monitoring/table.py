@@ -9,6 +9,7 @@ from typing import Any
 _COLUMNS = (
     ("source", "source", str),
     ("discovered", "discovered", str),
+    ("known", "known", str),  # announced again, not fetched: what a quiet run shows instead of new URLs
     ("fetched", "fetched", str),
     ("stored", "stored", str),
     ("dups", "duplicates", str),

@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 
 from crawler.discovery.announce import Announcement, iso, too_old
 from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url, url_host
+from crawler.monitoring.counters import counter_key
 from crawler.registry import Source, load_registry
 from crawler.run import get_run
 from crawler.security.failures import record_failure
@@ -152,11 +153,13 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             self._scheduled.add(url)
             if too_old(announcement, since, now):
                 self._stat("too_old_count")
+                self.crawler.stats.inc_value(counter_key(source.id, "known"))
                 continue
             if self.seen is not None and not self.seen.should_fetch(
                 url, announcement.newest_date(), source.recheck_window, self.recheck_interval
             ):
                 self._stat("already_seen_count")
+                self.crawler.stats.inc_value(counter_key(source.id, "known"))
                 continue
             meta: dict[str, Any] = {
                 "source_id": source.id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import pytest
@@ -113,3 +114,17 @@ def test_an_agency_outlet_leads_the_clusters_of_its_stories(network, registry_fi
         if any(sources[m["id"]] == "global-ledger" for m in c["members"])
     ]
     assert origins and set(origins) == {"global-ledger"}
+
+
+def test_a_second_crawl_with_nothing_new_is_quiet_not_an_alarm(network, registry_file, tmp_path):
+    uri = f"file://{tmp_path / 'store'}"
+    crawl(registry_file, uri)
+    again = crawl(registry_file, uri)  # an hourly crawl in an hour when no outlet published
+    assert "articles stored   0" in again.stdout
+    assert "EMPTY" not in again.stdout and "anomal" not in again.stdout, again.stdout
+    store = open_store(uri)
+    report = json.loads(store.get_bytes(Reader(store).runs()[-1]["stats"]["run_report"]))
+    assert report["anomalies"] == []
+    assert {source: row["known"] > 0 for source, row in report["sources"].items()} == dict.fromkeys(
+        report["sources"], True
+    )

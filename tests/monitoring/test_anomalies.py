@@ -86,6 +86,14 @@ def test_empty_source_message_says_where_the_crawl_stopped(row: dict, hint: str)
     assert anomaly["kind"] == "empty" and hint in anomaly["message"]
 
 
+def test_a_source_that_announced_only_known_articles_had_a_quiet_run_not_an_anomaly() -> None:
+    quiet = {"pages": 2, "known": 14}  # the feed listed 14 articles, all fetched by earlier runs
+    assert build_run_report({"site": quiet}, {}, HEALTHY)["anomalies"] == []
+    # Known URLs do not hide a failure further on: new URLs found but none fetched is still flagged.
+    [anomaly] = build_run_report({"site": {**quiet, "discovered": 3}}, {}, HEALTHY)["anomalies"]
+    assert "discovered 3 article URLs but fetched none" in anomaly["message"]
+
+
 @pytest.mark.parametrize("kwargs", [{"max_drop": 1.5}, {"history": 1, "min_history": 2}, {"min_history": 0}])
 def test_rules_reject_impossible_thresholds(kwargs: dict) -> None:
     with pytest.raises(ValueError, match="AnomalyRules"):

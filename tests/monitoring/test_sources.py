@@ -53,6 +53,19 @@ def test_discovered_counts_new_article_urls_only() -> None:
     harness.send(signals.request_scheduled, request=seen)
     harness.send(signals.request_dropped, request=seen)  # the dupefilter refused it
     assert harness.rows()["alpha"]["discovered"] == 1
+    assert harness.rows()["alpha"]["known"] == 1  # refused as seen: the source's discovery works
+
+
+def test_a_copy_stored_before_its_clusters_origin_counts_as_a_duplicate() -> None:
+    harness = Harness()
+    for item in (
+        {"source": "alpha", "text": "x", "match": "unique"},
+        {"source": "alpha", "text": "x", "match": "near", "duplicate_of": "abc"},
+        # The agency's own copy, matched after the outlet's: it becomes the origin, so no duplicate_of.
+        {"source": "alpha", "text": "x", "match": "exact", "duplicate_of": None},
+    ):
+        harness.send(signals.item_scraped, item=item, response=None)
+    assert harness.rows()["alpha"]["duplicates"] == 2
 
 
 def test_pages_fetched_and_http_errors_per_source() -> None:

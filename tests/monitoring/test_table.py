@@ -5,6 +5,7 @@ from crawler.monitoring import build_run_report, format_summary_table
 ROWS = {
     "alpha-news": {
         "discovered": 120,
+        "known": 31,
         "fetched": 118,
         "stored": 110,
         "duplicates": 14,
@@ -25,12 +26,12 @@ def _table() -> list[str]:
 def test_table_has_a_header_a_line_per_source_and_a_total() -> None:
     lines = _table()
     assert lines[0].split() == [
-        "source", "discovered", "fetched", "stored", "dups", "dropped", "http", "err",
+        "source", "discovered", "known", "fetched", "stored", "dups", "dropped", "http", "err",
         "median", "chars", "author", "date", "flags",
     ]  # fmt: skip
-    assert lines[2].split() == ["alpha-news", "120", "118", "110", "14", "8", "2", "2874", "90%", "100%"]
-    assert lines[3].split() == ["beta", "4", "0", "0", "0", "0", "4", "-", "-", "-", "EMPTY"]
-    assert lines[5].split() == ["TOTAL", "124", "118", "110", "14", "8", "6"]
+    assert lines[2].split() == ["alpha-news", "120", "31", "118", "110", "14", "8", "2", "2874", "90%", "100%"]
+    assert lines[3].split() == ["beta", "4", "0", "0", "0", "0", "0", "4", "-", "-", "-", "EMPTY"]
+    assert lines[5].split() == ["TOTAL", "124", "31", "118", "110", "14", "8", "6"]
 
 
 def test_table_columns_line_up() -> None:
