@@ -65,14 +65,27 @@ def _plain(value: Any) -> Any:
 def snapshot(record: dict[str, Any], what: str) -> dict[str, Any]:
     """A deep, JSON-clean copy, so later changes by the caller cannot alter what gets written."""
     try:
-        copied: dict[str, Any] = json.loads(
-            json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain)
-        )
+        text = json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain)
     except (TypeError, ValueError) as error:
         raise StorageError(
             f"{what} is not JSON-serialisable ({error}); convert values to str/int/list/dict"
         ) from error
+    copied: dict[str, Any] = json.loads(_without_lone_surrogates(text))
     return copied
+
+
+def _without_lone_surrogates(text: str) -> str:
+    """`text` with each lone UTF-16 surrogate replaced by U+FFFD.
+
+    JSON-LD or a JSON feed cut in the middle of an emoji ("\\ud83d") decodes to a lone surrogate,
+    which UTF-8 cannot encode: left in, it would fail the batch's JSON Lines and Parquet parts, and
+    with them every later batch and the commit."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        # Through UTF-16, a high and low half that arrived as two characters still join into one.
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def encode_jsonl(records: Iterable[dict[str, Any]]) -> bytes:

@@ -222,6 +222,19 @@ def test_writer_turns_dates_sets_and_dataclasses_into_json_and_rejects_other_obj
     assert next(Reader(store).clusters())["lead"] == {"id": "a", "match": "unique"}
 
 
+def test_lone_surrogate_from_truncated_json_ld_is_stored_as_a_replacement_character(store):
+    # JSON-LD cut in the middle of an emoji ("headline": "Breaking \\ud83d") decodes to a lone
+    # surrogate, which no UTF-8 part can hold: the run must still commit, with U+FFFD in its place.
+    record = article(1)
+    record["title"] = "Breaking \ud83d"
+    record["authors"] = ["Jane \udc00Doe"]
+    _write_run(store, [record, article(2)])
+    stored = {r["id"]: r for r in Reader(store).articles()}
+    assert stored[record["id"]]["title"] == "Breaking \ufffd"
+    assert stored[record["id"]]["authors"] == ["Jane \ufffdDoe"]
+    assert len(stored) == 2
+
+
 def test_writer_accepts_articles_from_several_threads(store):
     from concurrent.futures import ThreadPoolExecutor
 
