@@ -97,6 +97,8 @@ def encode_jsonl(records: Iterable[dict[str, Any]]) -> bytes:
 
 
 def decode_jsonl(data: bytes) -> Iterator[dict[str, Any]]:
-    for line in gzip.decompress(data).decode().splitlines():
+    # Split at "\n" only: str.splitlines() also splits at U+2028, U+2029 and U+0085, which JSON
+    # leaves unescaped inside strings (e.g. an image caption), and would cut such a record in two.
+    for line in gzip.decompress(data).decode().split("\n"):
         if line:
             yield json.loads(line)

@@ -235,6 +235,18 @@ def test_lone_surrogate_from_truncated_json_ld_is_stored_as_a_replacement_charac
     assert len(stored) == 2
 
 
+def test_line_and_paragraph_separators_inside_values_read_back(store):
+    # JSON keeps U+2028, U+2029 and U+0085 unescaped, and JSON-LD image captions carry them
+    # through extraction; JSON Lines ends a record at "\\n" only.
+    record = article(1)
+    record["image"]["caption"] = "First line\u2028second line"
+    record["image"]["credit"] = "Photo\u2029Agency\x85"
+    _write_run(store, [record, article(2)])
+    stored = {r["id"]: r for r in Reader(store).articles()}
+    assert stored[record["id"]]["image"] == record["image"]
+    assert len(stored) == 2
+
+
 def test_writer_accepts_articles_from_several_threads(store):
     from concurrent.futures import ThreadPoolExecutor
 
