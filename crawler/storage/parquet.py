@@ -18,7 +18,7 @@ _STRS = pa.list_(pa.string())
 ARTICLE_SCHEMA = pa.schema(
     [
         ("id", _STR),
-        ("schema_version", pa.int32()),
+        ("schema_version", _STR),  # "1.0", as article.schema.json has it
         ("url", _STR),
         ("canonical_url", _STR),
         ("source", _STR),
@@ -46,7 +46,10 @@ ARTICLE_SCHEMA = pa.schema(
         ("similarity", pa.float64()),
         ("match", _STR),
         ("discovered_via", _STR),
-        ("announced", pa.struct([("title", _STR), ("published_at", _STR)])),
+        (
+            "announced",
+            pa.struct([("title", _STR), ("published_at", _STR), ("keywords", _STRS), ("language", _STR)]),
+        ),
         ("warc", pa.struct([("file", _STR), ("offset", pa.int64()), ("length", pa.int64())])),
         ("extra", _STR),
     ]

@@ -62,6 +62,31 @@ def test_parquet_copy_matches_jsonl(store):
     assert sum(e["records"] for e in Reader.article_entries(manifest, kind="articles-parquet")) == 5
 
 
+def test_parquet_row_holds_every_field_of_the_jsonl_record(store):
+    # A record as the pipeline stores it: discovery's announcement and the fields the Parquet
+    # schema has no column for (kept in `extra`) included.
+    record = article(1)
+    record.update(
+        revision=2,
+        final_url=record["url"] + "?amp",
+        discovered_via="sitemap",
+        announced={
+            "title": "Story 1",
+            "published_at": "2016-08-27T10:00:00Z",
+            "keywords": ["BRICS", "Russia"],
+            "language": "en",
+        },
+    )
+    manifest = _write_run(store, [record])
+    jsonl = next(Reader(store).articles())
+    (entry,) = Reader.article_entries(manifest, kind="articles-parquet")
+    (row,) = decode_parquet(Reader(store).read_object(entry))
+    row.update(json.loads(row.pop("extra") or "{}"))
+    assert {key: value for key, value in row.items() if value is not None} == {
+        key: value for key, value in jsonl.items() if value is not None
+    }
+
+
 def test_warc_record_holds_the_raw_response(store):
     record = article(7)
     _write_run(store, [record])
