@@ -202,7 +202,7 @@ class S3Store(Store):
     def _head_sha256(self, full: str) -> str | None:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=full)
-        except botocore.exceptions.ClientError as error:
+        except _CLIENT_ERRORS as error:
             if _status(error) == 404:
                 return None
             raise StorageError(f"cannot read {full!r} from {self.describe()}: {error}") from error
@@ -227,18 +227,20 @@ class S3Store(Store):
     def _get_full(self, full: str) -> bytes:
         try:
             response = self.client.get_object(Bucket=self.bucket, Key=full)
-        except botocore.exceptions.ClientError as error:
+            # The body streams after the call returned, outside botocore's retries: a connection
+            # reset here is a BotoCoreError (ResponseStreamingError) like an unreachable endpoint.
+            with response["Body"] as body:
+                data: bytes = body.read()
+        except _CLIENT_ERRORS as error:
             if _status(error) == 404:
                 raise ObjectNotFound(f"no object {full!r} in s3://{self.bucket}") from error
             raise StorageError(f"cannot read {full!r} from {self.describe()}: {error}") from error
-        with response["Body"] as body:
-            data: bytes = body.read()
         return data
 
     def _exists(self, key: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
-        except botocore.exceptions.ClientError as error:
+        except _CLIENT_ERRORS as error:
             if _status(error) == 404:
                 return False
             raise StorageError(f"cannot read {key!r} from {self.describe()}: {error}") from error

@@ -56,6 +56,25 @@ def test_commit_after_lost_manifest_ack_keeps_one_manifest(s3_uri):
         assert [m["run_id"] for m in Reader(store).runs()] == [writer.run_id]
 
 
+def test_reads_from_an_unreachable_server_raise_storage_error(s3_uri, monkeypatch):
+    # Callers (newscrawl read, the crawl's commit and start-up) turn StorageError into one line or
+    # a failed run; a raw botocore error escaped them as a traceback or an uncommitted run that
+    # still looked clean.
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    with _s3_store(s3_uri) as store:
+        store.put_bytes("kv/there", b"payload")
+        session = store.client._endpoint.http_session
+
+        def refuse(request):
+            raise botocore.exceptions.EndpointConnectionError(endpoint_url=request.url)
+
+        monkeypatch.setattr(session, "send", refuse)
+        with pytest.raises(StorageError, match="kv/there"):
+            store.get_bytes("kv/there")
+        with pytest.raises(StorageError, match="kv/there"):
+            store.exists("kv/there")
+
+
 def test_large_object_goes_up_in_parts_and_stays_write_once(s3_uri):
     with _s3_store(s3_uri) as store:
         store.multipart_threshold = store.part_size = 5 * 1024 * 1024
