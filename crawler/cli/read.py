@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -79,7 +80,14 @@ def _write(records: Iterable[dict[str, Any]], fmt: str, out: str | None) -> int:
     """Stream the records to `out` (or stdout); returns how many were written."""
     if out is None:
         sys.stdout.flush()
-        return _write_to(sys.stdout.buffer, records, fmt)
+        try:
+            return _write_to(sys.stdout.buffer, records, fmt)
+        except BrokenPipeError:
+            # The reading end went away (`newscrawl read | head`). Send what Python still holds for
+            # stdout to /dev/null, or its flush at exit fails again, and fail the command: the
+            # checkpoint must not be printed for articles that were never delivered.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise CommandError("standard output was closed before every article was written") from None
     try:
         with open(out, "wb") as handle:
             return _write_to(handle, records, fmt)

@@ -118,3 +118,23 @@ def test_read_streams_parquet_to_stdout(filled, child_env):
     table = pq.read_table(pa.BufferReader(result.stdout))
     assert table.column("source").to_pylist() == ["thebricspost"]
     assert b"1 article; next checkpoint: 000000000001" in result.stderr
+
+
+def test_read_into_a_pipe_closed_early_ends_without_traceback_or_checkpoint(tmp_path):
+    # `newscrawl read | head -1`: the pipe closes long before 300 records (more than a pipe holds)
+    # are written. No traceback, and no checkpoint: the articles not written were never delivered.
+    store = f"file://{tmp_path / 'store'}"
+    _write(store, [article(n) for n in range(300)])
+    with subprocess.Popen(
+        [sys.executable, "-m", "crawler", "read", "--store", store],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as reader:
+        assert json.loads(reader.stdout.readline())["source"] == "thebricspost"
+        reader.stdout.close()
+        stderr = reader.stderr.read().decode()
+        assert reader.wait(timeout=60) == 1
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert "next checkpoint" not in stderr
+    assert stderr.strip().startswith("newscrawl read: error: ") and len(stderr.strip().splitlines()) == 1
