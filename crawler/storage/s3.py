@@ -1,7 +1,8 @@
 """The `s3://BUCKET[/PREFIX]` backend over boto3, with the one function that builds the client.
 
 Writes send `If-None-Match: *` when the server honours it (probed once per store), so an
-existing object is never replaced; a 412 whose object holds the same sha256 counts as stored.
+existing object is never replaced; a 412 whose object holds the same sha256 counts as stored,
+and a 409 (another conditional write of the key in flight) is written again after a pause.
 Objects above `multipart_threshold` go up in parts, completed with the same condition.
 """
 
@@ -11,6 +12,7 @@ import base64
 import contextlib
 import hashlib
 import os
+import time
 import uuid
 from typing import Any
 
@@ -24,6 +26,7 @@ from crawler.storage.keys import PROBE_PREFIX
 
 MULTIPART_THRESHOLD = 64 * 1024 * 1024
 PART_SIZE = 16 * 1024 * 1024  # S3 wants parts of at least 5 MiB except the last
+CONFLICT_WAITS = (0.1, 0.5, 2.0)  # seconds before each rewrite after a 409
 DEFAULT_MAX_ATTEMPTS = 5  # standard-mode backoff: up to 1+2+4+8 s of jittered waits
 _CLIENT_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
 
@@ -150,15 +153,7 @@ class S3Store(Store):
             # Best effort only: without server support two writers can still race here.
             return self._same_as_existing(full, sha256)
         try:
-            if len(data) > self.multipart_threshold:
-                self._put_multipart(full, data, sha256, conditional)
-            else:
-                extra = {"IfNoneMatch": "*"} if conditional else {}
-                if self._checksums:
-                    extra.update(_checksum_args(data))
-                self.client.put_object(
-                    Bucket=self.bucket, Key=full, Body=data, Metadata={"sha256": sha256}, **extra
-                )
+            self._send(full, data, sha256, conditional)
         except botocore.exceptions.ClientError as error:
             if _status(error) == 412:
                 return self._same_as_existing(full, sha256)
@@ -168,6 +163,30 @@ class S3Store(Store):
         except botocore.exceptions.BotoCoreError as error:
             raise StorageError(f"cannot write {full!r} to {self.describe()}: {error}") from error
         return True
+
+    def _send(self, full: str, data: bytes, sha256: str, conditional: bool) -> None:
+        """Write once; on a 409, wait and write again. AWS answers 409 ConditionalRequestConflict
+        while another conditional write of the key is in flight (a run claiming the same manifest
+        number, or our own timed-out attempt still being processed) and asks for a retry, which
+        botocore does not make. The retry then stores the object or meets it with a 412."""
+        for wait in CONFLICT_WAITS:
+            try:
+                self._send_once(full, data, sha256, conditional)
+                return
+            except botocore.exceptions.ClientError as error:
+                if _status(error) != 409:
+                    raise
+            time.sleep(wait)
+        self._send_once(full, data, sha256, conditional)
+
+    def _send_once(self, full: str, data: bytes, sha256: str, conditional: bool) -> None:
+        if len(data) > self.multipart_threshold:
+            self._put_multipart(full, data, sha256, conditional)
+            return
+        extra = {"IfNoneMatch": "*"} if conditional else {}
+        if self._checksums:
+            extra.update(_checksum_args(data))
+        self.client.put_object(Bucket=self.bucket, Key=full, Body=data, Metadata={"sha256": sha256}, **extra)
 
     def _put_multipart(self, full: str, data: bytes, sha256: str, conditional: bool) -> None:
         algorithm = {"ChecksumAlgorithm": "SHA256"} if self._checksums else {}

@@ -75,6 +75,35 @@ def test_reads_from_an_unreachable_server_raise_storage_error(s3_uri, monkeypatc
             store.exists("kv/there")
 
 
+def test_manifest_put_meeting_a_concurrent_conditional_write_takes_the_next_number(s3_uri):
+    # AWS S3 answers 409 ConditionalRequestConflict, not 412, to an If-None-Match put that races
+    # another in-flight put of the same key, and botocore does not retry a 409. Here another run
+    # commits manifest 1 while ours is being sent.
+    with _s3_store(s3_uri) as store, _s3_store(s3_uri) as other_store:
+        other = RunWriter(other_store)
+        other.add_article(article(2))
+        writer = RunWriter(store)
+        writer.add_article(article(1))
+        conflicts = []
+
+        def race(params, **kwargs):
+            if params["Key"].endswith("manifests/000000000001.json") and not conflicts:
+                conflicts.append(other.commit({})["checkpoint"])
+                raise botocore.exceptions.ClientError(
+                    {
+                        "Error": {"Code": "ConditionalRequestConflict"},
+                        "ResponseMetadata": {"HTTPStatusCode": 409},
+                    },
+                    "PutObject",
+                )
+
+        store.client.meta.events.register("provide-client-params.s3.PutObject", race)
+        manifest = writer.commit({})
+        assert conflicts == ["000000000001"]
+        assert manifest["checkpoint"] == "000000000002"
+        assert [m["run_id"] for m in Reader(store).runs()] == [other.run_id, writer.run_id]
+
+
 def test_large_object_goes_up_in_parts_and_stays_write_once(s3_uri):
     with _s3_store(s3_uri) as store:
         store.multipart_threshold = store.part_size = 5 * 1024 * 1024
