@@ -73,6 +73,15 @@ def url_host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower().rstrip(".")
 
 
+_NOT_ID = re.compile(r"[^a-z0-9-]+")
+
+
+def host_source_id(url: str) -> str:
+    """The source id of a URL outside the registry (`fetch`): its host in kebab case, like the
+    registry's ids, so it is safe as a storage partition (`my_site.example` and `[::1]` included)."""
+    return _NOT_ID.sub("-", url_host(url)).strip("-") or "unknown"
+
+
 def _ascii_host(host: str) -> str:
     """An internationalised host name in its IDNA (xn--) form, the form requests use."""
     try:

@@ -22,7 +22,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet.defer import Deferred
 
-from crawler.discovery.urls import url_host
+from crawler.discovery.urls import host_source_id
 from crawler.politeness.slots import hold_delay
 from crawler.security.middleware import RefusedRequest
 
@@ -71,7 +71,7 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
                 meta={
                     "dont_obey_robotstxt": True,
                     "newscrawl_kind": "robots",
-                    "source_id": request.meta.get("source_id") or _host_source_id(request.url),
+                    "source_id": request.meta.get("source_id") or host_source_id(request.url),
                 },
             )
             try:
@@ -136,8 +136,3 @@ class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
         if entry and monotonic() >= entry[1] and not isinstance(self._parsers.get(netloc), Deferred):
             del self._unreachable[netloc]
             self._parsers.pop(netloc, None)
-
-
-def _host_source_id(url: str) -> str:
-    """A host outside the registry (fetch mode) is named the way NewsSpider names it."""
-    return url_host(url).replace(".", "-") or "unknown"

@@ -17,7 +17,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from crawler.discovery.announce import Announcement, iso, too_old
-from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url, url_host
+from crawler.discovery.urls import canonical_identity, host_allowed, host_source_id, normalize_url
 from crawler.monitoring.counters import counter_key
 from crawler.registry import Source, load_registry
 from crawler.run import get_run
@@ -209,7 +209,7 @@ def _source_for_host(sources: list[Source], url: str) -> str:
     for source in sources:
         if host_allowed(url, source.allowed_domains):
             return source.id
-    return url_host(url).replace(".", "-") or "unknown"
+    return host_source_id(url)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.discovery.urls import canonical_identity, host_allowed, normalize_url
+from crawler.discovery.urls import canonical_identity, host_allowed, host_source_id, normalize_url
+from crawler.storage.keys import validate_part
 
 
 @pytest.mark.parametrize(
@@ -79,3 +80,18 @@ def test_canonical_on_another_host_of_the_same_site_names_the_article(
 ) -> None:
     page = _page(final_url, f'<link rel="canonical" href="{canonical}">')
     assert canonical_identity(page) == identity
+
+
+@pytest.mark.parametrize(
+    ("url", "source_id"),
+    [
+        ("https://www.example.com/a", "www-example-com"),
+        ("http://my_site.example:8080/a", "my-site-example"),
+        ("http://[::1]:8000/a", "1"),
+        ("http://127.0.0.1/a", "127-0-0-1"),
+        ("https://Bücher.example/a", "xn--bcher-kva-example"),
+    ],
+)
+def test_a_host_outside_the_registry_gets_a_source_id_safe_as_a_partition(url: str, source_id: str) -> None:
+    assert host_source_id(normalize_url(url)) == source_id
+    assert validate_part(source_id, "source id") == source_id
