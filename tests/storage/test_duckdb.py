@@ -30,7 +30,7 @@ def test_duckdb_reads_committed_parquet_with_hive_partitions(tmp_path):
     urls = Reader(store).parquet_urls()
     with duckdb.connect() as con:
         rows = con.execute(
-            "SELECT date, source, count(DISTINCT id) FROM read_parquet(?, hive_partitioning = true) "
+            "SELECT date, source, count(DISTINCT id) FROM read_parquet(?, hive_partitioning = true, union_by_name = true) "
             "WHERE date = DATE '2016-08-21' GROUP BY ALL ORDER BY ALL",
             [urls],
         ).fetchall()
