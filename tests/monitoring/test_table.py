@@ -29,7 +29,19 @@ def test_table_has_a_header_a_line_per_source_and_a_total() -> None:
         "source", "discovered", "known", "fetched", "stored", "dups", "dropped", "http", "err",
         "median", "chars", "author", "date", "flags",
     ]  # fmt: skip
-    assert lines[2].split() == ["alpha-news", "120", "31", "118", "110", "14", "8", "2", "2874", "90%", "100%"]
+    assert lines[2].split() == [
+        "alpha-news",
+        "120",
+        "31",
+        "118",
+        "110",
+        "14",
+        "8",
+        "2",
+        "2874",
+        "90%",
+        "100%",
+    ]
     assert lines[3].split() == ["beta", "4", "0", "0", "0", "0", "0", "4", "-", "-", "-", "EMPTY"]
     assert lines[5].split() == ["TOTAL", "124", "31", "118", "110", "14", "8", "6"]
 
