@@ -1,15 +1,17 @@
-"""Shared fixtures: a real SeaweedFS for the session, per-test S3 prefixes, the fake news network."""
+"""Shared fixtures: a real SeaweedFS for the session, per-test S3 prefixes, the fake news network,
+fake outlets on loopback hosts."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from crawler.demo.network import load_network
 from crawler.demo.server import DemoNetwork
+from tests.support.fakesite import FakeSite
 from tests.support.seaweed import SeaweedServer, running_seaweed
 
 
@@ -46,3 +48,18 @@ def registry_file(network: DemoNetwork, tmp_path_factory: pytest.TempPathFactory
     path = tmp_path_factory.mktemp("registry") / "sources.toml"
     path.write_text(network.registry_toml(), encoding="utf-8")
     return path
+
+
+@pytest.fixture
+def sites() -> Iterator[Callable[[str], FakeSite]]:
+    """Factory: sites("127.0.0.2") starts a fake outlet on that loopback address; all closed after."""
+    started: list[FakeSite] = []
+
+    def make(host: str = "127.0.0.1") -> FakeSite:
+        site = FakeSite(host).start()
+        started.append(site)
+        return site
+
+    yield make
+    for site in started:
+        site.close()

@@ -51,5 +51,8 @@ def frontier_settings(redis_url: str, prefix: str = "newscrawl") -> dict[str, An
         "FRONTIER_PREFIX": prefix,
         "DEDUP_REDIS_URL": redis_url,
         "DEDUP_NAMESPACE": f"{prefix}:dedup",
-        "DOWNLOADER_MIDDLEWARES": {"crawler.frontier.hostdelay.SharedHostDelayMiddleware": 50},
+        "DOWNLOAD_HANDLERS": {
+            "http": "crawler.frontier.hostdelay.SharedHostDelayHandler",
+            "https": "crawler.frontier.hostdelay.SharedHostDelayHandler",
+        },
     }

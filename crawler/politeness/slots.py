@@ -12,6 +12,12 @@ from typing import Any
 from scrapy.http import Request
 from scrapy.utils.asyncio import call_later
 
+from crawler.signals import host_paused
+
+# Where hold_delay leaves a host's minimum delay (seconds) on each of its requests, for a frontier
+# shared by several workers to enforce across them (crawler.frontier.hostdelay).
+HOST_DELAY_META = "newscrawl_host_delay"
+
 
 def slot_for(crawler: Any, request: Request) -> tuple[str, Any]:
     """The request's download slot (created if new), keyed by host as the downloader keys it."""
@@ -28,6 +34,7 @@ def hold_delay(crawler: Any, request: Request, delay: float) -> None:
     slot.delay = max(slot.delay, delay)
     # AutoThrottle would lower the delay again after fast responses; Crawl-delay is a floor.
     request.meta["autothrottle_dont_adjust_delay"] = True
+    request.meta[HOST_DELAY_META] = delay
 
 
 class Pauses:
@@ -41,6 +48,7 @@ class Pauses:
         key, _ = slot_for(self.crawler, request)
         self.until[key] = max(self.until.get(key, 0.0), monotonic() + seconds)
         self.apply(request)
+        self.crawler.signals.send_catch_log(host_paused, request=request, seconds=seconds)
 
     def apply(self, request: Request) -> None:
         """Make sure the request's slot honours a pending pause (slots can be recreated after GC)."""

@@ -1,4 +1,5 @@
-"""Fixtures for discovery tests: fake outlets on distinct loopback hosts and a crawl-in-a-child runner."""
+"""Fixtures for discovery tests: a registry writer and a crawl-in-a-child runner (fake outlets: `sites`, in
+tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from tests.support.fakesite import FakeSite
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def sites() -> Iterator[Callable[[str], FakeSite]]:
-    """Factory: sites("127.0.0.2") starts a fake outlet on that loopback address; all closed after."""
-    started: list[FakeSite] = []
-
-    def make(host: str = "127.0.0.1") -> FakeSite:
-        site = FakeSite(host).start()
-        started.append(site)
-        return site
-
-    yield make
-    for site in started:
-        site.close()
 
 
 def write_registry(path: Path, sources: list[dict[str, Any]]) -> Path:

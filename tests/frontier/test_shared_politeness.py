@@ -1,0 +1,90 @@
+"""Per-host politeness holds across workers on the Redis frontier: robots.txt's Crawl-delay and a
+429's Retry-After bind every worker, not only the one that read them."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.discovery.conftest import source, write_registry
+from tests.support.cli import start_cli
+from tests.support.fakesite import Article, FakeSite, Hit, Reply, news_outlet
+from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    client = redis_or_skip()
+    with private_prefix(client) as prefix:
+        yield prefix
+
+
+def _crawl_with_two_workers(tmp_path: Path, site: FakeSite, prefix: str, *extra: str) -> None:
+    registry = write_registry(
+        tmp_path / "s.toml",
+        [source(site, "polite", feeds=["/feed.xml"], wp_json=False, sitemaps=["/sitemap.xml"])],
+    )
+    args = [
+        "crawl", "--sources", str(registry), "--store", f"file://{tmp_path / 'store'}", "--allow-private",
+        "--frontier", REDIS_URL, "--frontier-prefix", prefix,
+        # No delay of newscrawl's own: only what the site asks for spaces the requests.
+        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "EXTRACT_WORKERS=1",
+        "-s", "NEWSCRAWL_BACKOFF_BASE=0.2", "-s", "FRONTIER_HEARTBEAT_SECONDS=3", *extra,
+    ]  # fmt: skip
+    workers = [start_cli(*args) for _ in range(2)]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err[-3000:]
+
+
+def _gaps(hits: list[Hit]) -> list[float]:
+    times = sorted(hit.at for hit in hits)
+    return [later - earlier for earlier, later in itertools.pairwise(times)]
+
+
+def test_crawl_delay_spaces_the_requests_of_all_workers_together(
+    tmp_path: Path, sites: Callable[[str], FakeSite], redis_prefix: str
+) -> None:
+    site = sites("127.0.0.2")
+    articles = [Article(f"a{i}", f"Story {i}", f"Text of story {i}. " * 20) for i in range(5)]
+    news_outlet(site, articles, robots="User-agent: *\nCrawl-delay: 1\nAllow: /\n")
+    _crawl_with_two_workers(tmp_path, site, redis_prefix)
+    article_hits = Counter(hit.path for hit in site.hits if hit.path.startswith("/news/"))
+    assert article_hits == Counter({article.path: 1 for article in articles})
+    # Each worker reads robots.txt itself; every other request waits for the site's delay, whichever
+    # worker sent the one before.
+    gated = [hit for hit in site.hits if hit.path != "/robots.txt"]
+    assert min(_gaps(gated)) >= 0.95, str(sorted((round(hit.at, 2), hit.path) for hit in site.hits))
+
+
+def test_retry_after_pauses_the_host_for_every_worker(
+    tmp_path: Path, sites: Callable[[str], FakeSite], redis_prefix: str
+) -> None:
+    site = sites("127.0.0.2")
+    articles = [Article(f"a{i}", f"Story {i}", f"Text of story {i}. " * 20) for i in range(10)]
+    news_outlet(site, articles)
+    refused: list[Hit] = []
+
+    def limited(page: Reply) -> Callable[[Hit], Reply]:
+        def reply(hit: Hit) -> Reply:
+            if not refused:
+                refused.append(hit)
+                return Reply(429, b"slow down", {"Retry-After": "3"})
+            return page
+
+        return reply
+
+    for article in articles:
+        site.routes[article.path] = limited(site.routes[article.path])  # type: ignore[arg-type]
+    # One request to the host every 0.3 s, whichever worker sends it: none is in flight when the 429
+    # arrives, so every later request must wait out the 3 s the site asked for.
+    _crawl_with_two_workers(tmp_path, site, redis_prefix, "-s", "FRONTIER_HOST_DELAY=0.3")
+    [first] = refused
+    later = [hit.at - first.at for hit in site.hits if hit.at > first.at and hit.path != "/robots.txt"]
+    assert later and min(later) >= 2.9, sorted((round(hit.at - first.at, 2), hit.path) for hit in site.hits)
