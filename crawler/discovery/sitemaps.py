@@ -58,7 +58,7 @@ def _url_entry(entry: etree._Element) -> Announcement | None:
 def robots_sitemaps(robots_txt: bytes) -> list[str]:
     """The `Sitemap:` URLs in a robots.txt body (the field name is case-insensitive, per RFC 9309)."""
     found = []
-    for line in robots_txt.decode("utf-8", "replace").splitlines():
+    for line in robots_txt.decode("utf-8-sig", "replace").splitlines():
         field, _, value = line.partition(":")
         value = value.split("#", 1)[0].strip()
         if field.strip().lower() == "sitemap" and value.startswith(("http://", "https://")):

@@ -182,3 +182,10 @@ def test_wordpress_posts_refuse_a_non_list() -> None:
 def test_unusable_feed_bodies_raise_unsafe_xml(garbage: bytes) -> None:
     with pytest.raises(UnsafeXML):
         parse_feed(garbage, "https://ex.com/")
+
+
+def test_robots_sitemap_on_the_first_line_after_a_byte_order_mark() -> None:
+    # Windows editors save robots.txt with a BOM; Scrapy's robots parser skips it, and so must we.
+    assert robots_sitemaps(b"\xef\xbb\xbfSitemap: https://ex.com/a.xml\nUser-agent: *\n") == [
+        "https://ex.com/a.xml"
+    ]
