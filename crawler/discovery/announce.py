@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -41,14 +41,16 @@ class Announcement:
         }
 
 
-def parse_date(text: str | None) -> datetime | None:
-    """ISO 8601 / W3C datetime, RFC 822 (RSS) or a bare date as an aware UTC datetime; None if unparseable."""
+def parse_date(text: str | None, zone: tzinfo = UTC) -> datetime | None:
+    """ISO 8601 / W3C datetime, RFC 822 (RSS) or a bare date as an aware UTC datetime; None if unparseable.
+    A date written without a zone is read in `zone`, the outlet's (registry `timezone`)."""
     if not text:
         return None
     text = text.strip()
     try:
         if _DATE_ONLY.match(text):
-            value = datetime.fromisoformat(text)
+            # A calendar day stays that day (midnight UTC), as the extractor files a page's bare day.
+            value = datetime.fromisoformat(text).replace(tzinfo=UTC)
         else:
             value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
@@ -56,8 +58,8 @@ def parse_date(text: str | None) -> datetime | None:
             value = parsedate_to_datetime(text)
         except (TypeError, ValueError, IndexError):
             return None
-    if value.tzinfo is None:  # a date without zone: the outlet's zone is unknown here, take UTC
-        value = value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
     return value.astimezone(UTC)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, tzinfo
 from typing import Any
 from urllib.parse import urljoin
 
@@ -22,22 +23,25 @@ FEED_TYPES = (
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
-def parse_feed(body: bytes, base_url: str) -> list[Announcement]:
-    """Announcements from an RSS, Atom or JSON feed body; raises UnsafeXML on unusable XML."""
+def parse_feed(body: bytes, base_url: str, zone: tzinfo = UTC) -> list[Announcement]:
+    """Announcements from an RSS, Atom or JSON feed body, dates without a zone read in `zone`; raises
+    UnsafeXML on unusable XML."""
     # A UTF-8 byte order mark may precede the JSON (json.loads skips it in bytes).
     if body.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{":
-        return _json_feed(body, base_url)
+        return _json_feed(body, base_url, zone)
     root = parse_xml(body)
     name = local_name(root)
     if name == "feed":
-        return [a for a in (_atom_entry(e, base_url) for e in root.iter() if local_name(e) == "entry") if a]
+        return [
+            a for a in (_atom_entry(e, base_url, zone) for e in root.iter() if local_name(e) == "entry") if a
+        ]
     if name in ("rss", "rdf"):
         items = (e for e in root.iter() if local_name(e) == "item")
-        return [a for a in (_rss_item(e, base_url) for e in items) if a]
+        return [a for a in (_rss_item(e, base_url, zone) for e in items) if a]
     raise UnsafeXML(f"root element <{name}> is not rss, rdf:RDF or an Atom feed")
 
 
-def _rss_item(item: etree._Element, base_url: str) -> Announcement | None:
+def _rss_item(item: etree._Element, base_url: str, zone: tzinfo) -> Announcement | None:
     link = child_text(item, "link")
     if not link:
         # RSS 2.0 allows a permalink guid instead of a link.
@@ -56,14 +60,14 @@ def _rss_item(item: etree._Element, base_url: str) -> Announcement | None:
         url=urljoin(_xml_base(item, base_url), link),
         via="feed",
         title=child_text(item, "title"),
-        published_at=parse_date(child_text(item, "pubdate", "date", "issued")),
-        updated_at=parse_date(child_text(item, "updated", "modified")),
+        published_at=parse_date(child_text(item, "pubdate", "date", "issued"), zone),
+        updated_at=parse_date(child_text(item, "updated", "modified"), zone),
         keywords=tuple(k for k in keywords if k),
         language=child_text(item, "language"),
     )
 
 
-def _atom_entry(entry: etree._Element, base_url: str) -> Announcement | None:
+def _atom_entry(entry: etree._Element, base_url: str, zone: tzinfo) -> Announcement | None:
     link = None
     for child in entry:
         if local_name(child) == "link" and child.get("rel", "alternate") == "alternate" and child.get("href"):
@@ -77,8 +81,8 @@ def _atom_entry(entry: etree._Element, base_url: str) -> Announcement | None:
         url=link,
         via="feed",
         title=child_text(entry, "title"),
-        published_at=parse_date(child_text(entry, "published", "issued")),
-        updated_at=parse_date(child_text(entry, "updated", "modified")),
+        published_at=parse_date(child_text(entry, "published", "issued"), zone),
+        updated_at=parse_date(child_text(entry, "updated", "modified"), zone),
         keywords=tuple(k for k in keywords if k),
         language=lang,
     )
@@ -94,7 +98,7 @@ def _xml_base(element: etree._Element, base_url: str) -> str:
     return base_url
 
 
-def _json_feed(body: bytes, base_url: str) -> list[Announcement]:
+def _json_feed(body: bytes, base_url: str, zone: tzinfo) -> list[Announcement]:
     if len(body) > MAX_XML_BYTES:
         raise UnsafeXML(f"JSON feed is {len(body)} bytes, over the {MAX_XML_BYTES}-byte cap")
     try:
@@ -118,8 +122,8 @@ def _json_feed(body: bytes, base_url: str) -> list[Announcement]:
                 url=urljoin(base_url, link.strip()),
                 via="feed",
                 title=item.get("title") if isinstance(item.get("title"), str) else None,
-                published_at=parse_date(_str(item.get("date_published"))),
-                updated_at=parse_date(_str(item.get("date_modified"))),
+                published_at=parse_date(_str(item.get("date_published")), zone),
+                updated_at=parse_date(_str(item.get("date_modified")), zone),
                 keywords=tuple(str(t) for t in tags if isinstance(t, str)),
                 language=_str(item.get("language")) or _str(doc.get("language")),
             )

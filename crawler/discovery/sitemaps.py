@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 from lxml import etree
 
@@ -18,8 +19,9 @@ class SitemapRef:
     lastmod: str | None
 
 
-def parse_sitemap(body: bytes) -> tuple[list[SitemapRef], list[Announcement]]:
-    """(child sitemaps, article announcements) from a sitemap or sitemap index (gzip allowed)."""
+def parse_sitemap(body: bytes, zone: tzinfo = UTC) -> tuple[list[SitemapRef], list[Announcement]]:
+    """(child sitemaps, article announcements) from a sitemap or sitemap index (gzip allowed); dates
+    without a zone are read in `zone`."""
     root = parse_xml(body)
     name = local_name(root)
     if name == "sitemapindex":
@@ -31,14 +33,14 @@ def parse_sitemap(body: bytes) -> tuple[list[SitemapRef], list[Announcement]]:
         return refs, []
     if name != "urlset":
         raise UnsafeXML(f"root element <{name}> is neither a sitemap <urlset> nor a <sitemapindex>")
-    return [], [a for a in (_url_entry(e) for e in root if local_name(e) == "url") if a]
+    return [], [a for a in (_url_entry(e, zone) for e in root if local_name(e) == "url") if a]
 
 
-def _url_entry(entry: etree._Element) -> Announcement | None:
+def _url_entry(entry: etree._Element, zone: tzinfo) -> Announcement | None:
     loc = child_text(entry, "loc")
     if not loc:
         return None
-    lastmod = parse_date(child_text(entry, "lastmod"))
+    lastmod = parse_date(child_text(entry, "lastmod"), zone)
     news = next((c for c in entry if local_name(c) == "news"), None)
     if news is None:
         return Announcement(url=loc, via="sitemap", updated_at=lastmod)
@@ -48,7 +50,7 @@ def _url_entry(entry: etree._Element) -> Announcement | None:
         url=loc,
         via="news-sitemap",
         title=child_text(news, "title"),
-        published_at=parse_date(child_text(news, "publication_date")),
+        published_at=parse_date(child_text(news, "publication_date"), zone),
         updated_at=lastmod,
         keywords=tuple(k.strip() for k in keywords.split(",") if k.strip()),
         language=child_text(publication, "language") if publication is not None else None,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from scrapy.http import Request, Response
 
@@ -86,26 +87,27 @@ class DiscoveryCallbacks:
     def parse_feed(self, response: Response) -> Iterable[Request]:
         if self._not_modified(response):
             return
+        source = self._source(response)
         try:
-            announcements = parse_feed(response.body, response.url)
+            announcements = parse_feed(response.body, response.url, ZoneInfo(source.timezone))
         except UnsafeXML as error:
             self._discovery_error(response, error)
             return
-        yield from self._schedule_all(self._source(response), announcements)
+        yield from self._schedule_all(source, announcements)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if self._not_modified(response):
             return
         source = self._source(response)
         try:
-            children, announcements = parse_sitemap(response.body)
+            children, announcements = parse_sitemap(response.body, ZoneInfo(source.timezone))
         except UnsafeXML as error:
             self._discovery_error(response, error)
             return
         depth = response.meta.get("sitemap_depth", 0) + 1
         since = self._window(source)
         for child in children:
-            lastmod = parse_date(child.lastmod)
+            lastmod = parse_date(child.lastmod, ZoneInfo(source.timezone))
             if since is not None and lastmod is not None and lastmod < datetime.now(UTC) - since:
                 self._stat("too_old_count")
             elif depth > MAX_SITEMAP_DEPTH:

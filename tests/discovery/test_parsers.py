@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -189,3 +190,26 @@ def test_robots_sitemap_on_the_first_line_after_a_byte_order_mark() -> None:
     assert robots_sitemaps(b"\xef\xbb\xbfSitemap: https://ex.com/a.xml\nUser-agent: *\n") == [
         "https://ex.com/a.xml"
     ]
+
+
+def test_feed_and_sitemap_dates_without_a_zone_are_read_in_the_outlets_zone() -> None:
+    kolkata = ZoneInfo("Asia/Kolkata")
+    rss = (
+        b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><item>'
+        b"<link>https://ex.com/a</link><dc:date>2026-12-06T10:00:00</dc:date></item></channel></rss>"
+    )
+    [item] = parse_feed(rss, "https://ex.com/feed", kolkata)
+    assert item.published_at == datetime(2026, 12, 6, 4, 30, tzinfo=UTC)
+    sitemap = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://ex.com/b</loc><lastmod>2026-12-06T10:00:00</lastmod></url>"
+        b"<url><loc>https://ex.com/c</loc><lastmod>2026-12-06</lastmod></url>"
+        b"<url><loc>https://ex.com/d</loc><lastmod>2026-12-06T10:00:00Z</lastmod></url></urlset>"
+    )
+    _, entries = parse_sitemap(sitemap, kolkata)
+    assert [entry.updated_at for entry in entries] == [
+        datetime(2026, 12, 6, 4, 30, tzinfo=UTC),
+        datetime(2026, 12, 6, tzinfo=UTC),  # a bare day stays that day
+        datetime(2026, 12, 6, 10, tzinfo=UTC),  # a zone given wins
+    ]
+    assert parse_feed(rss, "https://ex.com/feed")[0].published_at == datetime(2026, 12, 6, 10, tzinfo=UTC)
