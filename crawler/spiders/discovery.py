@@ -6,6 +6,7 @@ spider's `_schedule_all` decides which announcements become article requests.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,6 +30,12 @@ from crawler.registry import Source
 from crawler.security.failures import record_failure
 
 MAX_SITEMAP_DEPTH = 4
+
+
+# What became of an announced article URL (NewsSpider._fate): requested, or fetched by an earlier run
+# or too old.
+NEW = "new"
+KNOWN = "known"
 
 
 class DiscoveryCallbacks:
@@ -123,15 +130,18 @@ class DiscoveryCallbacks:
         except NotWordPress as error:
             self._discovery_error(response, error)
             return
-        scheduled = list(self._schedule_all(source, announcements))
-        yield from scheduled
+        fates: Counter[str] = Counter()
+        yield from self._schedule_all(source, announcements, fates=fates)
         page = response.meta["wp_page"]
         if page == 1 and self.seen is not None:
             self.seen.set_mark(f"wp-json:{source.id}", response.meta["wp_started"])
         total = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
         max_pages = self.crawler.settings.getint("NEWSCRAWL_WP_MAX_PAGES", 10)
-        # Posts come newest first: a page with nothing new to fetch means older pages have nothing either.
-        if page < min(total, max_pages) and scheduled:
+        # Posts come newest first: a page whose articles were all fetched before (or are too old) means
+        # older pages hold nothing new either. A page of new posts the feed already announced this run,
+        # or of posts that are no articles (videos, live blogs), says nothing about the next one.
+        nothing_new = fates[KNOWN] > 0 and fates[NEW] == 0
+        if page < min(total, max_pages) and not nothing_new:
             yield self._wp_request(source, response.meta["wp_root"], page + 1)
 
     def parse_section(self, response: Response) -> Iterable[Request]:

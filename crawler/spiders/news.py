@@ -7,6 +7,7 @@ an error item for each one that fails. The seen-store, when given, skips what ea
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from crawler.registry import Source, load_registry
 from crawler.run import get_run
 from crawler.security.failures import record_failure
 from crawler.seen import SeenStore
-from crawler.spiders.discovery import DiscoveryCallbacks
+from crawler.spiders.discovery import KNOWN, NEW, DiscoveryCallbacks
 from crawler.timewindow import parse_duration
 
 
@@ -46,7 +47,9 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         self.seen = seen
         self.sources: list[Source] = []
         self.sources_by_id: dict[str, Source] = {}
-        self._scheduled: set[str] = set()
+        # Every article URL met this run, and what became of it: NEW (requested) or KNOWN (fetched by
+        # an earlier run, or too old).
+        self._fates: dict[str, str] = {}
         self._canonicals: set[str] = set()
         self.recheck_interval = timedelta(hours=1)
 
@@ -137,28 +140,29 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
     # -- scheduling ----------------------------------------------------------------------------------
 
     def _schedule_all(
-        self, source: Source, announcements: Iterable[Announcement], count_rejects: bool = True
+        self,
+        source: Source,
+        announcements: Iterable[Announcement],
+        count_rejects: bool = True,
+        fates: Counter[str] | None = None,
     ) -> Iterable[Request]:
-        """Article requests for the announcements that are on-site, articles, recent and not yet seen."""
+        """Article requests for the announcements that are on-site, articles, recent and not yet seen.
+        `fates` counts what became of the announced articles: NEW or KNOWN (this run or before)."""
         now = datetime.now(UTC)
         since = self._window(source)
+        fates = Counter() if fates is None else fates
         for announcement in announcements:
             url = normalize_url(announcement.url)
             if not host_allowed(url, source.allowed_domains) or not source.is_article_url(url):
                 if count_rejects:  # listing pages link to everything; only count what feeds announced
                     self._stat("not_article_count")
                 continue
-            if url in self._scheduled:
+            if url in self._fates:
+                fates[self._fates[url]] += 1
                 continue
-            self._scheduled.add(url)
-            if too_old(announcement, since, now):
-                self._stat("too_old_count")
-                self.crawler.stats.inc_value(counter_key(source.id, "known"))
-                continue
-            if self.seen is not None and not self.seen.should_fetch(
-                url, announcement.newest_date(), source.recheck_window, self.recheck_interval
-            ):
-                self._stat("already_seen_count")
+            fate = self._fates[url] = self._fate(source, url, announcement, since, now)
+            fates[fate] += 1
+            if fate == KNOWN:
                 self.crawler.stats.inc_value(counter_key(source.id, "known"))
                 continue
             meta: dict[str, Any] = {
@@ -169,6 +173,19 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             if source.max_response_bytes:
                 meta["download_maxsize"] = source.max_response_bytes
             yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
+
+    def _fate(
+        self, source: Source, url: str, announcement: Announcement, since: timedelta | None, now: datetime
+    ) -> str:
+        if too_old(announcement, since, now):
+            self._stat("too_old_count")
+            return KNOWN
+        if self.seen is not None and not self.seen.should_fetch(
+            url, announcement.newest_date(), source.recheck_window, self.recheck_interval
+        ):
+            self._stat("already_seen_count")
+            return KNOWN
+        return NEW
 
     def _url_request(self, url: str) -> Request:
         return Request(

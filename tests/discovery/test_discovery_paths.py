@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+
 from tests.discovery.conftest import run_crawl, source, write_registry
-from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page
+from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page, rss_feed
 
 NOW = datetime.now(UTC)
 
@@ -110,6 +113,35 @@ def test_wordpress_api_detected_paginated_and_incremental(
     assert {i["discovered_via"] for i in items} == {"wp-json"}
     api_hits = site.hits_for("/wp-json/")
     assert len(api_hits) == 2 and all("after=" in h.path for h in api_hits)
+
+
+@pytest.mark.parametrize(
+    ("first_page", "why"),
+    [
+        (["p1", "p2"], "the feed announced the first page's posts already"),
+        (["video-1", "video-2"], "the first page holds no articles"),
+    ],
+)
+def test_wordpress_pages_are_followed_past_a_page_with_nothing_known(
+    tmp_path: Path, sites: Callable[[str], FakeSite], first_page: list[str], why: str
+) -> None:
+    site = sites("127.0.0.2")
+    articles = _plant(site, "p1", "p2", "p3")
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", "text/plain")
+    site.add("/feed.xml", rss_feed(site, articles[:2]), "application/rss+xml")
+    gmt = NOW.strftime("%Y-%m-%dT%H:%M:%S")
+
+    def posts(hit: Hit) -> Reply:
+        if "page=2" not in hit.path:
+            time.sleep(0.5)  # the feed's answer comes first
+        slugs = ["p3"] if "page=2" in hit.path else first_page
+        data = json.dumps([{"link": site.url(f"/news/{s}/"), "date_gmt": gmt} for s in slugs])
+        return Reply(200, data.encode(), {"Content-Type": "application/json", "X-WP-TotalPages": "2"})
+
+    site.routes["/wp-json/wp/v2/posts"] = posts
+    entry = source(site, feeds=["/feed.xml"], wp_json=True, exclude_patterns=["/video-"])
+    run_crawl(tmp_path, sources=str(write_registry(tmp_path / "s.toml", [entry])), since="1d")
+    assert _fetched(site) == ["/news/p1/", "/news/p2/", "/news/p3/"], why
 
 
 def test_wordpress_second_run_asks_only_for_posts_after_the_last_run(
