@@ -56,6 +56,13 @@ CREDIT_LINE = re.compile(
     rf"|^(?:{_AGENCY_LIST})\s+contributed to this (?:report|story|article)$",
     re.IGNORECASE,
 )
+# The newsroom's own credit that closes Reuters, AP and AFP copy: "(Reporting by Yew Lun Tian and Ryan
+# Woo in Beijing; Additional reporting by Martin Pollard; Editing by Raju Gopalakrishnan)". Only
+# capitalised names and places may follow "by", so "Reporting by the Guardian showed ..." stays text.
+_NAME = r"[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|van|von|da|al|bin|du|del|la|le)){0,5}"
+_STAFF_ROLE = r"(?:[Aa]dditional\s+)?(?:[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Tt]ranslat(?:ed|ion)|[Ff]act-checking)"
+_STAFF_PART = rf"{_STAFF_ROLE}\s+by\s+{_NAME}(?:\s*(?:,|and|&|in|at|from)\s+{_NAME})*"
+STAFF_CREDIT_LINE = re.compile(rf"^{_STAFF_PART}(?:\s*[;,]\s*{_STAFF_PART})*$")
 _BRACKETED = re.compile(r"^\((.+)\)$|^\[(.+)\]$")
 # Dateline at the start of the lead: "WASHINGTON (Reuters) -", "BEIJING, Aug. 27 (Xinhua) --",
 # "New Delhi [India], July 4 (ANI):", "Madrid, 12 mar (EFE).-", "Mumbai, Dec 1 (IANS) Actress".
@@ -85,7 +92,9 @@ def find_agencies(text: str) -> list[str]:
 
 
 def is_credit_line(line: str) -> bool:
-    return len(line) <= 140 and bool(CREDIT_LINE.match(_unbracketed(line)))
+    if len(line) <= 140 and CREDIT_LINE.match(_unbracketed(line)):
+        return True
+    return len(line) <= 400 and bool(STAFF_CREDIT_LINE.match(_unbracketed(line)))
 
 
 def credit_text(line: str) -> str:

@@ -29,7 +29,8 @@ SCHEMA_VERSION = "1.0"
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
 # readability/jusText comparison unless the source asks for it (ExtractOptions.compare_extractors).
 # 1.2: charsets read as browsers read them; dates without a calendar day dropped, bare days kept as
-# that day, "GMT+0530" east of UTC; bracketed and PTI/IANS credits and datelines; cleaner author lists.
+# that day, "GMT+0530" east of UTC; bracketed, PTI/IANS and newsroom ("Reporting by ...") credits and
+# datelines; cleaner author lists.
 EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.2+trafilatura-{trafilatura.__version__}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")

@@ -67,6 +67,23 @@ def test_a_credit_line_in_brackets_moves_to_credit_and_agencies() -> None:
         assert (result.paragraphs, result.credit, result.agencies) == (BODY, credit, agencies), line
 
 
+def test_a_newsroom_staff_credit_moves_to_credit() -> None:
+    # How Reuters closes its copy; Rolling Stone and others print the "Additional reporting" line alone.
+    for line in [
+        "(Reporting by Yew Lun Tian and Ryan Woo in Beijing; Additional reporting by Martin Quin Pollard; "
+        "Editing by Raju Gopalakrishnan)",
+        "Writing by Angus MacSwan; editing by Philippa Fletcher",
+        "Additional reporting by Joseph Hudak",
+    ]:
+        result = clean_paragraphs([*BODY, line], [], [])
+        assert (result.paragraphs, result.credit) == (BODY, line.strip("()")), line
+
+
+def test_a_story_sentence_about_reporting_stays() -> None:
+    lines = [*BODY, "Reporting by the Guardian has shown that the ministry ignored warnings."]
+    assert clean_paragraphs(lines, [], []).paragraphs == lines
+
+
 def test_dateline_moves_out_and_the_first_sentence_stays_whole() -> None:
     cleaned = clean_paragraphs(["PARIS (AFP) - " + BODY[0], BODY[1]], [], [])
     assert cleaned.paragraphs == BODY
