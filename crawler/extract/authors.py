@@ -16,7 +16,10 @@ _PREFIX = re.compile(
 # one person each, their middle initial no conjunction.
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|&|\band\b|\bund\b|\bet\b|(?-i:\b[ye]\b))\s*", re.IGNORECASE)
 _NOISE = re.compile(
-    r"\b(?:staff|correspondent|reporter|editor|writer|contributor|columnist|updated|published|posted|"
+    # A role and its qualifier ("Tom Gillespie, News reporter"), a time, or what follows them.
+    r"\b(?:(?:news|political|senior|chief|foreign|business|sports?|technology|tech|health|science|"
+    r"economics|environment|security|diplomatic|special)\s+)?"
+    r"(?:staff|correspondent|reporter|editor|writer|contributor|columnist|updated|published|posted|"
     r"minutes?|hours?|ago|am|pm|gmt|utc|ist|edt|est)\b.*$",
     re.IGNORECASE,
 )
@@ -29,7 +32,10 @@ _DATE_TAIL = re.compile(
     re.IGNORECASE,
 )
 _ROLE_PREFIX = re.compile(r"^(?:senior|chief|special|staff|political|foreign)\s+", re.IGNORECASE)
-_BAD = re.compile(r"@|https?:|www\.|\d")
+# A handle, a URL or a domain ("Cleveland.com", "NJ Advance Media for NJ.com") names no person.
+_BAD = re.compile(
+    r"@|https?:|www\.|\d|\w\.(?:com|org|net|info|news|co|in|uk|de|fr|au|ca|tv)\b", re.IGNORECASE
+)
 _INVERTED = re.compile(r"^([^\W\d_][\w'-]+),\s*([^\W\d_][\w'-]+)$")
 _KEEP_AS_IS = re.compile(r"^[A-Z]{2,6}$")  # agency acronyms such as AFP, PTI
 # Degrees and suffixes after a comma ("Ilana Muhlstein, MS, RDN", "John Smith, Jr."): no one's name.

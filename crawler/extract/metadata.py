@@ -94,6 +94,7 @@ def extract_metadata_fields(
     title = title or _strip_site_name(_first(meta, "og:title", "twitter:title"), site_name)
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
+    authors = _not_the_outlet(authors, [site_name, *names_of(resolve(article.get("publisher"), objects))])
     published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
     published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
     # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
@@ -143,6 +144,13 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
         byline = find_byline(tree)
         names = normalize_authors(None, without_date(byline)) if byline else None
         fields["authors"] = clean_authors((names or "").split(";"))
+
+
+def _not_the_outlet(authors: list[str], outlet_names: list[str | None]) -> list[str]:
+    """Without the outlet's own name ("BBC News" on bbc.com, "AppleInsider"): the source names it already,
+    and `authors` holds people and agencies."""
+    own = {name.strip().casefold() for name in outlet_names if name}
+    return [author for author in authors if author.casefold() not in own]
 
 
 def _first(meta: dict[str, list[str]], *keys: str) -> str | None:

@@ -29,6 +29,9 @@ from crawler.extract.authors import clean_authors
         ("VICTOR TANGERMANN 18 NOV 2019", ["Victor Tangermann"]),
         ("By April Ryan and June Smith", ["April Ryan", "June Smith"]),
         ("PTI", ["PTI"]),
+        ("Troy L. Smith, Cleveland.com", ["Troy L. Smith"]),  # the outlet's domain names no one
+        ("Amy Kuperinsky | NJ Advance Media for NJ.com", ["Amy Kuperinsky"]),
+        ("Tom Gillespie News reporter", ["Tom Gillespie"]),  # a role with its qualifier (Sky News byline)
         ("https://www.facebook.com/someoutlet", []),
         ("@handle", []),
         ("", []),

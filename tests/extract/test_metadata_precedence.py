@@ -106,3 +106,14 @@ def test_a_date_printed_in_the_byline_does_not_become_an_author() -> None:
     ]:
         page = article_page(extra_body=f'<div class="byline">{byline}</div>')
         assert extract_article(page.encode(), URL, options=ExtractOptions())["authors"] == authors, byline
+
+
+def test_the_outlets_own_name_is_no_author() -> None:
+    head = '<meta property="og:site_name" content="BBC News">' + ld(
+        {"@type": "NewsArticle", "headline": "Budget", "author": [{"name": "BBC News"}, {"name": "Jane Doe"}],
+         "publisher": {"@type": "Organization", "name": "BBC"}}
+    )  # fmt: skip
+    assert record(head)["authors"] == ["Jane Doe"]
+    head = ld({"@type": "NewsArticle", "headline": "Budget", "author": {"name": "AppleInsider"},
+               "publisher": {"@type": "Organization", "name": "AppleInsider"}})  # fmt: skip
+    assert "AppleInsider" not in record(head)["authors"]
