@@ -9,8 +9,9 @@ import re
 import sys
 import unicodedata
 
-# Han, kana and CJK compatibility ideographs are written without spaces: every character is a token.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Scripts written without spaces between words, where every character is a token: Han, kana and CJK
+# compatibility ideographs; Thai, Lao, Myanmar and Khmer (their vowel signs too, one token each).
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 
 _AGENCIES = r"xinhua|reuters|ap|afp|pti|ians|ani|upi|dpa|tass|efe|ansa|kyodo|yonhap|bloomberg|sputnik|bernama"

@@ -1,3 +1,5 @@
+import unicodedata
+
 from dedup.normalize import normalized_bytes, strip_boilerplate, tokens
 
 
@@ -35,6 +37,13 @@ def test_ascii_fast_path_gives_the_unicode_path_tokens() -> None:
 def test_cjk_text_is_tokenised_per_character() -> None:
     assert tokens("中国外交部表示") == list("中国外交部表示")
     assert tokens("Xinhua 新华社 reports") == ["xinhua", "新", "华", "社", "reports"]
+
+
+def test_thai_lao_khmer_and_myanmar_are_tokenised_per_character_like_cjk() -> None:
+    # Written without spaces between words: as one token, a whole Thai clause matched nothing shorter.
+    for text in ("ราคาทองวันนี้", "ລາຄາຄຳ", "តម្លៃមាស", "ရွှေဈေး"):
+        assert tokens(text) == list(unicodedata.normalize("NFKC", text)), text
+    assert tokens("ราคาทอง 200 บาท") == [*"ราคาทอง", "200", *"บาท"]
 
 
 def test_nfkc_folds_compatibility_forms() -> None:
