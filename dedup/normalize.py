@@ -15,12 +15,14 @@ _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-
 _TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
 
 _AGENCIES = r"xinhua|reuters|ap|afp|pti|ians|ani|upi|dpa|tass|efe|ansa|kyodo|yonhap|bloomberg|sputnik|bernama"
-# "BEIJING, Aug. 27 (Xinhua) --", "WASHINGTON (AP) —", "NEW DELHI:", "Moscow, March 3 (TASS) -".
+# "BEIJING, Aug. 27 (Xinhua) --", "WASHINGTON (AP) —", "NEW DELHI:", "Moscow, March 3 (TASS) -",
+# "Washington, D.C. (AP) —", "NEW DELHI, 27 Aug (IANS) --", "MOSCOW, December 6. /TASS/.".
+_DAY = r"(?:[A-Z][a-z]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,9}\.?)(?:,\s*\d{4})?"
 _DATELINE = re.compile(
     rf"""^\s*(?:
-        [A-Z][A-Za-z.'\- ]{{1,40}}(?:,\s*[A-Z][a-z]{{2,9}}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*
-            \((?i:{_AGENCIES})\)\s*[-–—:]+
-      | [A-Z][A-Z.'\- ]{{2,40}}(?:,\s*[A-Z][a-z]{{2,9}}\.?\s+\d{{1,2}}(?:,\s*\d{{4}})?)?\s*[-–—:]+
+        [A-Z][A-Za-z.'\- ]{{1,40}}(?:,\s*[A-Z]\.[A-Z]\.)?(?:,\s*{_DAY})?\s*\((?i:{_AGENCIES})\)\s*[-–—:]+
+      | [A-Z][A-Za-z.'\- ]{{1,40}},\s*{_DAY}\.?\s*/(?i:tass)/\.?
+      | [A-Z][A-Z.'\- ]{{2,40}}(?:,\s*{_DAY})?\s*[-–—:]+
     )\s*""",
     re.VERBOSE,
 )

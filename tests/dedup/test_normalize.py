@@ -10,6 +10,9 @@ def test_strip_boilerplate_removes_agency_datelines() -> None:
         "Moscow, March 3 (TASS) - China said on Monday",
         "NEW DELHI: China said on Monday",
         "(Reuters) - China said on Monday",
+        "Washington, D.C. (AP) — China said on Monday",
+        "NEW DELHI, 27 Aug (IANS) -- China said on Monday",
+        "MOSCOW, December 6. /TASS/. China said on Monday",
     ):
         assert strip_boilerplate(line) == "China said on Monday", line
 
