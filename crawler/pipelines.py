@@ -19,7 +19,7 @@ from crawler.processing import article_id, process_page
 from crawler.run import CrawlRun, document_of, get_run
 from crawler.runreport import REPORT_STAT, previous_reports, save_report
 from crawler.signals import run_committing
-from crawler.storage import RawResponse, RunWriter, StorageError
+from crawler.storage import BadRecord, RawResponse, RunWriter, StorageError
 from dedup import Signature
 from dedup.batch import annotate
 
@@ -139,6 +139,10 @@ class StoreFailed(DropItem):
         super().__init__(message, log_level="DEBUG")
 
 
+class UnstorableRecord(DropItem):
+    """A record the store refused as malformed (BadRecord): dropped, counted, the crawl goes on."""
+
+
 class StorePipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -163,6 +167,10 @@ class StorePipeline:
             # than the work); a full batch is written from a thread, so downloads go on meanwhile.
             if writer.queue_article(item, raw):
                 await asyncio.to_thread(writer.flush)
+        except BadRecord as error:
+            # This record cannot be stored; the store is fine, so the crawl goes on without it.
+            logger.error("not storing %s: %s", item.get("url"), error)
+            raise UnstorableRecord(f"{item.get('url')}: {error}") from None
         except StorageError as error:
             self.fail(error)
             raise StoreFailed(f"{item['url']}: {error}") from None

@@ -5,6 +5,7 @@ Plain library: imports neither Scrapy nor the rest of `crawler`. Layout: the REA
 
 from crawler.storage.base import Store
 from crawler.storage.errors import (
+    BadRecord,
     ChecksumMismatch,
     ObjectConflict,
     ObjectNotFound,
@@ -18,6 +19,7 @@ from crawler.storage.uri import open_store
 from crawler.storage.writer import RunWriter
 
 __all__ = [
+    "BadRecord",
     "ChecksumMismatch",
     "ObjectConflict",
     "ObjectNotFound",

@@ -15,6 +15,11 @@ class UnsafeKeyError(StorageError, ValueError):
     """An object key or key part that could escape its prefix or be read two ways."""
 
 
+class BadRecord(StorageError, ValueError):
+    """A record that cannot be stored as it is (no id, an unsafe source id, a value JSON cannot hold);
+    the store itself is fine, so a crawl drops the record and goes on."""
+
+
 class ObjectNotFound(StorageError, KeyError):
     """A key that is not in the store."""
 

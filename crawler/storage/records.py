@@ -13,7 +13,7 @@ from typing import Any
 
 from isal import igzip
 
-from crawler.storage.errors import StorageError
+from crawler.storage.errors import BadRecord
 
 ARTICLE_SCHEMA_VERSION = "1.0"  # crawler/schemas/article.schema.json (extraction sets it too)
 CLUSTER_SCHEMA_VERSION = 1
@@ -67,7 +67,7 @@ def snapshot(record: dict[str, Any], what: str) -> dict[str, Any]:
     try:
         text = json.dumps(record, ensure_ascii=False, allow_nan=False, default=_plain)
     except (TypeError, ValueError) as error:
-        raise StorageError(
+        raise BadRecord(
             f"{what} is not JSON-serialisable ({error}); convert values to str/int/list/dict"
         ) from error
     copied: dict[str, Any] = json.loads(_without_lone_surrogates(text))

@@ -17,7 +17,7 @@ from typing import Any
 
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
-from crawler.storage.errors import StorageError
+from crawler.storage.errors import BadRecord, StorageError, UnsafeKeyError
 from crawler.storage.manifest import commit_manifest, now_iso, software_versions
 from crawler.storage.parquet import encode_parquet
 from crawler.storage.records import (
@@ -82,16 +82,20 @@ class RunWriter:
         """Queue one article; with `raw`, archive the response and set record["warc"] to its place.
 
         Returns True when the batch is full: the caller should `flush()` (from a thread, if it must
-        not block), and may go on queueing meanwhile.
+        not block), and may go on queueing meanwhile. Raises `BadRecord` for a record that cannot be
+        stored; nothing of it is queued.
         """
         with self._buffer_lock:
             self._check_accepting()
             for field in ("id", "source"):
                 if not isinstance(record.get(field), str) or not record[field]:
-                    raise StorageError(
+                    raise BadRecord(
                         f"article record needs a non-empty string {field!r}; got {record.get(field)!r}"
                     )
-            keys.validate_part(record["source"], "source id")
+            try:
+                keys.validate_part(record["source"], "source id")
+            except UnsafeKeyError as error:
+                raise BadRecord(str(error)) from None
             record.setdefault("schema_version", ARTICLE_SCHEMA_VERSION)
             copy = snapshot(record, f"article {record['id']}")  # first: a bad record archives nothing
             batch = self._open
