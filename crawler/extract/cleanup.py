@@ -23,6 +23,13 @@ _WIDGET = re.compile(
     r"print$|email$)",
     re.IGNORECASE,
 )
+# "Follow Newsbeat on Instagram, Facebook and Twitter.", "Like this story? Share it with a friend!":
+# longer than the short widget lines, but only ever a call to follow or share.
+_FOLLOW_OR_SHARE = re.compile(
+    r"^(?:follow\s.{0,80}?\bon (?:facebook|twitter|x|instagram|linkedin|youtube|tiktok|telegram|whatsapp|"
+    r"threads|bluesky|snapchat|google news)\b|(?:like|enjoy(?:ed)?) this (?:story|article)\?)",
+    re.IGNORECASE,
+)
 _SOCIAL = re.compile(
     r"^(?:(?:facebook|twitter|x|instagram|linkedin|whatsapp|telegram|e-?mail|print|pinterest|reddit|"
     r"youtube|messenger|copy link)[\s,|/•·:]*)+$",
@@ -69,6 +76,8 @@ def _drop_widgets(paragraphs: list[str]) -> list[str]:
             continue
         skipping = 0
         if short and (_WIDGET.match(paragraph) or _SOCIAL.match(paragraph)):
+            continue
+        if len(paragraph.split()) <= 30 and _FOLLOW_OR_SHARE.match(paragraph):
             continue
         kept.append(paragraph)
     return kept

@@ -21,6 +21,18 @@ def test_follow_share_subscribe_lines_go() -> None:
     assert clean_paragraphs(lines, [], []).paragraphs == BODY
 
 
+def test_longer_calls_to_follow_or_share_go() -> None:
+    lines = [
+        *BODY,
+        "Follow Newsbeat on Instagram, Facebook, Twitter and YouTube.",
+        "Follow The New York Times Opinion section on Facebook, Twitter (@NYTopinion) and Instagram.",
+        "Like this story? Share it with a friend!",
+    ]
+    assert clean_paragraphs(lines, [], []).paragraphs == BODY
+    story = "Follow-up tests on Monday showed the river was clean again, officials said on Twitter."
+    assert clean_paragraphs([story, *BODY], [], []).paragraphs == [story, *BODY]
+
+
 def test_related_heading_takes_its_headline_links_with_it() -> None:
     lines = [*BODY, "Related", "Bus drivers vote to strike", "Tram line opens next year", BODY[0] + " Again."]
     assert clean_paragraphs(lines, [], []).paragraphs == [*BODY, BODY[0] + " Again."]
