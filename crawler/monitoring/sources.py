@@ -89,8 +89,8 @@ class SourceStats:
     def item_scraped(self, item: Any, response: Response | None, spider: Spider) -> None:
         record = ItemAdapter(item)
         source_id = record.get("source")
-        if not source_id:
-            return
+        if not source_id or record.get("error"):
+            return  # `fetch` reports a URL that failed as an item with `error`; nothing was stored
         self._inc(source_id, "stored")
         # Every match counts, as in the crawl's summary: a copy that arrived before its cluster's
         # origin (the agency's own, or an earlier-published one) has no duplicate_of, but is a copy.

@@ -56,6 +56,13 @@ def test_discovered_counts_new_article_urls_only() -> None:
     assert harness.rows()["alpha"]["known"] == 1  # refused as seen: the source's discovery works
 
 
+def test_a_url_that_failed_under_fetch_is_not_counted_as_stored() -> None:
+    harness = Harness()
+    failed = {"source": "alpha", "url": "http://a.test/1", "error": "HTTP 404"}
+    harness.send(signals.item_scraped, item=failed, response=None)
+    assert harness.rows().get("alpha", {}).get("stored", 0) == 0
+
+
 def test_a_copy_stored_before_its_clusters_origin_counts_as_a_duplicate() -> None:
     harness = Harness()
     for item in (
