@@ -57,7 +57,10 @@ class Deduplicator:
         # A text with no shingles (empty after normalisation) would share every band with every other
         # such text; it is kept out of the LSH so those buckets cannot grow without bound.
         searchable = signature.shingles is not None and len(signature.shingles) > 0
-        exact_of, claimed = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
+        reserved = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
+        if reserved is None:  # another worker indexed this id since the check above
+            return self._verdict_of(document.id)
+        exact_of, claimed = reserved
         minhash = signature.lean_minhash()
         matches = [Match(exact_of, "exact", 1.0)] if exact_of is not None else []
         candidates = (set(self._lsh.query(minhash)) if searchable else set()) | set(claimed)

@@ -29,6 +29,7 @@ _NO_TIME = 1e18  # rank of an unknown publication time: after every known one
 # of claims: whoever claims a band second sees the first claimer, even before that one's LSH insert.
 _RESERVE = """
 local p, id = ARGV[1], ARGV[2]
+if redis.call('EXISTS', p .. 'doc:' .. id) == 1 then return false end
 local seq = redis.call('INCR', p .. 'seq')
 redis.call('HSET', p .. 'doc:' .. id, 'seq', seq, 'shingles', ARGV[3], 'numbers', ARGV[4], 'exact', ARGV[5],
   'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'cluster', id)
@@ -166,9 +167,11 @@ class RedisState:
     def __contains__(self, doc_id: str) -> bool:
         return bool(self._redis.exists(self._prefix + "doc:" + doc_id))
 
-    def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]]:
+    def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]] | None:
         """Record `entry` as a singleton cluster and claim its LSH bands, atomically; return the indexed
         document with the same exact hash (or None) and the documents that claimed a shared band before.
+        None when another worker indexed this id first (between our membership check and now): the
+        document is not indexed twice.
         """
         rank = entry.origin_rank(0)
         published = "" if entry.published is None else repr(entry.published)
@@ -183,7 +186,10 @@ class RedisState:
         ]
         args += [entry.agency or "", repr(entry.time), rank[0], repr(min(rank[1], _NO_TIME))]
         args.append(CLAIM_TTL_SECONDS)
-        exact, *claimed = self._reserve(keys=keys, args=args)
+        reserved = self._reserve(keys=keys, args=args)
+        if reserved is None:
+            return None
+        exact, *claimed = reserved
         return (exact.decode() or None), [value.decode() for value in claimed]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import multiprocessing
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import redis
 
 from dedup import DedupConfig, Deduplicator, Document
+from dedup.redis_state import key_prefix
 from tests.dedup.conftest import REDIS_URL
 from tests.dedup.stories import story, text
 
@@ -98,3 +100,20 @@ def test_two_workers_racing_on_one_story_never_both_become_origin(redis_namespac
     for n, pair in by_round.items():
         assert pair[0][0] == pair[1][0], f"round {n}: copies landed in two clusters {pair}"
         assert sum(dup is None for _, dup in pair) == 1, f"round {n}: origins {pair}"
+
+
+def test_an_id_another_worker_indexed_a_moment_ago_is_not_indexed_twice(
+    redis_namespace: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    doc = documents()[0]
+    with (
+        Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as first,
+        Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as second,
+    ):
+        verdict = first.add(doc)
+        # The race: the second worker checked for the id just before the first one reserved it.
+        monkeypatch.setattr(type(second._state), "__contains__", lambda self, doc_id: False)
+        assert second.add(doc) == verdict  # not an "exact" match with itself
+    client = redis.Redis.from_url(REDIS_URL)
+    assert int(client.get(key_prefix(redis_namespace, DedupConfig()) + "seq")) == 1, "reserved once"
+    client.close()
