@@ -95,9 +95,15 @@ class Deduplicator:
         return found
 
     def close(self) -> None:
-        """Release the Redis connection (the in-memory index needs no closing)."""
+        """Release the Redis connections (the in-memory index needs no closing)."""
         if isinstance(self._state, RedisState):
             self._state.close()
+            # datasketch's Redis storage opens a client per band table and one for its keys, and has
+            # no close of its own: left to the garbage collector, their sockets linger.
+            for storage in [*self._lsh.hashtables, self._lsh.keys]:
+                client = getattr(storage, "_redis", None)
+                if client is not None:
+                    client.close()
 
     def clear(self) -> None:
         """Forget the whole index; with Redis, delete every key of this namespace (used by tests)."""
