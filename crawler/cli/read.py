@@ -84,10 +84,10 @@ def _write(records: Iterable[dict[str, Any]], fmt: str, out: str | None) -> int:
             return _write_to(sys.stdout.buffer, records, fmt)
         except BrokenPipeError:
             # The reading end went away (`newscrawl read | head`). Send what Python still holds for
-            # stdout to /dev/null, or its flush at exit fails again, and fail the command: the
-            # checkpoint must not be printed for articles that were never delivered.
+            # stdout to /dev/null, or its flush at exit fails again, and end quietly, as `git log |
+            # head` does, but with status 1: no checkpoint for articles that were never delivered.
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise CommandError("standard output was closed before every article was written") from None
+            raise SystemExit(1) from None
     try:
         with open(out, "wb") as handle:
             return _write_to(handle, records, fmt)
