@@ -28,6 +28,11 @@ SNAPSHOT_EVERY = 16
 _SNAPSHOT_MARGIN = timedelta(hours=1)
 
 
+# Request meta that carries `SeenStore.fetch_reason`'s token for a known article fetched again; the
+# Redis frontier's seen-set (crawler.frontier.dupefilter) counts each such occasion once.
+REFETCH_META = "newscrawl_refetch"
+
+
 class KeyValue(Protocol):
     def get_bytes(self, key: str) -> bytes | None: ...
     def put_bytes(self, key: str, data: bytes) -> object: ...  # whatever it returns is ignored
@@ -108,14 +113,26 @@ class SeenStore:
         self, url: str, announced: datetime | None, recheck_window: timedelta, recheck_interval: timedelta
     ) -> bool:
         """Fetch unknown URLs; known ones only when announced as newer, or recent and not checked lately."""
+        return self.fetch_reason(url, announced, recheck_window, recheck_interval) is not None
+
+    def fetch_reason(
+        self, url: str, announced: datetime | None, recheck_window: timedelta, recheck_interval: timedelta
+    ) -> str | None:
+        """Why `should_fetch` would fetch: "" for an unknown URL; for a known one a token naming this
+        occasion ("updated:<announced time>", "recheck:<interval number>"), the same for every worker
+        that meets it, so a shared seen-set can let it through once; None: do not fetch."""
         entry = self.lookup(url)
         if entry is None:
-            return True
+            return ""
         last = datetime.fromisoformat(entry.last_fetched)
         if announced is not None and announced > last:
-            return True
+            return f"updated:{announced.isoformat()}"
         born = parse_date(entry.published_at) or datetime.fromisoformat(entry.first_seen)
-        return _now() - born <= recheck_window and _now() - last >= recheck_interval
+        now = _now()
+        if now - born <= recheck_window and now - last >= recheck_interval:
+            interval = max(recheck_interval.total_seconds(), 1.0)
+            return f"recheck:{int(now.timestamp() // interval)}"
+        return None
 
     # -- updates -------------------------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ def frontier_settings(redis_url: str, prefix: str = "newscrawl") -> dict[str, An
         "REDIS_PARAMS": resilient_redis_params(),
         "SCHEDULER": "crawler.frontier.scheduler.LeasedScheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.queue.LeasedPriorityQueue",
-        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "DUPEFILTER_CLASS": "crawler.frontier.dupefilter.RefetchAwareDupeFilter",
         # The queue and the seen-set outlive a run: the next run resumes and skips what was fetched.
         "SCHEDULER_PERSIST": True,
         "SCHEDULER_QUEUE_KEY": f"{prefix}:%(spider)s:requests",

@@ -23,7 +23,7 @@ from crawler.monitoring.counters import counter_key
 from crawler.registry import Source, load_registry
 from crawler.run import get_run
 from crawler.security.failures import record_failure
-from crawler.seen import SeenStore
+from crawler.seen import REFETCH_META, SeenStore
 from crawler.spiders.discovery import KNOWN, NEW, DiscoveryCallbacks
 from crawler.timewindow import parse_duration
 
@@ -160,7 +160,8 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             if url in self._fates:
                 fates[self._fates[url]] += 1
                 continue
-            fate = self._fates[url] = self._fate(source, url, announcement, since, now)
+            reason = self._fetch_reason(source, url, announcement, since, now)
+            fate = self._fates[url] = KNOWN if reason is None else NEW
             fates[fate] += 1
             if fate == KNOWN:
                 self.crawler.stats.inc_value(counter_key(source.id, "known"))
@@ -172,20 +173,27 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             }
             if source.max_response_bytes:
                 meta["download_maxsize"] = source.max_response_bytes
+            if reason:
+                # A known article fetched again (updated, or due for its recheck): a persistent
+                # seen-set (the Redis frontier's) would refuse its URL, so the request names the occasion.
+                meta[REFETCH_META] = reason
             yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
 
-    def _fate(
+    def _fetch_reason(
         self, source: Source, url: str, announcement: Announcement, since: timedelta | None, now: datetime
-    ) -> str:
+    ) -> str | None:
+        """None: known already (too old, or fetched and not due); "": new; else SeenStore's token."""
         if too_old(announcement, since, now):
             self._stat("too_old_count")
-            return KNOWN
-        if self.seen is not None and not self.seen.should_fetch(
+            return None
+        if self.seen is None:
+            return ""
+        reason = self.seen.fetch_reason(
             url, announcement.newest_date(), source.recheck_window, self.recheck_interval
-        ):
+        )
+        if reason is None:
             self._stat("already_seen_count")
-            return KNOWN
-        return NEW
+        return reason
 
     def _url_request(self, url: str) -> Request:
         return Request(

@@ -106,6 +106,21 @@ def test_should_fetch_policy() -> None:
     assert store.should_fetch("https://ex.com/old/", now + HOUR, WINDOW, HOUR)  # announced as updated
 
 
+def test_fetch_reason_names_the_occasion_the_same_way_for_every_worker() -> None:
+    store = SeenStore(MemoryKV())
+    now = datetime.now(UTC)
+    store.observe("https://ex.com/recent/", "h", (now - HOUR).isoformat())
+    assert store.fetch_reason("https://ex.com/new/", None, WINDOW, HOUR) == ""
+    assert store.fetch_reason("https://ex.com/recent/", None, WINDOW, HOUR) is None
+    updated = now + HOUR
+    assert (
+        store.fetch_reason("https://ex.com/recent/", updated, WINDOW, HOUR)
+        == f"updated:{updated.isoformat()}"
+    )
+    recheck = store.fetch_reason("https://ex.com/recent/", None, WINDOW, timedelta(0))
+    assert recheck is not None and recheck.startswith("recheck:")
+
+
 @pytest.mark.parametrize(
     "announced",
     ["https://ex.com/2016/08/café-story/", "https://bücher.de/2016/08/story/", "https://ex.com/a b/"],

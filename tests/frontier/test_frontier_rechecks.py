@@ -1,0 +1,67 @@
+"""On the Redis frontier, whose seen-set outlives runs, a known article is still fetched again when
+it is due: for its recheck (registry `recheck_window`) or when a feed announces it as updated, and
+then once, however many workers meet it."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.discovery.conftest import source, write_registry
+from tests.support.cli import start_cli
+from tests.support.fakesite import Article, FakeSite, news_outlet
+from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def redis_prefix() -> Iterator[str]:
+    client = redis_or_skip()
+    with private_prefix(client) as prefix:
+        yield prefix
+
+
+def _crawl(tmp_path: Path, site: FakeSite, prefix: str, workers: int = 1, *extra: str) -> Counter[str]:
+    """One run of `workers` workers on the frontier; returns the article hits of this run."""
+    before = Counter(hit.path for hit in site.hits if hit.path.startswith("/news/"))
+    registry = write_registry(
+        tmp_path / "s.toml",
+        [source(site, "outlet", feeds=["/none.xml"], sitemaps=["/sitemap.xml"], wp_json=False)],
+    )
+    args = [
+        "crawl", "--sources", str(registry), "--store", f"file://{tmp_path / 'store'}", "--allow-private",
+        "--frontier", REDIS_URL, "--frontier-prefix", prefix, "-s", "AUTOTHROTTLE_ENABLED=False",
+        "-s", "DOWNLOAD_DELAY=0", "-s", "EXTRACT_WORKERS=1", "-s", "FRONTIER_HEARTBEAT_SECONDS=3", *extra,
+    ]  # fmt: skip
+    running = [start_cli(*args) for _ in range(workers)]
+    for worker in running:
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err[-3000:]
+    return Counter(hit.path for hit in site.hits if hit.path.startswith("/news/")) - before
+
+
+def test_known_articles_are_fetched_again_when_due_and_once_per_occasion(
+    tmp_path: Path, sites: Callable[[str], FakeSite], redis_prefix: str
+) -> None:
+    site = sites("127.0.0.2")
+    hour_ago = datetime.now(UTC) - timedelta(hours=1)
+    articles = [
+        Article(f"a{i}", f"Story {i}", f"Text of story {i}. " * 20, published=hour_ago) for i in range(2)
+    ]
+    news_outlet(site, articles)
+    assert _crawl(tmp_path, site, redis_prefix) == Counter({"/news/a0/": 1, "/news/a1/": 1})
+    # Nothing is due an hour later (the default recheck interval): nothing is fetched.
+    assert _crawl(tmp_path, site, redis_prefix) == Counter()
+    # Both are inside their 2-day recheck window; with no interval they are due again.
+    rechecked = _crawl(tmp_path, site, redis_prefix, 1, "-s", "NEWSCRAWL_RECHECK_INTERVAL=0")
+    assert rechecked == Counter({"/news/a0/": 1, "/news/a1/": 1})
+    # The sitemap announces a0 as updated: two workers meet it, one fetches it.
+    updated = dataclasses.replace(articles[0], updated=datetime.now(UTC) + timedelta(minutes=1))
+    news_outlet(site, [updated, articles[1]])
+    assert _crawl(tmp_path, site, redis_prefix, 2) == Counter({"/news/a0/": 1})
