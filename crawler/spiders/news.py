@@ -50,6 +50,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         # Every article URL met this run, and what became of it: NEW (requested) or KNOWN (fetched by
         # an earlier run, or too old).
         self._fates: dict[str, str] = {}
+        self._newest: dict[str, datetime | None] = {}  # the latest date each URL was judged on
         self._canonicals: set[str] = set()
         self.recheck_interval = timedelta(hours=1)
 
@@ -157,15 +158,20 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
                 if count_rejects:  # listing pages link to everything; only count what feeds announced
                     self._stat("not_article_count")
                 continue
-            if url in self._fates:
-                fates[self._fates[url]] += 1
+            previous = self._fates.get(url)
+            if previous is not None and not self._newer_news(url, previous, announcement):
+                fates[previous] += 1
                 continue
+            self._newest[url] = announcement.newest_date()
             reason = self._fetch_reason(source, url, announcement, since, now)
             fate = self._fates[url] = KNOWN if reason is None else NEW
             fates[fate] += 1
             if fate == KNOWN:
-                self.crawler.stats.inc_value(counter_key(source.id, "known"))
+                if previous is None:
+                    self.crawler.stats.inc_value(counter_key(source.id, "known"))
                 continue
+            if previous == KNOWN:
+                self.crawler.stats.inc_value(counter_key(source.id, "known"), -1)
             meta: dict[str, Any] = {
                 "source_id": source.id,
                 "newscrawl_kind": "article",
@@ -178,6 +184,15 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
                 # seen-set (the Redis frontier's) would refuse its URL, so the request names the occasion.
                 meta[REFETCH_META] = reason
             yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
+
+    def _newer_news(self, url: str, previous: str, announcement: Announcement) -> bool:
+        """Whether a URL judged known earlier this run must be judged again: this announcement dates it
+        later than the one it was judged on (a sitemap's lastmod after a feed's first pubDate), and
+        discovery order must not decide whether an update is fetched."""
+        if previous != KNOWN:
+            return False
+        newest, judged_on = announcement.newest_date(), self._newest.get(url)
+        return newest is not None and (judged_on is None or newest > judged_on)
 
     def _fetch_reason(
         self, source: Source, url: str, announcement: Announcement, since: timedelta | None, now: datetime

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -121,3 +123,26 @@ def test_feeds_are_fetched_conditionally_and_lying_validators_are_dropped(
     assert stats["conditional/untrusted_validator_count"] == 1
     run_crawl(tmp_path, "after", sources=str(registry), seen_dir=seen)
     assert "if-none-match" not in site.hits_for("/feed.xml")[-1].headers
+
+
+def test_an_update_only_the_sitemap_announces_is_fetched_whatever_was_read_first(
+    tmp_path: Path, sites: Callable[[str], FakeSite]
+) -> None:
+    site = sites("127.0.0.2")
+    week_ago = datetime.now(UTC) - timedelta(days=7)  # outside the recheck window: only news refetches it
+    story = Article("story", "Story", "First text.", published=week_ago)
+    registry = _outlet(site, [story], tmp_path)
+    seen = str(tmp_path / "seen")
+    run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
+    # The outlet updates the story: its sitemap says so (lastmod), its feed still gives the first
+    # pubDate, and the feed is read first.
+    news_outlet(site, [dataclasses.replace(story, updated=datetime.now(UTC))])
+    sitemap = site.routes["/sitemap.xml"]
+
+    def late_sitemap(hit: Hit) -> Reply:
+        time.sleep(0.5)
+        return sitemap  # type: ignore[return-value]
+
+    site.routes["/sitemap.xml"] = late_sitemap
+    again, _ = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
+    assert [r["final_url"] for r in again] == [site.url("/news/story/")]
