@@ -183,16 +183,13 @@ def _optional_selector(entry: dict[str, Any], key: str, where: str) -> str | Non
 
 def _selector(value: str, key: str, where: str) -> str:
     # Extraction compiles these for every page; a bad one must fail here, not drop each article.
-    from cssselect import SelectorError
-    from lxml.cssselect import CSSSelector
-    from lxml.etree import XPathError
+    # Imported here: it loads the extraction package, which only a registry with selectors needs now.
+    from crawler.extract.options import compile_selector
 
     try:
-        CSSSelector(value)
-    except (SelectorError, XPathError) as error:
-        raise RegistryError(
-            f"{where}: {key} {value!r} is not a valid CSS selector ({error}); fix it"
-        ) from None
+        compile_selector(value)
+    except ValueError as error:
+        raise RegistryError(f"{where}: {key} {value!r} is not a valid CSS selector: {error}") from None
     return value
 
 
