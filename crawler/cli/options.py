@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from crawler.cli.errors import CommandError, UsageError
@@ -46,9 +48,11 @@ def store_uri(store_option: str | None, overrides: dict[str, str]) -> str | None
     return overrides.get("STORAGE_URI") or store_option
 
 
-def open_store_or_fail(uri: str | None) -> Store:
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    """Storage failures as command errors: a bad URI is the user's to fix, an unreachable store not."""
     try:
-        return open_store(uri)
+        yield
     except StoreUnavailable as error:
         # The URI is fine; the server, the bucket or the credentials are not: a runtime failure.
         raise CommandError(str(error)) from None
@@ -56,14 +60,16 @@ def open_store_or_fail(uri: str | None) -> Store:
         raise UsageError(str(error)) from None
 
 
+def open_store_or_fail(uri: str | None) -> Store:
+    with _store_errors():
+        return open_store(uri)
+
+
 def run_crawl_or_fail(sources: list[Source], overrides: dict[str, Any], **kwargs: Any) -> CrawlResult:
     """`run_crawl`, with the start-up failures a typed setting causes as one-line errors."""
     try:
-        return run_crawl(sources, overrides, **kwargs)
-    except StoreUnavailable as error:
-        raise CommandError(str(error)) from None
-    except StorageError as error:
-        raise UsageError(str(error)) from None
+        with _store_errors():
+            return run_crawl(sources, overrides, **kwargs)
     except ValueError as error:
         # A component refused its setting at start-up (e.g. -s LOG_LEVEL=verbose, a negative
         # DEDUP_WINDOW_DAYS); --debug still shows where.
