@@ -11,8 +11,8 @@ import unicodedata
 
 # Scripts written without spaces between words, where every character is a token: Han, kana and CJK
 # compatibility ideographs; Thai, Lao, Myanmar and Khmer (their vowel signs too, one token each).
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
-_TOKEN = re.compile(rf"[{_CJK}]|[^\W_{_CJK}]+")
+_UNSPACED = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_TOKEN = re.compile(rf"[{_UNSPACED}]|[^\W_{_UNSPACED}]+")
 
 _AGENCIES = r"xinhua|reuters|ap|afp|pti|ians|ani|upi|dpa|tass|efe|ansa|kyodo|yonhap|bloomberg|sputnik|bernama"
 # "BEIJING, Aug. 27 (Xinhua) --", "WASHINGTON (AP) —", "NEW DELHI:", "Moscow, March 3 (TASS) -",
@@ -101,7 +101,7 @@ def _tokenize(folded: str) -> list[str]:
 def _mark_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """(any combining mark, a token that may carry them); built on first use, it takes about 20 ms."""
     marks = _mark_class()
-    token = re.compile(rf"[{_CJK}]|[^\W_{_CJK}](?:[^\W_{_CJK}]|[{marks}])*")
+    token = re.compile(rf"[{_UNSPACED}]|[^\W_{_UNSPACED}](?:[^\W_{_UNSPACED}]|[{marks}])*")
     return re.compile(f"[{marks}]"), token
 
 
