@@ -47,10 +47,9 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         self.seen = seen
         self.sources: list[Source] = []
         self.sources_by_id: dict[str, Source] = {}
-        # Every article URL met this run, and what became of it: NEW (requested) or KNOWN (fetched by
-        # an earlier run, or too old).
-        self._fates: dict[str, str] = {}
-        self._newest: dict[str, datetime | None] = {}  # the latest date each URL was judged on
+        # Every article URL met this run: what became of it, NEW (requested) or KNOWN (fetched by an
+        # earlier run, or too old), and the announced date it was judged on.
+        self._judged: dict[str, tuple[str, datetime | None]] = {}
         self._canonicals: set[str] = set()
         self.recheck_interval = timedelta(hours=1)
 
@@ -158,13 +157,14 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
                 if count_rejects:  # listing pages link to everything; only count what feeds announced
                     self._stat("not_article_count")
                 continue
-            previous = self._fates.get(url)
-            if previous is not None and not self._newer_news(url, previous, announcement):
-                fates[previous] += 1
+            judged = self._judged.get(url)
+            previous = judged[0] if judged else None
+            if judged is not None and not _newer_news(judged, announcement):
+                fates[judged[0]] += 1
                 continue
-            self._newest[url] = announcement.newest_date()
             reason = self._fetch_reason(source, url, announcement, since, now)
-            fate = self._fates[url] = KNOWN if reason is None else NEW
+            fate = KNOWN if reason is None else NEW
+            self._judged[url] = (fate, announcement.newest_date())
             fates[fate] += 1
             if fate == KNOWN:
                 if previous is None:
@@ -184,15 +184,6 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
                 # seen-set (the Redis frontier's) would refuse its URL, so the request names the occasion.
                 meta[REFETCH_META] = reason
             yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
-
-    def _newer_news(self, url: str, previous: str, announcement: Announcement) -> bool:
-        """Whether a URL judged known earlier this run must be judged again: this announcement dates it
-        later than the one it was judged on (a sitemap's lastmod after a feed's first pubDate), and
-        discovery order must not decide whether an update is fetched."""
-        if previous != KNOWN:
-            return False
-        newest, judged_on = announcement.newest_date(), self._newest.get(url)
-        return newest is not None and (judged_on is None or newest > judged_on)
 
     def _fetch_reason(
         self, source: Source, url: str, announcement: Announcement, since: timedelta | None, now: datetime
@@ -267,3 +258,12 @@ def _headers(response: Response) -> list[tuple[str, str]]:
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _newer_news(judged: tuple[str, datetime | None], announcement: Announcement) -> bool:
+    """Whether a URL judged known earlier this run must be judged again: this announcement dates it
+    later than the one it was judged on (a sitemap's lastmod after a feed's first pubDate), and
+    discovery order must not decide whether an update is fetched."""
+    fate, judged_on = judged
+    newest = announcement.newest_date()
+    return fate == KNOWN and newest is not None and (judged_on is None or newest > judged_on)
