@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.timewindow import parse_duration
 
@@ -65,6 +66,11 @@ class Source:
     max_response_bytes: int | None = None
     agency: str | None = None  # the outlet is this news agency: its copies are a cluster's origin
     compare_extractors: bool = False  # trafilatura also tries readability and jusText (slower)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The outlet's time zone, for dates it prints without one."""
+        return ZoneInfo(self.timezone)
 
     def is_article_url(self, url: str) -> bool:
         if any(pattern.search(url) for pattern in self.exclude_patterns):
@@ -242,8 +248,6 @@ def _bool(entry: dict[str, Any], key: str, where: str) -> bool:
 
 
 def _timezone(value: Any, where: str) -> str:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     try:
         ZoneInfo(str(value))
     except (ZoneInfoNotFoundError, ValueError):

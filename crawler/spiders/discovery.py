@@ -10,7 +10,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from scrapy.http import Request, Response
 
@@ -96,7 +95,7 @@ class DiscoveryCallbacks:
             return
         source = self._source(response)
         try:
-            announcements = parse_feed(response.body, response.url, ZoneInfo(source.timezone))
+            announcements = parse_feed(response.body, response.url, source.zone)
         except UnsafeXML as error:
             self._discovery_error(response, error)
             return
@@ -107,14 +106,14 @@ class DiscoveryCallbacks:
             return
         source = self._source(response)
         try:
-            children, announcements = parse_sitemap(response.body, ZoneInfo(source.timezone))
+            children, announcements = parse_sitemap(response.body, source.zone)
         except UnsafeXML as error:
             self._discovery_error(response, error)
             return
         depth = response.meta.get("sitemap_depth", 0) + 1
         since = self._window(source)
         for child in children:
-            lastmod = parse_date(child.lastmod, ZoneInfo(source.timezone))
+            lastmod = parse_date(child.lastmod, source.zone)
             if since is not None and lastmod is not None and lastmod < datetime.now(UTC) - since:
                 self._stat("too_old_count")
             elif depth > MAX_SITEMAP_DEPTH:
