@@ -6,25 +6,17 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from tests.discovery.conftest import source, write_registry
-from tests.support.cli import start_cli
+from tests.frontier.conftest import run_workers, worker_args
 from tests.support.fakesite import Article, FakeSite, news_outlet
-from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    client = redis_or_skip()
-    with private_prefix(client) as prefix:
-        yield prefix
 
 
 def _crawl(tmp_path: Path, site: FakeSite, prefix: str, workers: int = 1, *extra: str) -> Counter[str]:
@@ -34,15 +26,7 @@ def _crawl(tmp_path: Path, site: FakeSite, prefix: str, workers: int = 1, *extra
         tmp_path / "s.toml",
         [source(site, "outlet", feeds=["/none.xml"], sitemaps=["/sitemap.xml"], wp_json=False)],
     )
-    args = [
-        "crawl", "--sources", str(registry), "--store", f"file://{tmp_path / 'store'}", "--allow-private",
-        "--frontier", REDIS_URL, "--frontier-prefix", prefix, "-s", "AUTOTHROTTLE_ENABLED=False",
-        "-s", "DOWNLOAD_DELAY=0", "-s", "EXTRACT_WORKERS=1", "-s", "FRONTIER_HEARTBEAT_SECONDS=3", *extra,
-    ]  # fmt: skip
-    running = [start_cli(*args) for _ in range(workers)]
-    for worker in running:
-        _out, err = worker.communicate(timeout=120)
-        assert worker.returncode == 0, err[-3000:]
+    run_workers(workers, *worker_args(registry, f"file://{tmp_path / 'store'}", prefix, *extra))
     return Counter(hit.path for hit in site.hits if hit.path.startswith("/news/")) - before
 
 

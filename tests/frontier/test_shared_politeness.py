@@ -5,24 +5,16 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.discovery.conftest import source, write_registry
-from tests.support.cli import start_cli
+from tests.frontier.conftest import run_workers, worker_args
 from tests.support.fakesite import Article, FakeSite, Hit, Reply, news_outlet
-from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def redis_prefix() -> Iterator[str]:
-    client = redis_or_skip()
-    with private_prefix(client) as prefix:
-        yield prefix
 
 
 def _crawl_with_two_workers(tmp_path: Path, site: FakeSite, prefix: str, *extra: str) -> None:
@@ -30,17 +22,10 @@ def _crawl_with_two_workers(tmp_path: Path, site: FakeSite, prefix: str, *extra:
         tmp_path / "s.toml",
         [source(site, "polite", feeds=["/feed.xml"], wp_json=False, sitemaps=["/sitemap.xml"])],
     )
-    args = [
-        "crawl", "--sources", str(registry), "--store", f"file://{tmp_path / 'store'}", "--allow-private",
-        "--frontier", REDIS_URL, "--frontier-prefix", prefix,
-        # No delay of newscrawl's own: only what the site asks for spaces the requests.
-        "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "EXTRACT_WORKERS=1",
-        "-s", "NEWSCRAWL_BACKOFF_BASE=0.2", "-s", "FRONTIER_HEARTBEAT_SECONDS=3", *extra,
-    ]  # fmt: skip
-    workers = [start_cli(*args) for _ in range(2)]
-    for worker in workers:
-        _out, err = worker.communicate(timeout=120)
-        assert worker.returncode == 0, err[-3000:]
+    # No delay of newscrawl's own (FAST in the worker's arguments): only what the site asks for spaces
+    # the requests.
+    store = f"file://{tmp_path / 'store'}"
+    run_workers(2, *worker_args(registry, store, prefix, "-s", "NEWSCRAWL_BACKOFF_BASE=0.2", *extra))
 
 
 def _gaps(hits: list[Hit]) -> list[float]:

@@ -9,25 +9,10 @@ import time
 import pytest
 
 from crawler.storage import Reader, open_store
+from tests.frontier.conftest import run_workers, worker_args
 from tests.support.cli import FAST, run_cli, start_cli
-from tests.support.redis import REDIS_URL, private_prefix, redis_or_skip
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def redis_prefix():
-    client = redis_or_skip()
-    with private_prefix(client) as prefix:
-        yield prefix
-
-
-def worker_args(registry_file, store, prefix, *extra):
-    return [
-        "crawl", "--sources", str(registry_file), "--store", store, "--allow-private",
-        "--frontier", REDIS_URL, "--frontier-prefix", prefix, *FAST,
-        "-s", "FRONTIER_HEARTBEAT_SECONDS=3", *extra,
-    ]  # fmt: skip
 
 
 def start_worker(*args: str, output: int = subprocess.PIPE) -> subprocess.Popen[str]:
@@ -53,10 +38,7 @@ def test_two_workers_fetch_each_article_once_and_cluster_like_one(
     )
     network.reset_hits()
     shared = f"file://{tmp_path / 'shared'}"
-    workers = [start_worker(*worker_args(registry_file, shared, redis_prefix)) for _ in range(2)]
-    for worker in workers:
-        _out, err = worker.communicate(timeout=240)
-        assert worker.returncode == 0, err[-3000:]
+    run_workers(2, *worker_args(registry_file, shared, redis_prefix))
     assert set(network.article_hits().values()) == {1}, network.article_hits()
     articles = list(Reader(open_store(shared)).articles())
     assert len(articles) == len(network.data.articles)
