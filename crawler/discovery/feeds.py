@@ -147,7 +147,7 @@ def autodiscover_feeds(body: bytes, base_url: str) -> list[str]:
     """Feed URLs a homepage advertises with <link rel="alternate" type="application/rss+xml" ...>."""
     try:
         tree = lxml_html.fromstring(body[: 512 * 1024])
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, etree.LxmlError):  # ParserError: an empty or whitespace-only page
         return []
     feeds: list[str] = []
     for link in tree.iter("link"):

@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.discovery.announce import Announcement, Skipped, announced_date, each_entry, request_url
@@ -26,7 +27,7 @@ def api_root_from_html(body: bytes, base_url: str) -> str | None:
     """The REST API root a WordPress page advertises with <link rel="https://api.w.org/" href=...>."""
     try:
         tree = lxml_html.fromstring(body[: 512 * 1024])
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, etree.LxmlError):  # ParserError: an empty or whitespace-only page
         return None
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip() == API_REL and link.get("href"):
@@ -110,5 +111,5 @@ def _plain(rendered: str) -> str:
         return rendered
     try:
         return lxml_html.fragment_fromstring(rendered, create_parent="span").text_content().strip()
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, etree.LxmlError):
         return rendered
