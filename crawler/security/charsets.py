@@ -61,10 +61,11 @@ _LABELS = {
 }
 # "replacement" labels (ISO-2022-KR, HZ and ISO-2022-CN): browsers refuse to decode those pages at
 # all, so they count as unknown here and the usual fallback applies.
-_BY_LABEL = {label: codec for codec, labels in _LABELS.items() for label in labels.split()}
+# Every label a browser knows → the Python codec to decode it with.
+BY_LABEL = {label: codec for codec, labels in _LABELS.items() for label in labels.split()}
 # x-user-defined maps the high bytes to private-use characters: ASCII plus junk. A <meta> naming it
 # means windows-1252 (HTML's prescan rule), and Python has no codec for it, so it is read as that.
-_BY_LABEL["x-user-defined"] = "cp1252"
+BY_LABEL["x-user-defined"] = "cp1252"
 _ASCII_WHITESPACE = "\t\n\f\r "
 _MAX_LABEL = 40
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]{1,64})", re.IGNORECASE)
@@ -84,8 +85,8 @@ def text_codec(label: str | None) -> str | None:
     if len(key) > _MAX_LABEL:
         return None
     for spelling in (key, key.replace("_", "-"), key.replace("-", "").replace("_", "")):
-        if spelling in _BY_LABEL:
-            return _BY_LABEL[spelling]
+        if spelling in BY_LABEL:
+            return BY_LABEL[spelling]
     return None
 
 
