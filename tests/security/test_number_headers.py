@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from crawler.discovery.wpjson import total_pages
 from crawler.politeness.retryafter import parse_retry_after
@@ -37,3 +39,17 @@ def test_retry_after_that_is_no_delay_is_unusable_not_a_raise(header: str) -> No
 def test_retry_after_seconds_and_dates_still_count() -> None:
     assert parse_retry_after(" 120 ") == 120.0
     assert parse_retry_after("Thu, 01 Jan 1970 00:00:00 GMT") == 0.0
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(value=st.one_of(st.text(max_size=40), st.binary(max_size=40).map(lambda b: b.decode("latin-1"))))
+def test_any_retry_after_is_a_delay_or_unusable(value: str) -> None:
+    delay = parse_retry_after(value)
+    assert delay is None or delay >= 0.0
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(header=st.one_of(st.none(), st.binary(max_size=40)))
+def test_any_total_pages_header_is_a_count_or_unusable(header: bytes | None) -> None:
+    pages = total_pages(header)
+    assert pages is None or 0 <= pages <= 10**9
