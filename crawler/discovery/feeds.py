@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, tzinfo
 from typing import Any
-from urllib.parse import urljoin
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.discovery.announce import Announcement, parse_date
+from crawler.discovery.announce import Announcement, Skipped, announced_date, each_entry, request_url
 from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML, child_text, local_name, parse_xml
 
 FEED_TYPES = (
@@ -23,25 +22,28 @@ FEED_TYPES = (
 _XML_BASE = "{http://www.w3.org/XML/1998/namespace}base"
 
 
-def parse_feed(body: bytes, base_url: str, zone: tzinfo = UTC) -> list[Announcement]:
+def parse_feed(
+    body: bytes, base_url: str, zone: tzinfo = UTC, skipped: Skipped | None = None
+) -> list[Announcement]:
     """Announcements from an RSS, Atom or JSON feed body, dates without a zone read in `zone`; raises
-    UnsafeXML on unusable XML."""
+    UnsafeXML on an unusable document. An unusable entry or date is left out and noted in `skipped`."""
+    skipped = Skipped() if skipped is None else skipped
     # A UTF-8 byte order mark may precede the JSON (json.loads skips it in bytes).
     if body.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"{":
-        return _json_feed(body, base_url, zone)
+        items, language = _json_items(body)
+        return each_entry(items, lambda item: _json_item(item, base_url, zone, language, skipped), skipped)
     root = parse_xml(body)
     name = local_name(root)
     if name == "feed":
-        return [
-            a for a in (_atom_entry(e, base_url, zone) for e in root.iter() if local_name(e) == "entry") if a
-        ]
+        entries = (e for e in root.iter() if local_name(e) == "entry")
+        return each_entry(entries, lambda e: _atom_entry(e, base_url, zone, skipped), skipped)
     if name in ("rss", "rdf"):
-        items = (e for e in root.iter() if local_name(e) == "item")
-        return [a for a in (_rss_item(e, base_url, zone) for e in items) if a]
+        rss_items = (e for e in root.iter() if local_name(e) == "item")
+        return each_entry(rss_items, lambda e: _rss_item(e, base_url, zone, skipped), skipped)
     raise UnsafeXML(f"root element <{name}> is not rss, rdf:RDF or an Atom feed")
 
 
-def _rss_item(item: etree._Element, base_url: str, zone: tzinfo) -> Announcement | None:
+def _rss_item(item: etree._Element, base_url: str, zone: tzinfo, skipped: Skipped) -> Announcement | None:
     link = child_text(item, "link")
     if not link:
         # RSS 2.0 allows a permalink guid instead of a link.
@@ -51,27 +53,28 @@ def _rss_item(item: etree._Element, base_url: str, zone: tzinfo) -> Announcement
     if not link:
         about = item.get("{http://www.w3.org/1999/02/22-rdf-syntax-ns#}about")
         link = about.strip() if about else None
-    if not link:
+    url = request_url(link, _xml_base(item, base_url)) if link else None
+    if not url:
         return None
     keywords = tuple(
         "".join(c.itertext()).strip() for c in item if local_name(c) in ("category", "subject") and c.text
     )
     return Announcement(
-        url=urljoin(_xml_base(item, base_url), link),
+        url=url,
         via="feed",
         title=child_text(item, "title"),
-        published_at=parse_date(child_text(item, "pubdate", "date", "issued"), zone),
-        updated_at=parse_date(child_text(item, "updated", "modified"), zone),
+        published_at=announced_date(child_text(item, "pubdate", "date", "issued"), zone, skipped),
+        updated_at=announced_date(child_text(item, "updated", "modified"), zone, skipped),
         keywords=tuple(k for k in keywords if k),
         language=child_text(item, "language"),
     )
 
 
-def _atom_entry(entry: etree._Element, base_url: str, zone: tzinfo) -> Announcement | None:
+def _atom_entry(entry: etree._Element, base_url: str, zone: tzinfo, skipped: Skipped) -> Announcement | None:
     link = None
     for child in entry:
         if local_name(child) == "link" and child.get("rel", "alternate") == "alternate" and child.get("href"):
-            link = urljoin(_xml_base(child, base_url), child.get("href", "").strip())
+            link = request_url(child.get("href", ""), _xml_base(child, base_url))
             break
     if not link:
         return None
@@ -81,8 +84,8 @@ def _atom_entry(entry: etree._Element, base_url: str, zone: tzinfo) -> Announcem
         url=link,
         via="feed",
         title=child_text(entry, "title"),
-        published_at=parse_date(child_text(entry, "published", "issued"), zone),
-        updated_at=parse_date(child_text(entry, "updated", "modified"), zone),
+        published_at=announced_date(child_text(entry, "published", "issued"), zone, skipped),
+        updated_at=announced_date(child_text(entry, "updated", "modified"), zone, skipped),
         keywords=tuple(k for k in keywords if k),
         language=lang,
     )
@@ -93,42 +96,47 @@ def _xml_base(element: etree._Element, base_url: str) -> str:
     from the root down to the element (Atom feeds set it; RFC 4287 section 2, XML Base)."""
     bases = [e.get(_XML_BASE) for e in (element, *element.iterancestors())]
     for value in reversed(bases):
-        if value and value.strip():
-            base_url = urljoin(base_url, value.strip())
+        # An xml:base no URL parser accepts (`http://[oops/`) is ignored, as browsers ignore it.
+        base_url = (request_url(value, base_url) if value and value.strip() else None) or base_url
     return base_url
 
 
-def _json_feed(body: bytes, base_url: str, zone: tzinfo) -> list[Announcement]:
+def _json_items(body: bytes) -> tuple[list[Any], str | None]:
+    """(the items, the feed's language) of a JSON Feed body, or UnsafeXML."""
     if len(body) > MAX_XML_BYTES:
         raise UnsafeXML(f"JSON feed is {len(body)} bytes, over the {MAX_XML_BYTES}-byte cap")
     try:
         doc = json.loads(body)
+    except RecursionError:
+        raise UnsafeXML("JSON feed nested deeper than the parser's recursion limit") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise UnsafeXML(f"not a JSON feed ({error})") from None
     items = doc.get("items") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise UnsafeXML("JSON feed has no 'items' list")
-    found = []
-    for item in items:
-        if not isinstance(item, dict):
-            continue
-        link = item.get("url") or item.get("external_url")
-        if not isinstance(link, str) or not link.strip():
-            continue
-        raw_tags = item.get("tags")
-        tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
-        found.append(
-            Announcement(
-                url=urljoin(base_url, link.strip()),
-                via="feed",
-                title=item.get("title") if isinstance(item.get("title"), str) else None,
-                published_at=parse_date(_str(item.get("date_published")), zone),
-                updated_at=parse_date(_str(item.get("date_modified")), zone),
-                keywords=tuple(str(t) for t in tags if isinstance(t, str)),
-                language=_str(item.get("language")) or _str(doc.get("language")),
-            )
-        )
-    return found
+    return items, _str(doc.get("language"))
+
+
+def _json_item(
+    item: Any, base_url: str, zone: tzinfo, language: str | None, skipped: Skipped
+) -> Announcement | None:
+    if not isinstance(item, dict):
+        return None
+    link = item.get("url") or item.get("external_url")
+    url = request_url(link, base_url) if isinstance(link, str) else None
+    if not url:
+        return None
+    raw_tags = item.get("tags")
+    tags: list[Any] = raw_tags if isinstance(raw_tags, list) else []
+    return Announcement(
+        url=url,
+        via="feed",
+        title=_str(item.get("title")),
+        published_at=announced_date(_str(item.get("date_published")), zone, skipped),
+        updated_at=announced_date(_str(item.get("date_modified")), zone, skipped),
+        keywords=tuple(t for t in tags if isinstance(t, str)),
+        language=_str(item.get("language")) or language,
+    )
 
 
 def _str(value: object) -> str | None:
@@ -139,16 +147,16 @@ def autodiscover_feeds(body: bytes, base_url: str) -> list[str]:
     """Feed URLs a homepage advertises with <link rel="alternate" type="application/rss+xml" ...>."""
     try:
         tree = lxml_html.fromstring(body[: 512 * 1024])
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, etree.LxmlError):  # ParserError: an empty or whitespace-only page
         return []
     feeds: list[str] = []
     for link in tree.iter("link"):
         rels = (link.get("rel") or "").lower().split()
         kind = (link.get("type") or "").lower().split(";")[0].strip()
         href = (link.get("href") or "").strip()
-        if "alternate" in rels and kind in FEED_TYPES and href:
-            absolute = urljoin(base_url, href)
-            # Comment feeds are announced the same way but list comments, not articles.
-            if "comments" not in absolute.lower() and absolute not in feeds:
-                feeds.append(absolute)
+        absolute = request_url(href, base_url) if href else None
+        # Comment feeds are announced the same way but list comments, not articles.
+        wanted = "alternate" in rels and kind in FEED_TYPES and "comments" not in (absolute or "").lower()
+        if absolute and wanted and absolute not in feeds:
+            feeds.append(absolute)
     return feeds

@@ -7,7 +7,14 @@ from datetime import UTC, tzinfo
 
 from lxml import etree
 
-from crawler.discovery.announce import Announcement, parse_date
+from crawler.discovery.announce import (
+    BAD_ENTRY,
+    Announcement,
+    Skipped,
+    announced_date,
+    each_entry,
+    request_url,
+)
 from crawler.discovery.xmlsafe import UnsafeXML, child_text, local_name, parse_xml
 
 
@@ -19,28 +26,35 @@ class SitemapRef:
     lastmod: str | None
 
 
-def parse_sitemap(body: bytes, zone: tzinfo = UTC) -> tuple[list[SitemapRef], list[Announcement]]:
+def parse_sitemap(
+    body: bytes, zone: tzinfo = UTC, skipped: Skipped | None = None
+) -> tuple[list[SitemapRef], list[Announcement]]:
     """(child sitemaps, article announcements) from a sitemap or sitemap index (gzip allowed); dates
-    without a zone are read in `zone`."""
+    without a zone are read in `zone`. An unusable entry or date is left out and noted in `skipped`."""
+    skipped = Skipped() if skipped is None else skipped
     root = parse_xml(body)
     name = local_name(root)
     if name == "sitemapindex":
-        refs = [
-            SitemapRef(loc, child_text(e, "lastmod"))
-            for e in root
-            if local_name(e) == "sitemap" and (loc := child_text(e, "loc"))
-        ]
+        refs = []
+        for entry in (e for e in root if local_name(e) == "sitemap"):
+            # sitemaps.org: <loc> is an absolute URL; a relative or broken one names no sitemap.
+            loc = request_url(child_text(entry, "loc") or "")
+            if loc:
+                refs.append(SitemapRef(loc, child_text(entry, "lastmod")))
+            else:
+                skipped.note(BAD_ENTRY, f"child sitemap <loc> {child_text(entry, 'loc')!r}")
         return refs, []
     if name != "urlset":
         raise UnsafeXML(f"root element <{name}> is neither a sitemap <urlset> nor a <sitemapindex>")
-    return [], [a for a in (_url_entry(e, zone) for e in root if local_name(e) == "url") if a]
+    entries = (e for e in root if local_name(e) == "url")
+    return [], each_entry(entries, lambda entry: _url_entry(entry, zone, skipped), skipped)
 
 
-def _url_entry(entry: etree._Element, zone: tzinfo) -> Announcement | None:
-    loc = child_text(entry, "loc")
+def _url_entry(entry: etree._Element, zone: tzinfo, skipped: Skipped) -> Announcement | None:
+    loc = request_url(child_text(entry, "loc") or "")
     if not loc:
         return None
-    lastmod = parse_date(child_text(entry, "lastmod"), zone)
+    lastmod = announced_date(child_text(entry, "lastmod"), zone, skipped)
     news = next((c for c in entry if local_name(c) == "news"), None)
     if news is None:
         return Announcement(url=loc, via="sitemap", updated_at=lastmod)
@@ -50,19 +64,25 @@ def _url_entry(entry: etree._Element, zone: tzinfo) -> Announcement | None:
         url=loc,
         via="news-sitemap",
         title=child_text(news, "title"),
-        published_at=parse_date(child_text(news, "publication_date"), zone),
+        published_at=announced_date(child_text(news, "publication_date"), zone, skipped),
         updated_at=lastmod,
         keywords=tuple(k.strip() for k in keywords.split(",") if k.strip()),
         language=child_text(publication, "language") if publication is not None else None,
     )
 
 
-def robots_sitemaps(robots_txt: bytes) -> list[str]:
+def robots_sitemaps(robots_txt: bytes, skipped: Skipped | None = None) -> list[str]:
     """The `Sitemap:` URLs in a robots.txt body (the field name is case-insensitive, per RFC 9309)."""
+    skipped = Skipped() if skipped is None else skipped
     found = []
     for line in robots_txt.decode("utf-8-sig", "replace").splitlines():
         field, _, value = line.partition(":")
         value = value.split("#", 1)[0].strip()
-        if field.strip().lower() == "sitemap" and value.startswith(("http://", "https://")):
-            found.append(value)
+        if field.strip().lower() != "sitemap":
+            continue
+        url = request_url(value)
+        if url and url.startswith(("http://", "https://")):
+            found.append(url)
+        else:
+            skipped.note(BAD_ENTRY, f"Sitemap: {value!r}")
     return found

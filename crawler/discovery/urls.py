@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 from w3lib.url import safe_url_string
 
@@ -145,21 +146,27 @@ def canonical_links(body: bytes, base_url: str) -> dict[str, str]:
         head = head[: end.end()]
     try:
         tree = lxml_html.fromstring(head)
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, etree.LxmlError):  # ParserError: an empty or whitespace-only page
         return found
     for link in tree.iter("link"):
         rels = (link.get("rel") or "").lower().split()
         href = (link.get("href") or "").strip()
         if href and "canonical" in rels:
-            found.setdefault("canonical", urljoin(base_url, href))
+            _add_link(found, "canonical", base_url, href)
         if href and "amphtml" in rels:
-            found.setdefault("amphtml", urljoin(base_url, href))
+            _add_link(found, "amphtml", base_url, href)
     for meta in tree.iter("meta"):
         if (meta.get("property") or meta.get("name") or "").lower() == "og:url":
             content = (meta.get("content") or "").strip()
             if content:
-                found.setdefault("og:url", urljoin(base_url, content))
+                _add_link(found, "og:url", base_url, content)
     return found
+
+
+def _add_link(found: dict[str, str], key: str, base_url: str, href: str) -> None:
+    # A link no URL parser accepts (`http://[oops/`) names nothing: the page's own URL stands.
+    with suppress(ValueError):
+        found.setdefault(key, urljoin(base_url, href))
 
 
 def canonical_identity(page_item: Mapping[str, Any]) -> str:

@@ -6,13 +6,17 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode, urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.discovery.announce import Announcement, parse_date
+from crawler.discovery.announce import Announcement, Skipped, announced_date, each_entry, request_url
 
 API_REL = "https://api.w.org/"
 # Only the fields discovery needs: keeps each page small (WordPress honours _fields since 4.9).
 _FIELDS = "link,date_gmt,modified_gmt,title"
+# Any count past this is "more pages than the crawl reads" (NEWSCRAWL_WP_MAX_PAGES caps it anyway).
+_MAX_DIGITS = 9
+_MANY_PAGES = 10**_MAX_DIGITS
 
 
 class NotWordPress(ValueError):
@@ -23,11 +27,11 @@ def api_root_from_html(body: bytes, base_url: str) -> str | None:
     """The REST API root a WordPress page advertises with <link rel="https://api.w.org/" href=...>."""
     try:
         tree = lxml_html.fromstring(body[: 512 * 1024])
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, etree.LxmlError):  # ParserError: an empty or whitespace-only page
         return None
     for link in tree.iter("link"):
         if (link.get("rel") or "").strip() == API_REL and link.get("href"):
-            return urljoin(base_url, link.get("href", "").strip())
+            return request_url(link.get("href", ""), base_url)
     return None
 
 
@@ -36,7 +40,7 @@ def api_root_from_link_header(header: str, base_url: str) -> str | None:
     for part in header.split(","):
         target, _, params = part.partition(";")
         if f'rel="{API_REL}"' in params.replace("'", '"') and target.strip().startswith("<"):
-            return urljoin(base_url, target.strip()[1:-1])
+            return request_url(target.strip()[1:-1], base_url)
     return None
 
 
@@ -57,30 +61,44 @@ def posts_url(api_root: str, page: int, after: datetime | None, per_page: int = 
     return f"{root}wp/v2/posts?{urlencode(params)}"
 
 
-def parse_posts(body: bytes) -> list[Announcement]:
-    """Announcements from a posts page, with exact GMT dates (WordPress gives them without a zone)."""
+def parse_posts(body: bytes, skipped: Skipped | None = None) -> list[Announcement]:
+    """Announcements from a posts page, with exact GMT dates (WordPress gives them without a zone).
+    An unusable post or date is left out and noted in `skipped`."""
+    skipped = Skipped() if skipped is None else skipped
     try:
         posts = json.loads(body)
+    except RecursionError:
+        raise NotWordPress("posts response nested deeper than the parser's recursion limit") from None
     except (ValueError, UnicodeDecodeError) as error:
         raise NotWordPress(f"posts response is not JSON ({error})") from None
     if not isinstance(posts, list):
         raise NotWordPress("posts response is not a JSON list (is the REST API disabled?)")
-    found = []
-    for post in posts:
-        if not isinstance(post, dict) or not isinstance(post.get("link"), str):
-            continue
-        title = post.get("title")
-        rendered = title.get("rendered") if isinstance(title, dict) else title
-        found.append(
-            Announcement(
-                url=post["link"],
-                via="wp-json",
-                title=_plain(rendered) if isinstance(rendered, str) else None,
-                published_at=parse_date(_gmt(post.get("date_gmt"))),
-                updated_at=parse_date(_gmt(post.get("modified_gmt"))),
-            )
-        )
-    return found
+    return each_entry(posts, lambda post: _post(post, skipped), skipped)
+
+
+def _post(post: object, skipped: Skipped) -> Announcement | None:
+    link = post.get("link") if isinstance(post, dict) else None
+    url = request_url(link) if isinstance(link, str) else None
+    if not url or not isinstance(post, dict):
+        return None
+    title = post.get("title")
+    rendered = title.get("rendered") if isinstance(title, dict) else title
+    return Announcement(
+        url=url,
+        via="wp-json",
+        title=_plain(rendered) if isinstance(rendered, str) else None,
+        published_at=announced_date(_gmt(post.get("date_gmt")), UTC, skipped),
+        updated_at=announced_date(_gmt(post.get("modified_gmt")), UTC, skipped),
+    )
+
+
+def total_pages(header: bytes | None) -> int | None:
+    """The page count in an `X-WP-TotalPages` header: 1 when absent, None when it is no count at all
+    (`lots`, `-3`, `²`). A count too long to be real is capped, never parsed digit by digit."""
+    value = (header or b"1").strip()
+    if not value.isdigit():  # bytes.isdigit is ASCII only: no sign, no superscripts
+        return None
+    return int(value) if len(value) <= _MAX_DIGITS else _MANY_PAGES
 
 
 def _gmt(value: object) -> str | None:
@@ -93,5 +111,5 @@ def _plain(rendered: str) -> str:
         return rendered
     try:
         return lxml_html.fragment_fromstring(rendered, create_parent="span").text_content().strip()
-    except (ValueError, TypeError, SyntaxError):
+    except (ValueError, TypeError, etree.LxmlError):
         return rendered

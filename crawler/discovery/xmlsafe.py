@@ -75,12 +75,18 @@ def parse_xml(data: bytes, limit: int = MAX_XML_BYTES) -> etree._Element:
     prolog = data[:65536].lower()
     if b"<!entity" in prolog or _INTERNAL_SUBSET.search(prolog):
         raise UnsafeXML("document declares a DTD internal subset (entities); feeds and sitemaps need none")
+    parser = _parser()
     try:
-        root = etree.fromstring(_repair_ampersands(data), parser=_parser())
+        root = etree.fromstring(_repair_ampersands(data), parser=parser)
     except etree.XMLSyntaxError as error:
         raise UnsafeXML(f"not XML ({error})") from None
     if root is None:
         raise UnsafeXML("not XML (empty document)")
+    # Recovery copes with sloppy markup, but past libxml2's depth limit (256) it silently drops the
+    # rest of the document: say so rather than pass a truncated feed off as a whole one.
+    for entry in parser.error_log:
+        if entry.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT:
+            raise UnsafeXML(f"document over a parser limit ({entry.message})")
     return root
 
 

@@ -9,6 +9,7 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from crawler.extract.errors import BadInput, NotHtml, TooLarge
+from crawler.security.charsets import header_label, meta_codec, meta_label, text_codec
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -28,30 +29,11 @@ _MAGIC = (
     b"\x00\x00\x01\x00",
 )
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_.:-]+)", re.IGNORECASE)
 # lxml refuses strings with XML-invalid control characters, so they go before parsing.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _BINARY_BYTES = bytes(range(9)) + bytes(range(14, 27)) + bytes(range(28, 32))
-# Browsers read these charsets as their Windows supersets (WHATWG Encoding Standard), and pages rely on
-# it: "iso-8859-1" pages use cp1252's curly quotes, dashes and euro sign, which latin-1 turns into C1
-# control characters. Keys are Python's codec names, plus labels Python does not know.
-_SUPERSETS = {
-    "ascii": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso8859-9": "cp1254",
-    "iso8859-11": "cp874",
-    "tis-620": "cp874",
-    "windows-874": "cp874",
-    "gb2312": "gb18030",
-    "gbk": "gb18030",
-    "euc_kr": "cp949",
-    "shift_jis": "cp932",
-    "x-sjis": "cp932",
-    "big5": "big5hkscs",
-}
 
 
 def parse_body(body: bytes, content_type: str | None, max_bytes: int) -> HtmlElement:
@@ -95,28 +77,12 @@ def decode(body: bytes, content_type: str | None = None) -> str:
         return text if clean_bytes else _clean(text)
     except UnicodeDecodeError:
         pass
-    for declared in (_header_charset(content_type), _meta_charset(body)):
+    # Only labels the WHATWG standard names: `zlib` or `rot13` are no text encodings, and fall through.
+    for codec in (text_codec(header_label(content_type)), meta_codec(meta_label(body))):
         # A UTF-8 declaration on bytes that are not UTF-8 is the classic CMS bug: cp1252 below fits those.
-        if declared and declared.lower().replace("-", "").replace("_", "") not in ("utf8", "unicode11utf8"):
-            codec = _codec(declared)
-            if codec:
-                return _clean(body.decode(codec, errors="replace"))
+        if codec and codec != "utf-8":
+            return _clean(body.decode(codec, errors="replace"))
     return _clean(body.decode("cp1252", errors="replace"))
-
-
-def _codec(label: str) -> str | None:
-    """The codec a browser decodes a declared charset label with, or None for an unknown label."""
-    label = label.strip().lower()
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        name = label
-    codec = _SUPERSETS.get(name, name)
-    try:
-        codecs.lookup(codec)
-    except LookupError:
-        return None
-    return codec
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -129,16 +95,6 @@ def _looks_binary(head: bytes) -> bool:
     if len(stripped) * 2 >= len(head) - 2 and head.count(b"\x00") * 3 > len(head):
         return False
     return sum(head.count(bytes([b])) for b in _BINARY_BYTES) * 10 > len(head)
-
-
-def _header_charset(content_type: str | None) -> str | None:
-    match = _HEADER_CHARSET.search(content_type or "")
-    return match.group(1) if match else None
-
-
-def _meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:8192])
-    return match.group(1).decode("ascii", errors="ignore") if match else None
 
 
 def _clean(text: str) -> str:

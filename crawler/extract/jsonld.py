@@ -28,6 +28,9 @@ LISTING_TYPES = frozenset(
     {"CollectionPage", "ProfilePage", "SearchResultsPage", "ImageGallery", "VideoGallery", "MediaGallery"}
 )
 _MAX_SCRIPT = 2_000_000
+# Real JSON-LD nests a handful of levels (article → author → address); the readers below recurse,
+# so anything deeper is cut off before they see it.
+MAX_DEPTH = 32
 
 
 def jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
@@ -43,8 +46,25 @@ def jsonld_objects(tree: HtmlElement) -> list[dict[str, Any]]:
             data = json.loads(raw, strict=False)
         except (ValueError, RecursionError):
             continue  # broken JSON-LD is common; the other metadata sources still apply
-        _flatten(data, objects, depth=0)
+        _flatten(cut_deep(data), objects, depth=0)
     return objects
+
+
+def cut_deep(data: Any, max_depth: int = MAX_DEPTH) -> Any:
+    """`data` with every list or object nested deeper than `max_depth` replaced by None; iterative, so
+    a script nested 100,000 deep costs no recursion here or in any reader after it."""
+    root: list[Any] = [data]
+    stack: list[tuple[Any, int]] = [(root, 0)]  # (a list or dict, its depth)
+    while stack:
+        container, depth = stack.pop()
+        entries = enumerate(container) if isinstance(container, list) else container.items()
+        for key, value in list(entries):
+            if isinstance(value, list | dict):
+                if depth >= max_depth:
+                    container[key] = None
+                else:
+                    stack.append((value, depth + 1))
+    return root[0]
 
 
 def _flatten(data: Any, out: list[dict[str, Any]], depth: int) -> None:

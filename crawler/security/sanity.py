@@ -11,8 +11,8 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
-from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding
 
+from crawler.security.charsets import header_label, meta_label
 from crawler.security.content import choose_encoding, looks_binary
 
 logger = logging.getLogger(__name__)
@@ -39,8 +39,10 @@ class ResponseSanityMiddleware:
             logger.warning("Dropped %s: %s data served as %s", response.url, kind, _content_type(response))
             raise BinaryBody(f"{kind} data served as HTML")
         body = response.body
-        header = http_content_type_encoding(_content_type(response))
-        encoding, issue = choose_encoding(body, header, html_body_declared_encoding(body))
+        header, meta = header_label(_content_type(response)), meta_label(body)
+        # Always an encoding the WHATWG standard names: Scrapy would decode with whatever codec the
+        # page named, `zlib` and `rot13` included, and fail on the first `response.text`.
+        encoding, issue = choose_encoding(body, header, meta)
         if b"\x00" in body and not encoding.startswith(("utf_16", "utf_32", "utf-16", "utf-32")):
             self.stats.inc_value("content/nul_stripped_count")
             logger.info("Stripped NUL bytes from %s", response.url)
@@ -48,8 +50,9 @@ class ResponseSanityMiddleware:
         if issue is not None:
             self.stats.inc_value(f"content/charset_{issue}_count")
             logger.info(
-                "Charset of %s: declared %s, decoding as %s (%s)", response.url, header, encoding, issue
-            )
+                "Charset of %s: declared %s, decoding as %s (%s)",
+                response.url, header or meta, encoding, issue,
+            )  # fmt: skip
         if body is not response.body or encoding != response.encoding:
             response = response.replace(body=body, encoding=encoding)
         return response

@@ -23,8 +23,10 @@ SECURITY_SETTINGS: dict[str, Any] = {
     "DOWNLOADER_MIDDLEWARES": {
         # Before robots.txt (100), so a refused host is never asked for its robots.txt either.
         "crawler.security.middleware.SSRFGuardMiddleware": 40,
-        # Below HttpCompressionMiddleware (590), so it sees decompressed bodies.
-        "crawler.security.sanity.ResponseSanityMiddleware": 45,
+        # Between HttpCompressionMiddleware (590) and MetaRefreshMiddleware (580): it sees decompressed
+        # bodies, and sets a real text encoding before MetaRefresh's `response.text` would decode with
+        # whatever codec the page named (`charset=zlib` raised LookupError there).
+        "crawler.security.sanity.ResponseSanityMiddleware": 585,
         # robots.txt per RFC 9309 (a 5xx or an unreachable server means "crawl nothing") is
         # crawler.politeness.robots, which also applies ROBOTSTXT_MAX_BYTES.
     },

@@ -13,7 +13,7 @@ from typing import Any
 
 from scrapy.http import Request, Response
 
-from crawler.discovery.announce import parse_date
+from crawler.discovery.announce import Skipped, announced_date
 from crawler.discovery.feeds import autodiscover_feeds, parse_feed
 from crawler.discovery.sections import section_links
 from crawler.discovery.sitemaps import parse_sitemap, robots_sitemaps
@@ -23,6 +23,7 @@ from crawler.discovery.wpjson import (
     api_root_from_link_header,
     parse_posts,
     posts_url,
+    total_pages,
 )
 from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML
 from crawler.registry import Source
@@ -69,8 +70,10 @@ class DiscoveryCallbacks:
         source = self._source(response)
         if response.status != 200:
             return
-        for sitemap in robots_sitemaps(response.body):
+        skipped = Skipped()
+        for sitemap in robots_sitemaps(response.body, skipped):
             yield self._request(source, sitemap, "sitemap", self.parse_sitemap, sitemap_depth=0)
+        self._report_skipped(response, skipped)
 
     def parse_homepage(self, response: Response) -> Iterable[Request]:
         source = self._source(response)
@@ -94,47 +97,60 @@ class DiscoveryCallbacks:
         if self._not_modified(response):
             return
         source = self._source(response)
+        skipped = Skipped()
         try:
-            announcements = parse_feed(response.body, response.url, source.zone)
+            announcements = parse_feed(response.body, response.url, source.zone, skipped)
         except UnsafeXML as error:
             self._discovery_error(response, error)
             return
+        self._report_skipped(response, skipped)
         yield from self._schedule_all(source, announcements)
 
     def parse_sitemap(self, response: Response) -> Iterable[Request]:
         if self._not_modified(response):
             return
         source = self._source(response)
+        skipped = Skipped()
         try:
-            children, announcements = parse_sitemap(response.body, source.zone)
+            children, announcements = parse_sitemap(response.body, source.zone, skipped)
         except UnsafeXML as error:
             self._discovery_error(response, error)
             return
         depth = response.meta.get("sitemap_depth", 0) + 1
         since = self._window(source)
         for child in children:
-            lastmod = parse_date(child.lastmod, source.zone)
+            lastmod = announced_date(child.lastmod, source.zone, skipped)
             if since is not None and lastmod is not None and lastmod < datetime.now(UTC) - since:
                 self._stat("too_old_count")
             elif depth > MAX_SITEMAP_DEPTH:
                 self._stat("sitemap_too_deep_count")
             else:
                 yield self._request(source, child.url, "sitemap", self.parse_sitemap, sitemap_depth=depth)
+        self._report_skipped(response, skipped)
         yield from self._schedule_all(source, announcements)
 
     def parse_wp_posts(self, response: Response) -> Iterable[Request]:
         source = self._source(response)
+        skipped = Skipped()
         try:
-            announcements = parse_posts(response.body)
+            announcements = parse_posts(response.body, skipped)
         except NotWordPress as error:
             self._discovery_error(response, error)
             return
+        self._report_skipped(response, skipped)
         fates: Counter[str] = Counter()
         yield from self._schedule_all(source, announcements, fates=fates)
         page = response.meta["wp_page"]
         if page == 1 and self.seen is not None:
             self.seen.set_mark(f"wp-json:{source.id}", response.meta["wp_started"])
-        total = int(response.headers.get(b"X-WP-TotalPages", b"1") or 1)
+        header = response.headers.get(b"X-WP-TotalPages")
+        total = total_pages(header)
+        if total is None:
+            self.logger.warning(
+                "wp-json %s: X-WP-TotalPages %r is no page count", response.url, (header or b"")[:80]
+            )
+            self._stat("bad_header_count")
+            total = page  # the posts on this page are kept; without a count, paging stops here
         max_pages = self.crawler.settings.getint("NEWSCRAWL_WP_MAX_PAGES", 10)
         # Posts come newest first: a page whose articles were all fetched before (or are too old) means
         # older pages hold nothing new either. A page of new posts the feed already announced this run,
@@ -175,6 +191,16 @@ class DiscoveryCallbacks:
             self._stat("not_modified_count")
             return True
         return False
+
+    def _report_skipped(self, response: Response, skipped: Skipped) -> None:
+        """One log line per reason and document (a sitemap may hold 50,000 bad dates), every one counted."""
+        kind = response.meta.get("newscrawl_kind", "discovery")
+        for reason, count in sorted(skipped.counts.items()):
+            self.crawler.stats.inc_value(f"discovery/{reason}_count", count)
+            example = skipped.examples[reason]
+            self.logger.warning(
+                "%s %s: skipped %d %s (first: %r)", kind, response.url, count, reason, example
+            )
 
     def _discovery_error(self, response: Response, error: Exception) -> None:
         kind = response.meta.get("newscrawl_kind", "discovery")

@@ -61,6 +61,23 @@ def test_a_declared_charset_is_read_as_browsers_read_it(declared: str, encoding:
     assert record["text"].split("\n\n")[0] == sentence
 
 
+NON_TEXT_CODECS = ["zlib", "base64", "rot13", "uu", "punycode", "idna", "undefined", "hex", "bz2", "quopri"]
+
+
+@pytest.mark.parametrize("label", [*NON_TEXT_CODECS, "utf-7", "unicode_escape", "x-no-such"])
+@pytest.mark.parametrize("where", ["header", "meta"])
+def test_a_charset_label_that_names_no_text_encoding_is_ignored_as_browsers_do(
+    label: str, where: str
+) -> None:
+    sentence = "\u201cThe budget\u201d \u2014 \u20ac5bn for caf\u00e9s and schools, the minister said."
+    page = article_page([sentence] * 3)
+    if where == "meta":
+        page = page.replace('charset="utf-8"', f'charset="{label}"')
+    content_type = f"text/html; charset={label}" if where == "header" else None
+    record = extract(page.encode("cp1252"), content_type=content_type)
+    assert record["text"].split("\n\n")[0] == sentence  # windows-1252, the browsers' fallback
+
+
 def test_invalid_bytes_in_utf8_page_give_a_best_effort_record() -> None:
     body = article_page().encode("utf-8").replace(b"regional parliament", b"regional \xff\xfe parliament")
     assert "budget" in extract(body)["text"]

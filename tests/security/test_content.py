@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.security.content import CONFLICT, CORRECTED, INVALID, choose_encoding, looks_binary
+from crawler.security.content import (
+    CONFLICT,
+    CORRECTED,
+    INVALID,
+    UNKNOWN,
+    choose_encoding,
+    looks_binary,
+)
 
 CYRILLIC = "<p>Министры встретились в Женеве</p>"
 
@@ -51,7 +58,13 @@ def test_text_bodies_are_not_binary(body: bytes) -> None:
         (CYRILLIC.encode("utf-8"), "iso-8859-1", None, ("utf-8", CORRECTED)),
         (CYRILLIC.encode("cp1251"), "utf-8", "windows-1251", ("cp1251", CONFLICT)),
         (b"caf\xc3 \xff broken", "utf-8", None, ("utf-8", INVALID)),
-        (b"plain ascii", "x-no-such-charset", None, ("utf-8", None)),
+        (b"plain ascii", "x-no-such-charset", None, ("utf-8", UNKNOWN)),
+        # Python codecs that are no text encodings: never chosen, whatever the header or <meta> says.
+        (b"plain ascii", "zlib", None, ("utf-8", UNKNOWN)),
+        ("café".encode("cp1252"), "base64", "rot13", ("cp1252", UNKNOWN)),
+        ("café".encode("cp1252"), None, None, ("cp1252", None)),
+        (CYRILLIC.encode("cp1251"), "utf-7", "windows-1251", ("cp1251", UNKNOWN)),
+        (b"<meta charset=utf-16><p>ascii</p>", None, "utf-16", ("utf-8", None)),
         (b"\xef\xbb\xbf" + CYRILLIC.encode("utf-8"), "iso-8859-1", None, ("utf-8", None)),
         ("café".encode("cp1252"), "windows-1252", None, ("cp1252", None)),
     ],

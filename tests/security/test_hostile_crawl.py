@@ -143,6 +143,7 @@ def test_charset_and_nul_repairs_are_counted(crawl: Crawl) -> None:
     assert stats["content/charset_corrected_count"] == 1  # /charset/wrong
     assert stats["content/charset_conflict_count"] == 1  # /charset/conflict
     assert stats["content/charset_invalid_count"] == 1  # /invalid-utf8
+    assert stats["content/charset_unknown_count"] == 1  # /charset/bogus: x-no-such-charset
     assert stats["content/nul_stripped_count"] == 1
     assert "\x00" not in crawl.result["records"]["/nul"]["text"]
     assert "nulbytesinside" in crawl.result["records"]["/nul"]["text"]

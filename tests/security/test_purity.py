@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PURE = ("crawler.security.addresses", "crawler.security.urls", "crawler.security.content")
+PURE = (
+    "crawler.security.addresses",
+    "crawler.security.urls",
+    "crawler.security.content",
+    "crawler.security.charsets",
+)
 
 
 def test_pure_security_modules_import_no_scrapy_or_twisted() -> None:
