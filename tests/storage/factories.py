@@ -63,3 +63,19 @@ def cluster(cluster_id: str, members: list[str], updated_at: str) -> dict[str, A
         "agencies": ["Xinhua"],
         "updated_at": updated_at,
     }
+
+
+def overwrite(store: Any, key: str, data: bytes) -> None:
+    """Replace a stored object behind the store's write-once API, as a careless tool or a failing disk could."""
+    if store.describe().startswith("file://"):
+        with open(store.url(key), "wb") as handle:
+            handle.write(data)
+    else:
+        store.client.put_object(Bucket=store.bucket, Key=store.prefix + key, Body=data)
+
+
+def flip_bit(store: Any, key: str) -> None:
+    """Flip one bit in the middle of a stored object: same size, different bytes."""
+    data = bytearray(store.get_bytes(key))
+    data[len(data) // 2] ^= 0x10
+    overwrite(store, key, bytes(data))
