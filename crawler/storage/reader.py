@@ -186,15 +186,17 @@ class Reader:
                     ]
         return versions
 
-    def raw(self, record: dict[str, Any]) -> RawResponse | None:
-        """The archived HTTP response of an article record, or None if it was stored without one."""
+    def raw(self, record: dict[str, Any], decode: bool = True) -> RawResponse | None:
+        """The archived HTTP response of an article record, or None if it was stored without one.
+        Headers as received; the body decoded from its Content-Encoding, or as received with
+        `decode=False`."""
         where = record.get("warc")
         if not where:
             return None
         key = keys.validate_key(where["file"])
         data = self.store.get_bytes(key)
         try:
-            return read_record(data, where["offset"], where["length"])
+            return read_record(data, where["offset"], where["length"], decode)
         except _UNDECODABLE as error:  # warcio and gzip raise plain ValueError / OSError for bad bytes
             raise DamagedObject(
                 key, self.store.describe(), f"no readable WARC record at offset {where['offset']} ({error})"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from typing import Any
 
@@ -49,9 +50,18 @@ def article(
     }
 
 
+def page_for(record: dict[str, Any]) -> bytes:
+    return f"<html><body><p>{record['text']}</p></body></html>".encode()
+
+
 def raw_for(record: dict[str, Any]) -> RawResponse:
-    body = f"<html><body><p>{record['text']}</p></body></html>".encode()
-    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")]
+    """The response as received: gzip-encoded, with the headers that say so."""
+    body = gzip.compress(page_for(record), mtime=0)
+    headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(body))),
+    ]
     return RawResponse(record["url"], 200, headers, body, record["fetched_at"])
 
 
