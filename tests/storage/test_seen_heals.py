@@ -9,7 +9,7 @@ import pytest
 
 from crawler.seen import QUARANTINE_PREFIX, SEEN_PREFIX
 from crawler.storage import Reader, open_store
-from tests.storage.factories import overwrite
+from tests.storage.factories import flip_bit, overwrite
 from tests.support.cli import FAST, run_cli
 
 pytestmark = pytest.mark.slow
@@ -53,3 +53,12 @@ def test_a_damaged_seen_object_is_set_aside_and_nothing_stored_is_fetched_again(
     third = _crawl(registry_file, store_uri, child_env)  # healed: the damaged object is behind us
     assert "is damaged" not in third.stderr and "seen/quarantined_count" not in _last_run_stats(store_uri)
     assert network.article_hits() == before
+
+
+def test_a_crawl_starts_past_a_damaged_part_and_says_which(network, registry_file, store_uri, child_env):
+    _crawl(registry_file, store_uri, child_env)
+    with open_store(store_uri) as store:
+        part = Reader.article_entries(Reader(store).runs()[-1])[0]
+        flip_bit(store, part["key"])
+    second = _crawl(registry_file, store_uri, child_env)  # the dedup index is restored without it
+    assert f"not restoring from {part['key']}" in second.stderr
