@@ -15,7 +15,7 @@ from typing import Any
 
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
-from crawler.storage.errors import ChecksumMismatch, DamagedObject
+from crawler.storage.errors import ChecksumMismatch, DamagedObject, ObjectNotFound
 from crawler.storage.manifest import manifest_keys, read_manifest
 from crawler.storage.records import RawResponse, decode_jsonl
 from crawler.storage.shapes import article_problem, cluster_problem, member_id
@@ -70,7 +70,14 @@ class Reader:
         """Every record of one JSON Lines part, each passing `check` (a shapes function): a part is
         used whole or not at all. On damage: DamagedObject, or [] after telling `on_damaged`."""
         try:
-            data = self.read_object(entry, verify)
+            try:
+                data = self.read_object(entry, verify)
+            except ObjectNotFound:
+                raise DamagedObject(
+                    entry["key"],
+                    self.store.describe(),
+                    "missing: its manifest lists it, the store has no such object",
+                ) from None
             try:
                 records = list(decode_jsonl(data))
             except _UNDECODABLE as error:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 
 import pytest
 
@@ -156,3 +157,15 @@ def test_stats_handles_a_damaged_manifest_the_same_way(store, store_uri, child_e
     assert json.loads(skipping.stdout)["articles"] == 1
     assert skipping.stderr.decode().count(f"skipped damaged {second['key']}") == 1
     assert manifest_keys(store)[-1] == second["key"]  # left where it is, for a person to look at
+
+
+def test_a_part_its_manifest_lists_but_the_store_lost_is_damaged(store, store_uri):
+    manifest = _run(store, [article(1), article(2)], batch_size=1)
+    part = Reader.article_entries(manifest)[0]
+    if store_uri.startswith("file://"):
+        os.unlink(store.url(part["key"]))
+    else:
+        store.client.delete_object(Bucket=store.bucket, Key=store.prefix + part["key"])
+    with pytest.raises(DamagedObject, match="missing"):
+        _articles(store)
+    assert len(_articles(store, on_damaged=lambda error: None)) == 1
