@@ -20,6 +20,7 @@ from crawler.run import CrawlRun, document_of, get_run
 from crawler.runreport import REPORT_STAT, previous_reports, save_report
 from crawler.signals import run_committing
 from crawler.storage import BadRecord, RawResponse, RunWriter, StorageError
+from crawler.wirecapture import WIRE_BODY, WIRE_HEADERS
 from dedup import Signature
 from dedup.batch import annotate
 
@@ -80,11 +81,12 @@ class ExtractPipeline:
             announced=item.get("announced"),
         )
         record["_signature"] = signature  # for DedupPipeline; not stored
+        # Archived as received (crawler.wirecapture): still in its Content-Encoding, headers intact.
         record["_raw"] = RawResponse(
             url=item["final_url"],
             status=item["status"],
-            headers=headers,
-            body=item["body"],
+            headers=item.get(WIRE_HEADERS, headers),
+            body=item.get(WIRE_BODY, item["body"]),
             fetched_at=item["fetched_at"],
         )
         return record

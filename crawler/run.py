@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.registry import Source
@@ -64,7 +65,8 @@ def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
     else:
         dedup = Deduplicator(config)
     agencies = {source.id: source.agency for source in sources if source.agency}
-    restored = 0 if redis_url else restore_index(dedup, Reader(store), window, agencies)
+    reader = Reader(store, on_damaged=lambda error: logger.warning("not restoring from %s", error))
+    restored = 0 if redis_url else restore_index(dedup, reader, window, agencies)
     writer = (
         RunWriter(store, batch_size=settings.getint("STORAGE_BATCH_SIZE"))
         if settings.getbool("STORAGE_WRITE")
@@ -72,8 +74,20 @@ def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
     )
     # The seen-store remembers what earlier runs fetched; only runs that write may change it.
     seen = SeenStore(store) if writer is not None else None
+    if seen is not None and seen.quarantined:
+        _count_healed(crawler, seen)
     pool = WorkerPool(settings.getint("EXTRACT_WORKERS"), preload=("crawler.processing",))
     return CrawlRun(store, writer, config, dedup, pool, seen=seen, restored=restored, agencies=agencies)
+
+
+def _count_healed(crawler: Crawler, seen: SeenStore) -> None:
+    """Put the damaged seen-store objects set aside into the stats, once they exist (spider_opened)."""
+
+    def count() -> None:
+        crawler.stats.set_value("seen/quarantined_count", len(seen.quarantined))
+        crawler.stats.set_value("seen/rebuilt_count", seen.rebuilt)
+
+    crawler.signals.connect(count, signal=signals.spider_opened, weak=False)
 
 
 def restore_index(dedup: Deduplicator, reader: Reader, window: timedelta, agencies: dict[str, str]) -> int:

@@ -3,13 +3,15 @@
 Persists through a tiny write-once key-value protocol (get_bytes / put_bytes / list): each run
 writes one delta object, every so often a full snapshot; loading merges them. Merges are monotonic
 (the later fetch / higher revision wins), so order and double-merging do not matter, which is also
-what lets a Redis implementation replace this one key by key.
+what lets a Redis implementation replace this one key by key. A damaged object is copied to
+`state/quarantine/<its key>`, left out, and its entries rebuilt from the stored article records.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
@@ -20,8 +22,15 @@ from typing import Any, Protocol
 
 from crawler.discovery.announce import parse_date
 from crawler.discovery.urls import normalize_url
+from crawler.seenstate import DamagedState, StoredRecords, decode_state, entry_of, records_in
+from crawler.storage import ObjectNotFound
+
+logger = logging.getLogger(__name__)
 
 SEEN_PREFIX = "state/seen/"
+# A damaged state object is copied to QUARANTINE_PREFIX + its key: kept for a post-mortem, and the
+# copy's presence says it was already set aside.
+QUARANTINE_PREFIX = "state/quarantine/"
 # Write a full snapshot instead of a delta once this many deltas pile up after the last snapshot.
 SNAPSHOT_EVERY = 16
 # Deltas written while a snapshot was being built are re-merged from this far back (merges are idempotent).
@@ -83,11 +92,20 @@ class Observation:
 
 
 class SeenStore:
-    """Canonical URL → SeenEntry, URL aliases, feed validators and per-source marks, across runs."""
+    """Canonical URL → SeenEntry, URL aliases, feed validators and per-source marks, across runs.
 
-    def __init__(self, kv: KeyValue, prefix: str = SEEN_PREFIX) -> None:
+    `stored_records` gives the article records committed runs stored, to rebuild entries from when a
+    state object is damaged; by default, when `kv` is a newscrawl Store, that store's records.
+    """
+
+    def __init__(
+        self, kv: KeyValue, prefix: str = SEEN_PREFIX, stored_records: StoredRecords | None = None
+    ) -> None:
         self.kv = kv
         self.prefix = prefix
+        self._stored_records = stored_records or records_in(kv)
+        self.quarantined: list[str] = []  # damaged objects met while loading (set aside, left out)
+        self.rebuilt = 0  # entries rebuilt from stored records because of them
         self._lock = threading.Lock()
         self._loaded_at = _now()
         self.entries: dict[str, SeenEntry] = {}
@@ -199,6 +217,8 @@ class SeenStore:
             state = self._state(None if snapshot else self._dirty)
             if snapshot:
                 state["base"] = _iso(self._loaded_at - _SNAPSHOT_MARGIN)
+                # Every delta listed before this moment is in the snapshot, or was rebuilt into it.
+                state["loaded_at"] = _iso(self._loaded_at)
             kind = "snapshot" if snapshot else "delta"
             key = f"{self.prefix}{kind}/{_stamp(_now())}-{uuid.uuid4().hex[:8]}.json.gz"
             self.kv.put_bytes(key, gzip.compress(json.dumps(state).encode("utf-8")))
@@ -221,21 +241,76 @@ class SeenStore:
     def _load(self) -> None:
         snapshots = sorted(self.kv.list(self.prefix + "snapshot/"))
         deltas = sorted(self.kv.list(self.prefix + "delta/"))
-        base = written = ""
-        if snapshots:
-            state = self._read(snapshots[-1])
-            self._merge(state)
-            base = _stamp(datetime.fromisoformat(state.get("base", "1970-01-01T00:00:00+00:00")))
-            written = snapshots[-1].removeprefix(self.prefix + "snapshot/")
+        set_aside = {
+            key.removeprefix(QUARANTINE_PREFIX) for key in self.kv.list(QUARANTINE_PREFIX + self.prefix)
+        }
+        base = written = covered = ""
+        for key in reversed(snapshots):  # the newest snapshot that is not damaged
+            state = self._read(key)
+            if state is not None:
+                self._merge(state)
+                base = _stamp(datetime.fromisoformat(state.get("base", "1970-01-01T00:00:00+00:00")))
+                covered = _stamp(datetime.fromisoformat(state.get("loaded_at", "1970-01-01T00:00:00+00:00")))
+                written = key.removeprefix(self.prefix + "snapshot/")
+                break
         stamps = {key: key.removeprefix(self.prefix + "delta/") for key in deltas}
         for key in deltas:
-            if stamps[key] >= base:
-                self._merge(self._read(key))
+            if stamps[key] < base or (key in set_aside and stamps[key] < covered):
+                continue  # in the snapshot already; a damaged one through the rebuild it was written after
+            state = self._read(key)
+            if state is not None:
+                self._merge(state)
         self._deltas_since_snapshot = sum(stamp > written for stamp in stamps.values())
+        if self.quarantined:
+            self._rebuild()
 
-    def _read(self, key: str) -> dict[str, Any]:
-        data = self.kv.get_bytes(key)
-        return json.loads(gzip.decompress(data)) if data else {}
+    def _read(self, key: str) -> dict[str, Any] | None:
+        """The object's tables; None for a damaged object, which is set aside."""
+        try:
+            data = self.kv.get_bytes(key)
+        except ObjectNotFound:
+            return {}  # listed, then gone: nothing to merge
+        if data is None:
+            return {}
+        try:
+            return decode_state(data)
+        except DamagedState as error:
+            self._set_aside(key, data, str(error))
+            return None
+
+    def _set_aside(self, key: str, data: bytes, reason: str) -> None:
+        target = QUARANTINE_PREFIX + key
+        if target not in set(self.kv.list(target)):
+            self.kv.put_bytes(target, data)
+        logger.warning(
+            "seen-store object %s is damaged (%s); copied to %s and left out, its entries are rebuilt "
+            "from the stored article records",
+            key,
+            reason,
+            target,
+        )
+        self.quarantined.append(key)
+
+    def _rebuild(self) -> None:
+        """Entries and URL aliases from the stored article records, which hold what a damaged object
+        knew about every stored article; feed validators and marks are not in them (their loss costs
+        one full fetch of a feed). The next flush writes a snapshot, so later runs load the healed state."""
+        for record in self._stored_records():
+            found = entry_of(record)
+            if found is None:
+                continue
+            url, entry = found
+            canonical = normalize_url(url)
+            self._merge({"entries": {canonical: entry}})
+            self._dirty["entries"].add(canonical)
+            for variant in {record.get("url"), record.get("final_url")} - {None, canonical}:
+                alias = normalize_url(str(variant))
+                if alias != canonical and alias not in self.aliases:
+                    self.aliases[alias] = canonical
+                    self._dirty["aliases"].add(alias)
+            self.rebuilt += 1
+        self._deltas_since_snapshot = SNAPSHOT_EVERY
+        logger.warning("seen-store: %d entries rebuilt from stored article records", self.rebuilt)
 
     def _merge(self, state: dict[str, Any]) -> None:
         for url, raw in state.get("entries", {}).items():

@@ -17,9 +17,10 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crawler.cli.damaged import DamageReport, add_skip_damaged_option, damaged_error
 from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import open_store_or_fail
-from crawler.storage import Reader, StorageError
+from crawler.storage import DamagedObject, Reader, StorageError
 from crawler.storage.keys import validate_checkpoint
 from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
 
@@ -37,6 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--no-duplicates", action="store_true", help="leave out syndicated copies")
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="default: jsonl")
     parser.add_argument("--out", metavar="PATH", help="write here instead of standard output")
+    add_skip_damaged_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -54,21 +56,24 @@ def run(args: argparse.Namespace) -> int:
         except StorageError as error:
             raise UsageError(str(error)) from None
     store = open_store_or_fail(args.store)
+    damage = DamageReport("read")
     try:
-        reader = Reader(store)
+        reader = Reader(store, on_damaged=damage if args.skip_damaged else None)
         # Taken first: a run committed while we read is then read again next time, never skipped.
         checkpoint = reader_checkpoint(reader) or args.after
         records = reader.articles(
             args.since, args.until, args.source, include_duplicates=not args.no_duplicates, after=args.after
         )
         count = _write(records, args.format, args.out)
+    except DamagedObject as error:
+        raise damaged_error(error) from None
     except StorageError as error:
         raise CommandError(str(error)) from None
     finally:
         store.close()
     noun = "article" if count == 1 else "articles"
     print(f"{count} {noun}; next checkpoint: {checkpoint or 'none'} (--after)", file=sys.stderr)
-    return 0
+    return damage.exit_code()
 
 
 def reader_checkpoint(reader: Reader) -> str | None:

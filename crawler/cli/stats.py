@@ -8,10 +8,11 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from crawler.cli.damaged import DamageReport, add_skip_damaged_option, damaged_error
 from crawler.cli.errors import CommandError
 from crawler.cli.options import open_store_or_fail
 from crawler.cli.read import STORE_HELP
-from crawler.storage import Reader, StorageError
+from crawler.storage import DamagedObject, Reader, StorageError
 from crawler.storage.reader import is_copy
 from crawler.storage.records import partition_date
 
@@ -20,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("stats", help="summarise what a store holds", description=__doc__)
     parser.add_argument("--store", metavar="URI", help=STORE_HELP)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
+    add_skip_damaged_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -65,11 +67,14 @@ def format_stats(where: str, stats: dict[str, Any]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     store = open_store_or_fail(args.store)
+    damage = DamageReport("stats")
     try:
-        stats = collect(Reader(store))
+        stats = collect(Reader(store, on_damaged=damage if args.skip_damaged else None))
+    except DamagedObject as error:
+        raise damaged_error(error) from None
     except StorageError as error:
         raise CommandError(str(error)) from None
     finally:
         store.close()
     print(json.dumps(stats, sort_keys=True) if args.json else format_stats(store.describe(), stats))
-    return 0
+    return damage.exit_code()

@@ -7,6 +7,7 @@ from crawler.storage.base import Store
 from crawler.storage.errors import (
     BadRecord,
     ChecksumMismatch,
+    DamagedObject,
     ObjectConflict,
     ObjectNotFound,
     StorageError,
@@ -21,6 +22,7 @@ from crawler.storage.writer import RunWriter
 __all__ = [
     "BadRecord",
     "ChecksumMismatch",
+    "DamagedObject",
     "ObjectConflict",
     "ObjectNotFound",
     "RawResponse",

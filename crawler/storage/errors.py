@@ -31,5 +31,15 @@ class ObjectConflict(StorageError):
     """A write to a key that already holds different bytes: objects are never overwritten."""
 
 
-class ChecksumMismatch(StorageError):
-    """An object's bytes do not match the sha256 its run manifest recorded."""
+class DamagedObject(StorageError):
+    """A stored object readers cannot use: its bytes differ from what its manifest recorded, it does
+    not decode, or it decodes to something of the wrong shape. `key` names it; `reason` says how."""
+
+    def __init__(self, key: str, where: str, reason: str) -> None:
+        super().__init__(f"{key} in {where} is damaged: {reason}")
+        self.key = key
+        self.reason = reason
+
+
+class ChecksumMismatch(DamagedObject):
+    """An object's bytes do not match the size or sha256 its run manifest recorded."""

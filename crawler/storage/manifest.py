@@ -15,8 +15,9 @@ from typing import Any
 
 from crawler.storage import keys
 from crawler.storage.base import Store
-from crawler.storage.errors import ObjectConflict, StorageError
+from crawler.storage.errors import DamagedObject, ObjectConflict, StorageError
 from crawler.storage.records import MANIFEST_SCHEMA_VERSION
+from crawler.storage.shapes import manifest_problem
 
 _VERSIONED = ("newscrawl", "boto3", "pyarrow", "warcio", "scrapy", "trafilatura", "datasketch")
 _MAX_CLAIMS = 1000
@@ -62,16 +63,25 @@ def commit_manifest(store: Store, manifest: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_manifest(store: Store, key: str) -> dict[str, Any]:
+    """The manifest at `key`; DamagedObject if it is not JSON or not shaped like a manifest."""
+    data = store.get_bytes(key)
     try:
-        manifest: dict[str, Any] = json.loads(store.get_bytes(key))
-    except ValueError as error:
-        raise StorageError(f"manifest {key!r} in {store.describe()} is not valid JSON: {error}") from error
-    if manifest.get("schema_version") != MANIFEST_SCHEMA_VERSION:
+        manifest = json.loads(data)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise DamagedObject(key, store.describe(), f"not valid JSON ({error})") from None
+    version = manifest.get("schema_version") if isinstance(manifest, dict) else None
+    if isinstance(version, int) and not isinstance(version, bool) and version > MANIFEST_SCHEMA_VERSION:
         raise StorageError(
-            f"manifest {key!r} has schema_version {manifest.get('schema_version')!r}; this newscrawl reads "
+            f"manifest {key!r} has schema_version {version!r}; this newscrawl reads "
             f"{MANIFEST_SCHEMA_VERSION}: upgrade newscrawl"
         )
-    return manifest
+    problem = manifest_problem(manifest, key)
+    if problem is None and version != MANIFEST_SCHEMA_VERSION:
+        problem = f"schema_version is {version!r}, not {MANIFEST_SCHEMA_VERSION}"
+    if problem is not None:
+        raise DamagedObject(key, store.describe(), problem)
+    checked: dict[str, Any] = manifest
+    return checked
 
 
 def manifest_keys(store: Store, after: str | None = None) -> list[str]:

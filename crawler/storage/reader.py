@@ -1,46 +1,102 @@
 """Reader: everything downstream needs, read through committed manifests only, with sha256 checks.
 
 A run without a manifest does not exist here. An article id stored by several runs (a retried
-crawl, a re-fetch) is returned once: the copy from the most recently committed run.
+crawl, a re-fetch) is returned once: the copy from the most recently committed run. A damaged
+manifest or part (wrong checksum, does not decode, wrong shape) raises DamagedObject, or, with an
+`on_damaged` handler, is handed to it and skipped whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
-from crawler.storage.errors import ChecksumMismatch
+from crawler.storage.errors import ChecksumMismatch, DamagedObject, ObjectNotFound
 from crawler.storage.manifest import manifest_keys, read_manifest
 from crawler.storage.records import RawResponse, decode_jsonl
+from crawler.storage.shapes import article_problem, cluster_problem, member_id
 from crawler.storage.warc import read_record
+
+DamageHandler = Callable[[DamagedObject], None]
+# What a part that does not decode raises: bad gzip (OSError, EOFError, zlib.error), bad UTF-8 or
+# JSON (ValueError), JSON nested too deep (RecursionError).
+_UNDECODABLE = (OSError, EOFError, zlib.error, ValueError, RecursionError)
 
 
 class Reader:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, on_damaged: DamageHandler | None = None) -> None:
         self.store = store
+        self.on_damaged = on_damaged
 
     def runs(self) -> list[dict[str, Any]]:
         """Committed run manifests, oldest first."""
-        return [read_manifest(self.store, key) for key in manifest_keys(self.store)]
+        return [manifest for _checkpoint, manifest in self.changes(None)]
 
     def changes(self, after: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """(checkpoint, manifest) for each run committed after `after`; remember the last checkpoint."""
         for key in manifest_keys(self.store, after):
-            manifest = read_manifest(self.store, key)
+            try:
+                manifest = read_manifest(self.store, key)
+            except DamagedObject as error:
+                self._damaged(error)
+                continue
             yield manifest["checkpoint"], manifest
 
     def read_object(self, entry: dict[str, Any], verify: bool = True) -> bytes:
-        """The bytes of one manifest entry, checked against its recorded sha256 when `verify`."""
+        """The bytes of one manifest entry, checked against its recorded size and sha256 when `verify`."""
         data = self.store.get_bytes(entry["key"])
-        if verify and (len(data) != entry["size"] or sha256_hex(data) != entry["sha256"]):
+        if verify and len(data) != entry["size"]:
             raise ChecksumMismatch(
-                f"{entry['key']} in {self.store.describe()} does not match its manifest "
-                f"(size {len(data)} vs {entry['size']}); the object was altered or damaged"
+                entry["key"],
+                self.store.describe(),
+                f"{len(data)} bytes where its manifest recorded {entry['size']}",
+            )
+        if verify and sha256_hex(data) != entry["sha256"]:
+            raise ChecksumMismatch(
+                entry["key"],
+                self.store.describe(),
+                f"its sha256 differs from the one its manifest recorded ({entry['size']} bytes either way); "
+                "the object was altered or damaged",
             )
         return data
+
+    def read_records(
+        self, entry: dict[str, Any], check: Callable[[Any], str | None], verify: bool = True
+    ) -> list[dict[str, Any]]:
+        """Every record of one JSON Lines part, each passing `check` (a shapes function): a part is
+        used whole or not at all. On damage: DamagedObject, or [] after telling `on_damaged`."""
+        try:
+            try:
+                data = self.read_object(entry, verify)
+            except ObjectNotFound:
+                raise DamagedObject(
+                    entry["key"],
+                    self.store.describe(),
+                    "missing: its manifest lists it, the store has no such object",
+                ) from None
+            try:
+                records = list(decode_jsonl(data))
+            except _UNDECODABLE as error:
+                raise DamagedObject(
+                    entry["key"], self.store.describe(), f"does not decode ({error})"
+                ) from None
+            for line, record in enumerate(records, 1):
+                problem = check(record)
+                if problem is not None:
+                    raise DamagedObject(entry["key"], self.store.describe(), f"record {line}: {problem}")
+        except DamagedObject as error:
+            self._damaged(error)
+            return []
+        return records
+
+    def _damaged(self, error: DamagedObject) -> None:
+        if self.on_damaged is None:
+            raise error
+        self.on_damaged(error)
 
     def articles(
         self,
@@ -67,9 +123,11 @@ class Reader:
     def cluster_origins(self, verify: bool = True) -> dict[str, str]:
         """Article id → its cluster's current origin, from the latest cluster records."""
         return {
-            member["id"]: cluster["origin"]
+            member: cluster["origin"]
             for cluster in self.clusters(verify)
-            for member in cluster["members"]
+            if cluster.get("origin") is not None
+            for member in map(member_id, cluster["members"])
+            if member is not None
         }
 
     def run_articles(
@@ -82,7 +140,7 @@ class Reader:
     ) -> Iterator[dict[str, Any]]:
         """The article records one run stored (e.g. for each manifest `changes` yields)."""
         for entry in self.article_entries(manifest, since, until, source, kind="articles"):
-            yield from decode_jsonl(self.read_object(entry, verify))
+            yield from self.read_records(entry, article_problem, verify)
 
     @staticmethod
     def article_entries(
@@ -119,7 +177,7 @@ class Reader:
         for manifest in self.runs():
             for entry in manifest["objects"]:
                 if entry["kind"] == "clusters":
-                    for cluster in decode_jsonl(self.read_object(entry, verify)):
+                    for cluster in self.read_records(entry, cluster_problem, verify):
                         latest[cluster["id"]] = cluster
         for cluster_id in sorted(latest):
             yield latest[cluster_id]
@@ -131,17 +189,25 @@ class Reader:
             for entry in manifest["objects"]:
                 if entry["kind"] == "clusters":
                     versions += [
-                        c for c in decode_jsonl(self.read_object(entry, verify)) if c["id"] == cluster_id
+                        c for c in self.read_records(entry, cluster_problem, verify) if c["id"] == cluster_id
                     ]
         return versions
 
-    def raw(self, record: dict[str, Any]) -> RawResponse | None:
-        """The archived HTTP response of an article record, or None if it was stored without one."""
+    def raw(self, record: dict[str, Any], decode: bool = True) -> RawResponse | None:
+        """The archived HTTP response of an article record, or None if it was stored without one.
+        Headers as received; the body decoded from its Content-Encoding, or as received with
+        `decode=False`."""
         where = record.get("warc")
         if not where:
             return None
-        data = self.store.get_bytes(keys.validate_key(where["file"]))
-        return read_record(data, where["offset"], where["length"])
+        key = keys.validate_key(where["file"])
+        data = self.store.get_bytes(key)
+        try:
+            return read_record(data, where["offset"], where["length"], decode)
+        except _UNDECODABLE as error:  # warcio and gzip raise plain ValueError / OSError for bad bytes
+            raise DamagedObject(
+                key, self.store.describe(), f"no readable WARC record at offset {where['offset']} ({error})"
+            ) from None
 
 
 def is_copy(record: dict[str, Any], origins: dict[str, str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -50,7 +52,9 @@ def test_state_survives_a_new_process_through_a_directory(tmp_path: Path) -> Non
     first = SeenStore(DirectoryKV(tmp_path))
     first.record_fetch(["https://ex.com/a/?utm_source=x", "https://ex.com/amp/a/"], "https://ex.com/a/")
     first.observe("https://ex.com/a/", "h1", None)
-    first.put_validators("https://ex.com/feed", {"etag": '"1"', "trusted": True, "verified_at": "x"})
+    first.put_validators(
+        "https://ex.com/feed", {"etag": '"1"', "trusted": True, "verified_at": "2026-01-01T00:00:00+00:00"}
+    )
     key = first.flush()
     assert key is not None and key.startswith("state/seen/delta/")
     assert first.flush() is None  # nothing changed since
@@ -135,3 +139,89 @@ def test_a_non_ascii_url_fetched_once_is_not_fetched_again(announced: str) -> No
     store.record_fetch([requested], requested)
     assert store.lookup(announced) is not None
     assert not store.should_fetch(announced, None, WINDOW, HOUR)
+
+
+def _delta(entries: dict) -> bytes:
+    return gzip.compress(json.dumps({"entries": entries}).encode())
+
+
+GOOD_ENTRY = {
+    "content_sha256": "h",
+    "revision": 1,
+    "first_seen": "2026-01-01T00:00:00+00:00",
+    "last_fetched": "2026-01-01T00:00:00+00:00",
+}
+DAMAGED_OBJECTS = {
+    "garbage": b"garbage",
+    "empty": b"",
+    "array": gzip.compress(b"[1,2,3]"),
+    "truncated-gzip": gzip.compress(b'{"entries": {}}')[:12],
+    "truncated-json": gzip.compress(b'{"entries": {"https://ex.com/'),
+    "entries-a-list": gzip.compress(b'{"entries": []}'),
+    "revision-a-string": _delta({"https://ex.com/x/": {**GOOD_ENTRY, "revision": "2"}}),
+    "last-fetched-a-number": _delta({"https://ex.com/x/": {**GOOD_ENTRY, "last_fetched": 5}}),
+    "last-fetched-without-offset": _delta(
+        {"https://ex.com/x/": {**GOOD_ENTRY, "last_fetched": "2026-01-01"}}
+    ),
+    "entry-missing-fields": _delta({"https://ex.com/x/": {"revision": 1}}),
+    "alias-a-number": gzip.compress(b'{"aliases": {"https://ex.com/y/": 7}}'),
+    "validator-without-times": gzip.compress(b'{"validators": {"https://ex.com/feed": {"etag": "1"}}}'),
+    "mark-not-a-time": gzip.compress(b'{"marks": {"wp-json:x": "soon"}}'),
+    "deep-json": gzip.compress(b"[" * 100_000 + b"]" * 100_000),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGED_OBJECTS))
+def test_a_damaged_object_is_set_aside_and_its_entries_rebuilt_from_stored_records(damage: str) -> None:
+    kv = MemoryKV()
+    first = SeenStore(kv)
+    first.observe("https://ex.com/kept/", "h0", None)
+    first.flush()
+    second = SeenStore(kv)
+    second.observe("https://ex.com/a/", "h1", None)
+    damaged = second.flush()
+    assert damaged is not None
+    kv.objects[damaged] = DAMAGED_OBJECTS[damage]
+    stored = [
+        {
+            "canonical_url": "https://ex.com/a/",
+            "url": "https://ex.com/a/?utm_source=feed",
+            "fetched_at": "2026-12-01T10:00:00Z",
+            "content_sha256": "h1",
+            "revision": 1,
+        }
+    ]
+    healed = SeenStore(kv, stored_records=lambda: stored)
+    assert healed.quarantined == [damaged] and healed.rebuilt == 1
+    assert kv.objects["state/quarantine/" + damaged] == DAMAGED_OBJECTS[damage]
+    assert healed.lookup("https://ex.com/kept/") is not None  # the objects that are fine still count
+    assert healed.observe("https://ex.com/a/?utm_source=feed", "h1", None).is_new is False
+    snapshot = healed.flush()
+    assert snapshot is not None and "/snapshot/" in snapshot  # the next run loads the healed state
+    later = SeenStore(kv, stored_records=lambda: pytest.fail("healed already"))
+    assert later.quarantined == [] and later.lookup("https://ex.com/a/") is not None
+
+
+def test_a_damaged_snapshot_falls_back_to_the_one_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(seen_module, "SNAPSHOT_EVERY", 1)
+    kv = MemoryKV()
+    for n in range(2):
+        store = SeenStore(kv)
+        store.observe(f"https://ex.com/{n}/", f"h{n}", None)
+        store.flush()
+    newest = sorted(kv.list("state/seen/snapshot/"))[-1]
+    kv.objects[newest] = b"garbage"
+    healed = SeenStore(kv, stored_records=lambda: [])
+    assert healed.quarantined == [newest]
+    assert healed.lookup("https://ex.com/0/") is not None
+
+
+def test_without_stored_records_a_damaged_object_is_still_set_aside(tmp_path: Path) -> None:
+    kv = DirectoryKV(tmp_path)
+    store = SeenStore(kv)
+    store.observe("https://ex.com/a/", "h", None)
+    key = store.flush()
+    assert key is not None
+    (tmp_path / key).write_bytes(b"[1,2,3]")
+    assert SeenStore(kv).quarantined == [key]
+    assert (tmp_path / "state/quarantine" / key).read_bytes() == b"[1,2,3]"

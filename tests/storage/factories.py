@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from typing import Any
 
@@ -49,9 +50,18 @@ def article(
     }
 
 
+def page_for(record: dict[str, Any]) -> bytes:
+    return f"<html><body><p>{record['text']}</p></body></html>".encode()
+
+
 def raw_for(record: dict[str, Any]) -> RawResponse:
-    body = f"<html><body><p>{record['text']}</p></body></html>".encode()
-    headers = [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")]
+    """The response as received: gzip-encoded, with the headers that say so."""
+    body = gzip.compress(page_for(record), mtime=0)
+    headers = [
+        ("Content-Type", "text/html; charset=utf-8"),
+        ("Content-Encoding", "gzip"),
+        ("Content-Length", str(len(body))),
+    ]
     return RawResponse(record["url"], 200, headers, body, record["fetched_at"])
 
 
@@ -63,3 +73,19 @@ def cluster(cluster_id: str, members: list[str], updated_at: str) -> dict[str, A
         "agencies": ["Xinhua"],
         "updated_at": updated_at,
     }
+
+
+def overwrite(store: Any, key: str, data: bytes) -> None:
+    """Replace a stored object behind the store's write-once API, as a careless tool or a failing disk could."""
+    if store.describe().startswith("file://"):
+        with open(store.url(key), "wb") as handle:
+            handle.write(data)
+    else:
+        store.client.put_object(Bucket=store.bucket, Key=store.prefix + key, Body=data)
+
+
+def flip_bit(store: Any, key: str) -> None:
+    """Flip one bit in the middle of a stored object: same size, different bytes."""
+    data = bytearray(store.get_bytes(key))
+    data[len(data) // 2] ^= 0x10
+    overwrite(store, key, bytes(data))

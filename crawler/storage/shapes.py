@@ -1,0 +1,137 @@
+"""Shape checks for what readers decode from the store: run manifests, article and cluster records.
+
+A checksum only says the bytes are those the writer stored; these say the bytes hold what readers
+rely on. Each `*_problem` function returns None for a usable value, else a short reason, which the
+caller turns into a `DamagedObject` naming the object.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from crawler.storage import keys
+from crawler.storage.errors import UnsafeKeyError
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+ARTICLE_KINDS = ("articles", "articles-parquet")
+_JSON_NAMES = {dict: "an object", list: "an array", str: "a string", bool: "true or false"}
+
+
+def json_name(value: Any) -> str:
+    """What a decoded JSON value is, in JSON's words ("an array", "null")."""
+    if value is None:
+        return "null"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return "a number"
+    return _JSON_NAMES.get(type(value), type(value).__name__)
+
+
+def _wrong(record: dict[str, Any], name: str, kind: type, label: str) -> str | None:
+    value = record.get(name)
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return None
+    return f"{name!r} should be {label} but is {json_name(value)}"
+
+
+def _first(*problems: str | None) -> str | None:
+    return next((problem for problem in problems if problem is not None), None)
+
+
+def manifest_problem(manifest: Any, key: str) -> str | None:
+    """Why the manifest stored at `key` is unusable, or None. `schema_version` is checked by the caller."""
+    if not isinstance(manifest, dict):
+        return f"a manifest is a JSON object, this is {json_name(manifest)}"
+    problem = _first(
+        _wrong(manifest, "run_id", str, "a string"),
+        _wrong(manifest, "sequence", int, "a number"),
+        _wrong(manifest, "checkpoint", str, "a string"),
+        _wrong(manifest, "committed_at", str, "a string"),
+        _wrong(manifest, "stats", dict, "an object"),
+        _wrong(manifest, "objects", list, "an array"),
+    )
+    if problem is not None:
+        return problem
+    sequence = keys.manifest_sequence(key)
+    if manifest["sequence"] != sequence or manifest["checkpoint"] != keys.checkpoint(sequence):
+        return f"it claims checkpoint {manifest['checkpoint']!r}, but is stored as number {sequence}"
+    for number, entry in enumerate(manifest["objects"]):
+        problem = object_entry_problem(entry)
+        if problem is not None:
+            return f"objects[{number}]: {problem}"
+    return None
+
+
+def object_entry_problem(entry: Any) -> str | None:
+    """Why one `objects` entry of a manifest is unusable, or None."""
+    if not isinstance(entry, dict):
+        return f"an object entry is a JSON object, this is {json_name(entry)}"
+    problem = _first(
+        _wrong(entry, "key", str, "a string"),
+        _wrong(entry, "kind", str, "a string"),
+        _wrong(entry, "size", int, "a number"),
+        _wrong(entry, "sha256", str, "a string"),
+    )
+    if problem is not None:
+        return problem
+    try:
+        keys.validate_key(entry["key"])
+    except UnsafeKeyError as error:
+        return str(error)
+    if entry["size"] < 0 or not _SHA256.fullmatch(entry["sha256"]):
+        return f"{entry['key']} has no usable size and sha256"
+    if entry["kind"] in ARTICLE_KINDS:
+        problem = _first(_wrong(entry, "date", str, "a string"), _wrong(entry, "source", str, "a string"))
+        if problem is not None:
+            return problem
+        try:
+            date.fromisoformat(entry["date"])
+        except ValueError:
+            return f"'date' {entry['date']!r} is not a date"
+    return None
+
+
+def article_problem(record: Any) -> str | None:
+    """Why a decoded article record is unusable, or None: readers need its id, source and WARC pointer."""
+    if not isinstance(record, dict):
+        return f"an article record is a JSON object, this is {json_name(record)}"
+    problem = _first(_wrong(record, "id", str, "a string"), _wrong(record, "source", str, "a string"))
+    if problem is not None:
+        return problem
+    warc = record.get("warc")
+    if warc is not None and not (
+        isinstance(warc, dict)
+        and _first(
+            _wrong(warc, "file", str, "a string"),
+            _wrong(warc, "offset", int, "a number"),
+            _wrong(warc, "length", int, "a number"),
+        )
+        is None
+    ):
+        return f"article {record['id']} has a 'warc' pointer that is not {{file, offset, length}}"
+    return None
+
+
+def cluster_problem(cluster: Any) -> str | None:
+    """Why a decoded cluster record is unusable, or None. Members are article ids, or objects with
+    one (`id`, `match`, `similarity`) as the deduplicator writes them."""
+    if not isinstance(cluster, dict):
+        return f"a cluster record is a JSON object, this is {json_name(cluster)}"
+    problem = _first(_wrong(cluster, "id", str, "a string"), _wrong(cluster, "members", list, "an array"))
+    if problem is not None:
+        return problem
+    if not isinstance(cluster.get("origin"), str | None):
+        return f"cluster {cluster['id']} has an 'origin' that is {json_name(cluster['origin'])}"
+    if not all(member_id(member) is not None for member in cluster["members"]):
+        return f"cluster {cluster['id']} has a member that is neither an article id nor {{id, ...}}"
+    return None
+
+
+def member_id(member: Any) -> str | None:
+    """The article id of one cluster member, in either of its stored forms."""
+    if isinstance(member, str):
+        return member
+    if isinstance(member, dict) and isinstance(member.get("id"), str):
+        return member["id"]
+    return None
