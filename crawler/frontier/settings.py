@@ -43,6 +43,8 @@ def frontier_settings(redis_url: str, prefix: str = "newscrawl") -> dict[str, An
         "REDIS_PARAMS": resilient_redis_params(),
         "SCHEDULER": "crawler.frontier.scheduler.LeasedScheduler",
         "SCHEDULER_QUEUE_CLASS": "crawler.frontier.queue.LeasedPriorityQueue",
+        # JSON checked on every pop, not scrapy-redis's default pickle (which runs what it reads).
+        "SCHEDULER_SERIALIZER": "crawler.frontier.serializer",
         "DUPEFILTER_CLASS": "crawler.frontier.dupefilter.RefetchAwareDupeFilter",
         # The queue and the seen-set outlive a run: the next run resumes and skips what was fetched.
         "SCHEDULER_PERSIST": True,
