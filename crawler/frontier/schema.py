@@ -193,8 +193,8 @@ def check_url(name: str, value: Any) -> str:
     return url
 
 
-def check_callback(name: str, value: Any, known: frozenset[str]) -> str | None:
-    if value is None and name == "errback":
+def check_callback(name: str, value: Any, known: frozenset[str], optional: bool = False) -> str | None:
+    if value is None and optional:
         return None
     if not isinstance(value, str) or value not in known:
         raise RefusedEntry("unknown_callback", f"{name} {str(value)[:100]!r} is not one of the spider's")
@@ -247,7 +247,7 @@ ENTRY: dict[str, Check] = {
     "headers": check_headers,
     "body": check_body,
     "callback": lambda name, value: check_callback(name, value, CALLBACKS),
-    "errback": lambda name, value: check_callback(name, value, ERRBACKS),
+    "errback": lambda name, value: check_callback(name, value, ERRBACKS, optional=True),
     "priority": check_priority,
     "dont_filter": _flag,
     "flags": _list_of(_str),

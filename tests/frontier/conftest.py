@@ -18,11 +18,13 @@ def redis_prefix() -> Iterator[str]:
         yield prefix
 
 
-def worker_args(registry_file: Path, store: str, prefix: str, *extra: str) -> list[str]:
+def worker_args(
+    registry_file: Path, store: str, prefix: str, *extra: str, frontier: str = REDIS_URL
+) -> list[str]:
     """A `newscrawl crawl` worker on the shared frontier, with newscrawl's own delays off (FAST)."""
     return [
         "crawl", "--sources", str(registry_file), "--store", store, "--allow-private",
-        "--frontier", REDIS_URL, "--frontier-prefix", prefix, *FAST,
+        "--frontier", frontier, "--frontier-prefix", prefix, *FAST,
         "-s", "FRONTIER_HEARTBEAT_SECONDS=3", *extra,
     ]  # fmt: skip
 
