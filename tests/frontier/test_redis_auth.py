@@ -86,7 +86,7 @@ def _crawl_as_acl_user(
         user,
         enabled=True,
         passwords=[f"+{password}"],
-        keys=["~newscrawl*"],
+        keys=["~newscrawl:*"],
         commands=["+@all", "-@dangerous"],
     )
     if password_in == "url":
