@@ -23,7 +23,7 @@ from crawler.frontier import serializer
 from crawler.frontier.queue import LeasedPriorityQueue
 from crawler.spiders.news import NewsSpider
 from tests.discovery.conftest import source, write_registry
-from tests.frontier.conftest import worker_args
+from tests.frontier.conftest import article_entry, worker_args
 from tests.support.cli import start_cli
 from tests.support.fakesite import Article, FakeSite, article_page, news_outlet
 from tests.support.redis import REDIS_URL
@@ -37,16 +37,6 @@ class Exploit:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (os.system, (f"touch {self.marker}",))
-
-
-def article_entry(url: str, source_id: str) -> bytes:
-    """A good entry, as an operator's tool would queue one URL for the workers."""
-    spider = NewsSpider()
-    meta = {"source_id": source_id, "newscrawl_kind": "article", "given_url": url}
-    request = Request(
-        url, callback=spider.parse_article, errback=spider.fetch_failed, dont_filter=True, meta=meta
-    )
-    return serializer.dumps(request.to_dict(spider=spider))
 
 
 @pytest.fixture
