@@ -134,7 +134,7 @@ class LeasedPriorityQueue(PriorityQueue):
             return request_from_dict(fields, spider=self.spider)
         # The schema passed it, but Request has checks of its own (URL syntax); a refusal, not a crash.
         except (TypeError, ValueError) as error:
-            raise RefusedEntry("bad_value", str(error)[:200]) from None
+            raise RefusedEntry("bad_value", repr(str(error)[:200])) from None
 
     def _set_aside(self, data: bytes) -> None:
         pipe = self.server.pipeline()

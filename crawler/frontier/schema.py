@@ -31,6 +31,9 @@ CALLBACKS = frozenset(
 ERRBACKS = frozenset({"article_failed", "fetch_failed", "_discovery_failed"})
 METHODS = frozenset({"GET", "HEAD"})
 MAX_PRIORITY = 1_000_000
+# A request's own response cap (the registry's max_response_bytes, 50 MiB for feeds): 0 would lift
+# Scrapy's cap altogether, and a queue writer must not be able to lift it far.
+MAX_DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 
 # Meta keys Scrapy's downloader sets on every download and sets again on the next one: a retried
 # or redirected request carries them, but they are not shared.
@@ -62,6 +65,12 @@ def _count(name: str, value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise RefusedEntry("bad_value", f"{name} is {value!r}, not a whole number >= 0")
     return value
+
+
+def _response_cap(name: str, value: Any) -> int:
+    if not 1 <= _count(name, value) <= MAX_DOWNLOAD_MAXSIZE:
+        raise RefusedEntry("bad_value", f"{name} is {value!r}, not a size in [1, {MAX_DOWNLOAD_MAXSIZE}]")
+    return int(value)
 
 
 def _seconds(name: str, value: Any) -> float:
@@ -149,7 +158,7 @@ META: dict[str, Check] = {
     "wp_root": _str,
     "wp_page": _count,
     "wp_started": _str,
-    "download_maxsize": _count,
+    "download_maxsize": _response_cap,
     "handle_httpstatus_list": _list_of(_count),
     "newscrawl_conditional": _flag,
     "newscrawl_retry_after_times": _count,
@@ -168,7 +177,7 @@ META: dict[str, Check] = {
 def _object(name: str, value: Any, schema: dict[str, Check]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise RefusedEntry("bad_value", f"{name} is {type(value).__name__}, not an object")
-    unknown = sorted(str(key) for key in value if key not in schema)
+    unknown = sorted(repr(key) for key in value if key not in schema)  # repr: no raw newline reaches a log
     if unknown:
         raise RefusedEntry("unknown_field", f"{name} has {', '.join(unknown)[:200]}")
     return {key: schema[key](f"{name}.{key}", item) for key, item in value.items()}

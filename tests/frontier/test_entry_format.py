@@ -126,10 +126,13 @@ REFUSALS = {
     "Request subclass": (_with("_class", "scrapy.FormRequest"), "unknown_field"),
     "meta proxy": (_with("meta.proxy", "http://attacker.example:8080"), "unknown_field"),
     "meta cookiejar": (_with("meta.cookiejar", 1), "unknown_field"),
+    "meta key with a newline": (_with("meta.x\n2026-12-07 [scrapy] INFO: forged", 1), "unknown_field"),
     "announcement extra": (_with("meta.announcement.code", "x"), "unknown_field"),
     "priority a string": (_with("priority", "1"), "bad_value"),
     "priority huge": (_with("priority", 10**30), "bad_value"),
     "depth negative": (_with("meta.depth", -1), "bad_value"),
+    "no response cap": (_with("meta.download_maxsize", 0), "bad_value"),
+    "response cap of 1 TB": (_with("meta.download_maxsize", 10**12), "bad_value"),
     "depth a bool": (_with("meta.depth", True), "bad_value"),
     "source_id a number": (_with("meta.source_id", 5), "bad_value"),
     "announcement via": (_with("meta.announcement.via", "pickle"), "bad_value"),
@@ -148,6 +151,12 @@ def test_an_entry_outside_the_schema_is_refused_with_its_reason(data: bytes, rea
     with pytest.raises(RefusedEntry) as refused:
         serializer.loads(data)
     assert refused.value.reason == reason
+
+
+def test_a_refusal_names_unknown_keys_on_one_line() -> None:
+    with pytest.raises(RefusedEntry) as refused:
+        serializer.loads(_with("meta.x\nforged log line", 1))
+    assert "\n" not in str(refused.value)
 
 
 def test_a_request_no_worker_would_accept_is_refused_when_queued() -> None:
