@@ -1,0 +1,48 @@
+"""The dedup index shares the frontier's Redis, so a writer to Redis reaches it too: a pickle put
+into one of its LSH buckets must not run in the worker whose article lands in that bucket."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dedup.deduplicator import Deduplicator
+from dedup.model import Document
+from tests.support.redis import REDIS_URL, redis_or_skip
+
+
+class Exploit:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+# datasketch's MinHashLSH on Redis storage defaults to prepickle=True and unpickles every member of
+# the buckets a query reads (datasketch/lsh.py); dedup/ owns the fix (prepickle=False, bytes ids).
+@pytest.mark.xfail(strict=True, reason="the dedup index's LSH keys are pickles (datasketch prepickle)")
+def test_a_pickle_written_into_the_dedup_index_is_never_run(tmp_path: Path, redis_prefix: str) -> None:
+    client = redis_or_skip()
+    text = " ".join(f"Finance ministers met for round {i} of the settlement talks." for i in range(60))
+    index = Deduplicator(redis_url=REDIS_URL, namespace=f"{redis_prefix}:dedup")
+    index.add(Document(id="a", text=text, published_at=datetime.now(UTC)))
+    marker = tmp_path / "pwned"
+    buckets = [
+        key for key in client.scan_iter(match=f"{redis_prefix}:*lsh_bucket_*") if client.type(key) == b"set"
+    ]
+    assert buckets
+    for key in buckets:
+        client.sadd(key, pickle.dumps(Exploit(marker)))
+    try:
+        index.add(Document(id="b", text=text + " A syndicated copy.", published_at=datetime.now(UTC)))
+    except TypeError:  # what the unpickled value does to the rest of add()
+        pass
+    finally:
+        index.close()
+    assert not marker.exists()
