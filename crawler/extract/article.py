@@ -9,13 +9,10 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-import trafilatura
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from trafilatura.core import bare_extraction
-from trafilatura.settings import Extractor
 
-from crawler.extract import prune
+from crawler.extract import prune, trafilatura_api
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
@@ -31,7 +28,8 @@ SCHEMA_VERSION = "1.0"
 # 1.2: charsets read as browsers read them; dates without a calendar day dropped, bare days kept as
 # that day, "GMT+0530" east of UTC; bracketed, PTI/IANS and newsroom ("Reporting by ...") credits and
 # datelines; cleaner author lists.
-EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.2+trafilatura-{trafilatura.__version__}"}
+# 1.3: trafilatura 2.3 through its public API only; the byline fallback is trafilatura's metadata search.
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.3+trafilatura-{trafilatura_api.VERSION}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
@@ -94,17 +92,7 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
     # where no real article page is, the main pass alone will do. Counting the elements walks the
     # tree, so it only happens when the comparison is asked for.
     compare = options.compare_extractors and next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is None
-    extractor = Extractor(
-        output_format="python",
-        fast=not compare,
-        comments=False,
-        tables=True,
-        dedup=False,
-        url=url,
-    )
-    document = bare_extraction(tree, options=extractor)
-    text = getattr(document, "text", None) or ""
-    return text.splitlines()
+    return trafilatura_api.main_text(tree, url, compare_extractors=compare).splitlines()
 
 
 def _block_lines(elements: list[HtmlElement]) -> list[str]:

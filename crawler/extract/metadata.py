@@ -14,10 +14,9 @@ from urllib.parse import urljoin
 from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_title, normalize_authors
 
-from crawler.extract.authors import clean_authors, without_date
-from crawler.extract.byline import find_byline
+from crawler.extract import trafilatura_api
+from crawler.extract.authors import clean_authors, without_date_words
 from crawler.extract.dates import normalise_date
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
 from crawler.extract.options import ExtractOptions
@@ -94,7 +93,8 @@ def extract_metadata_fields(
     title = title or _strip_site_name(_first(meta, "og:title", "twitter:title"), site_name)
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
-    authors = _not_the_outlet(authors, [site_name, *names_of(resolve(article.get("publisher"), objects))])
+    outlet_names = [site_name, *names_of(resolve(article.get("publisher"), objects))]
+    authors = _not_the_outlet(authors, outlet_names)
     published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
     published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
     # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
@@ -120,30 +120,28 @@ def extract_metadata_fields(
             + [t for k in ("news_keywords", "keywords") for v in meta.get(k, []) for t in strings_of(v)]
         ),
         "image": _image(resolve(article.get("image"), objects), meta, url),
+        "outlet_names": outlet_names,  # not a record field: filters the fallback authors
     }
     if not fields["title"]:
-        fields["title"] = clean_text(_strip_site_name(extract_title(tree), site_name))
+        fields["title"] = clean_text(_strip_site_name(_page_title(tree), site_name))
     return fields
 
 
 def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options: ExtractOptions) -> None:
-    """trafilatura's and htmldate's heuristics, one field at a time and only for fields still missing.
-
-    Runs after body extraction and prunes `tree` in place: the tree is no longer needed, and copying it
-    first (as trafilatura's own `extract_author` does) cost a tenth of the extraction time.
-    """
+    """trafilatura's and htmldate's heuristics, one field at a time and only for fields still missing."""
+    found = trafilatura_api.page_metadata(tree, url) if not fields["authors"] else None
     if not fields["published_at"]:
-        # htmldate scans the whole page, so it only runs when the page declared no date.
-        found = find_date(tree, url=url, extensive_search=True, original_date=True)
-        fields["published_at"] = normalise_date(found, options.zone)
+        # htmldate scans the whole page, so it only runs when the page declared no date; trafilatura's
+        # metadata search, when it ran for the byline, ran it already with the same settings.
+        date = found.date if found else find_date(tree, url=url, **trafilatura_api.DATE_SEARCH)
+        fields["published_at"] = normalise_date(date, options.zone)
     if not fields["categories"]:
         fields["categories"] = _unique([_link_text(a) for a in _CATEGORY_LINKS(tree)])
     if not fields["tags"]:
         fields["tags"] = _unique([_link_text(a) for a in _TAG_LINKS(tree)])
-    if not fields["authors"]:
-        byline = find_byline(tree)
-        names = normalize_authors(None, without_date(byline)) if byline else None
-        fields["authors"] = clean_authors((names or "").split(";"))
+    if found and found.authors:
+        authors = clean_authors(without_date_words(found.authors).split(";"))
+        fields["authors"] = _not_the_outlet(authors, fields["outlet_names"])
 
 
 def _not_the_outlet(authors: list[str], outlet_names: list[str | None]) -> list[str]:
@@ -232,6 +230,18 @@ def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
     if len(parts) > 1 and site_name and parts[-1].strip().casefold() == site_name.strip().casefold():
         return title[: title.rfind(parts[-1])].rstrip(" |–—:-»·")
     return title
+
+
+def _page_title(tree: HtmlElement) -> str | None:
+    """The page's one <h1>, else its <title>: what a reader takes for the headline."""
+    headings = tree.findall(".//h1")
+    candidates = [headings[0]] if len(headings) == 1 else []
+    candidates += tree.findall(".//head/title") + headings[:1]
+    for element in candidates:
+        text = re.sub(r"\s+", " ", element.text_content() or "").strip()
+        if text:
+            return text
+    return None
 
 
 def _unique(values: list[str]) -> list[str]:
