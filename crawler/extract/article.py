@@ -12,7 +12,7 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from crawler.extract import prune, trafilatura_api
+from crawler.extract import candidates, prune, trafilatura_api
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
@@ -20,9 +20,9 @@ from crawler.extract.errors import BadInput, EmptyText, ExtractionDrop, NotAnArt
 from crawler.extract.jsonld import jsonld_objects
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
-from crawler.extract.pagetype import not_article_reason
+from crawler.extract.pagetype import page_type
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: page_type
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
 # readability/jusText comparison unless the source asks for it (ExtractOptions.compare_extractors).
 # 1.2: charsets read as browsers read them; dates without a calendar day dropped, bare days kept as
@@ -61,9 +61,9 @@ def _extract(
     tree = parse_body(body, content_type, options.max_bytes)
     objects = jsonld_objects(tree)
     meta = collect_meta(tree)
-    reason = not_article_reason(tree, url, objects, meta)
-    if reason:
-        raise NotAnArticle(f"not an article: {reason}", url)
+    kind = page_type(tree, url, objects, meta)
+    if kind.reason and options.drop_non_articles:
+        raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
     captions = prune.captions(tree)
     # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
@@ -79,7 +79,7 @@ def _extract(
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
     if not cleaned.paragraphs:
         raise EmptyText("no article text after extraction and cleanup", url)
-    return _record(url, http_status, fields, cleaned, figure_image)
+    return _record(url, http_status, fields, cleaned, figure_image) | {"page_type": kind.kind}
 
 
 def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[str]:
@@ -91,8 +91,15 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
     # never on giant trees: it is linear but slow there (a 5 MB page took 20 s), and past the bound,
     # where no real article page is, the main pass alone will do. Counting the elements walks the
     # tree, so it only happens when the comparison is asked for.
-    compare = options.compare_extractors and next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is None
-    return trafilatura_api.main_text(tree, url, compare_extractors=compare).splitlines()
+    compare = options.compare_extractors and _small(tree)
+    text = trafilatura_api.main_text(tree, url, compare_extractors=compare)
+    if not compare and candidates.wants_comparison(text) and _small(tree):
+        text = candidates.choose(text, trafilatura_api.main_text(tree, url, compare_extractors=True))
+    return text.splitlines()
+
+
+def _small(tree: HtmlElement) -> bool:
+    return next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is None
 
 
 def _block_lines(elements: list[HtmlElement]) -> list[str]:
