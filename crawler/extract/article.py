@@ -66,6 +66,7 @@ def _extract(
         raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
     captions = prune.captions(tree)
+    page_caption = prune.image_caption(tree)
     # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
     first_h1 = tree.find(".//h1")
     headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
@@ -79,6 +80,9 @@ def _extract(
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
     if not cleaned.paragraphs:
         raise EmptyText("no article text after extraction and cleanup", url)
+    if not cleaned.caption and page_caption and not (image and image.get("caption")):
+        # The caption was not printed in the text (or trafilatura left it out): the page's own.
+        cleaned.caption, cleaned.caption_credit = split_caption_credit(page_caption)
     return _record(url, http_status, fields, cleaned, figure_image) | {"page_type": kind.kind}
 
 
