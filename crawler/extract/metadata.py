@@ -20,6 +20,7 @@ from crawler.extract.authors import clean_authors, without_date_words
 from crawler.extract.dates import normalise_date
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
 from crawler.extract.options import ExtractOptions
+from crawler.extract.titles import outlet_keys, page_title, strip_outlet
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -55,7 +56,6 @@ _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sai
 _CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
 _TAG_LINKS = XPath("//a[@rel='tag']")
 _INTERNAL_LABEL = re.compile(r"^[@_/#]|^[\w-]+:\S")
-_TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]\s+|\s+[»·]\s+")
 
 
 def collect_meta(tree: HtmlElement) -> dict[str, list[str]]:
@@ -89,11 +89,12 @@ def extract_metadata_fields(
     zone = options.zone
 
     site_name = _first(meta, "og:site_name", "application-name")
+    outlet_names = [site_name, *names_of(resolve(article.get("publisher"), objects)), options.outlet_name]
+    keys = outlet_keys(outlet_names, url)
     title = text_of(article.get("headline")) or text_of(article.get("name"))
-    title = title or _strip_site_name(_first(meta, "og:title", "twitter:title"), site_name)
+    title = strip_outlet(clean_text(title or _first(meta, "og:title", "twitter:title")), keys)
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
-    outlet_names = [site_name, *names_of(resolve(article.get("publisher"), objects))]
     authors = _not_the_outlet(authors, outlet_names)
     published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
     published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
@@ -104,7 +105,7 @@ def extract_metadata_fields(
     )
     fields: dict[str, Any] = {
         "canonical_url": _canonical(tree, url, meta, article),
-        "title": clean_text(title),
+        "title": title,
         "description": clean_text(
             text_of(article.get("description"))
             or _first(meta, "og:description", "description", "twitter:description")
@@ -123,7 +124,7 @@ def extract_metadata_fields(
         "outlet_names": outlet_names,  # not a record field: filters the fallback authors
     }
     if not fields["title"]:
-        fields["title"] = clean_text(_strip_site_name(_page_title(tree), site_name))
+        fields["title"] = strip_outlet(clean_text(page_title(tree)), keys)
     return fields
 
 
@@ -220,28 +221,6 @@ def _image(value: Any, meta: dict[str, list[str]], url: str) -> dict[str, str | 
     if not image_url:
         return None
     return {"url": _absolute(url, image_url), "caption": caption, "credit": credit}
-
-
-def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
-    if not title:
-        return None
-    title = re.sub(r"\s+", " ", title).strip()
-    parts = _TITLE_SEPARATOR.split(title)
-    if len(parts) > 1 and site_name and parts[-1].strip().casefold() == site_name.strip().casefold():
-        return title[: title.rfind(parts[-1])].rstrip(" |–—:-»·")
-    return title
-
-
-def _page_title(tree: HtmlElement) -> str | None:
-    """The page's one <h1>, else its <title>: what a reader takes for the headline."""
-    headings = tree.findall(".//h1")
-    candidates = [headings[0]] if len(headings) == 1 else []
-    candidates += tree.findall(".//head/title") + headings[:1]
-    for element in candidates:
-        text = re.sub(r"\s+", " ", element.text_content() or "").strip()
-        if text:
-            return text
-    return None
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -17,6 +17,7 @@ class ExtractOptions:
     """Per-source extraction settings; validated at construction so a bad registry entry fails early."""
 
     language: str | None = None
+    outlet_name: str | None = None  # the registry's name, cut from titles like og:site_name
     timezone: str = "UTC"
     drop_selectors: tuple[str, ...] = ()
     body_selector: str | None = None
@@ -58,6 +59,7 @@ class ExtractOptions:
         cap = max_bytes or getattr(source, "max_response_bytes", None) or DEFAULT_MAX_BYTES
         return cls(
             language=getattr(source, "language", None),
+            outlet_name=getattr(source, "name", None),
             timezone=getattr(source, "timezone", None) or "UTC",
             drop_selectors=tuple(getattr(source, "drop_selectors", ()) or ()),
             body_selector=getattr(source, "body_selector", None),

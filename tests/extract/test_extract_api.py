@@ -38,6 +38,7 @@ def test_options_from_a_registry_source_carry_its_overrides() -> None:
     options = ExtractOptions.from_source(source)
     assert options == ExtractOptions(
         language="de",
+        outlet_name="Example",
         timezone="Europe/Berlin",
         drop_selectors=(".promo",),
         body_selector="div.story",
