@@ -130,18 +130,17 @@ def extract_metadata_fields(
 
 def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options: ExtractOptions) -> None:
     """trafilatura's and htmldate's heuristics, one field at a time and only for fields still missing."""
-    found = trafilatura_api.page_metadata(tree, url) if not fields["authors"] else None
     if not fields["published_at"]:
-        # htmldate scans the whole page, so it only runs when the page declared no date; trafilatura's
-        # metadata search, when it ran for the byline, ran it already with the same settings.
-        date = found.date if found else find_date(tree, url=url, **trafilatura_api.DATE_SEARCH)
-        fields["published_at"] = normalise_date(date, options.zone)
+        # htmldate scans the whole page, so it only runs when the page declared no date.
+        found = find_date(tree, url=url, extensive_search=True, original_date=True)
+        fields["published_at"] = normalise_date(found, options.zone)
     if not fields["categories"]:
         fields["categories"] = _unique([_link_text(a) for a in _CATEGORY_LINKS(tree)])
     if not fields["tags"]:
         fields["tags"] = _unique([_link_text(a) for a in _TAG_LINKS(tree)])
-    if found and found.authors:
-        authors = clean_authors(without_date_words(found.authors).split(";"))
+    byline = trafilatura_api.byline_authors(tree, url) if not fields["authors"] else None
+    if byline:
+        authors = clean_authors(without_date_words(byline).split(";"))
         fields["authors"] = _not_the_outlet(authors, fields["outlet_names"])
 
 

@@ -1,20 +1,30 @@
-"""The one module that calls trafilatura, through its public API only (`trafilatura.__all__`).
+"""The one module that calls trafilatura, through its public API (`trafilatura.__all__`).
 
-An upgrade of trafilatura is then a version bump that tests/extract/test_trafilatura_api.py accepts or
-refuses; no other module imports from trafilatura's internals.
+One private speed-up lives here too, with the public call as its fallback: the byline search alone
+(`trafilatura.metadata.extract_author`) instead of the whole metadata search, whose page-wide date
+search costs more than the byline. An upgrade of trafilatura is a version bump that
+tests/extract/test_trafilatura_api.py accepts or refuses (it compares both paths).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
 
 import trafilatura
 from lxml.html import HtmlElement
 
+
+def _private_byline_search() -> Callable[[HtmlElement], str | None] | None:
+    try:
+        from trafilatura.metadata import extract_author  # private: see the module docstring
+    except ImportError:
+        return None
+    return extract_author if callable(extract_author) else None
+
+
+_BYLINE_SEARCH = _private_byline_search()
+
 VERSION = trafilatura.__version__
-# htmldate's settings for the page-wide date search, shared with metadata.fill_fallbacks.
-DATE_SEARCH: dict[str, Any] = {"extensive_search": True, "original_date": True}
 
 
 def main_text(tree: HtmlElement, url: str, *, compare_extractors: bool) -> str:
@@ -33,23 +43,17 @@ def main_text(tree: HtmlElement, url: str, *, compare_extractors: bool) -> str:
     return getattr(document, "text", None) or ""
 
 
-def baseline_text(tree: HtmlElement) -> str:
-    """trafilatura's `baseline`: the JSON-LD articleBody, else the <article>/<p> text; a second opinion."""
-    _tree, text, _length = trafilatura.baseline(tree)
-    return text or ""
+def byline_authors(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's byline search: the author(s), ';'-separated, of a page that declares none in its
+    metadata. It reads but never changes `tree`."""
+    if _BYLINE_SEARCH is not None:
+        try:
+            return _BYLINE_SEARCH(tree) or None
+        except TypeError:  # its signature changed in an upgrade: the public call still answers
+            pass
+    return public_byline_authors(tree, url)
 
 
-@dataclass(frozen=True)
-class PageMetadata:
-    """What trafilatura's own metadata search found: its byline author(s) (';'-separated) and date."""
-
-    authors: str | None
-    date: str | None
-
-
-def page_metadata(tree: HtmlElement, url: str) -> PageMetadata:
-    """trafilatura's metadata search (meta tags, JSON-LD, then the byline XPaths; htmldate for the
-    date). It reads but never changes `tree`. Costs about 40% of a main-text extraction, so callers
-    ask only for pages whose own markup declared no author."""
-    document = trafilatura.extract_metadata(tree, default_url=url, date_config=dict(DATE_SEARCH, url=url))
-    return PageMetadata(authors=document.author or None, date=document.date or None)
+def public_byline_authors(tree: HtmlElement, url: str) -> str | None:
+    """The same answer through the public API: the whole metadata search, page-wide date included."""
+    return trafilatura.extract_metadata(tree, default_url=url).author or None
