@@ -38,6 +38,23 @@ _SOCIAL = re.compile(
 _LEAD_IN = re.compile(
     r"^(?:related|read more|also read|read also|see also|more from [\w ]+|recommended)\s*:?$", re.I
 )
+# "Read also" in the languages of the dev sets: a link to another story, printed as a paragraph
+# ("Lea también: ...", "VEA TAMBIÉN: ...", "Lesen Sie auch: ...", "À lire aussi » ..."), or a heading
+# over such links. The phrase must end the line or be followed by a colon, arrow or question mark,
+# so "Mira Sorvino said" and "Read more about it in the report" stay.
+_READ_ALSO = re.compile(
+    r"^(?:lea|lee|vea|mira|puedes ver|ver|leia|veja|le puede interesar|te puede interesar|"
+    r"(?:lea|lee|vea|mira|leia|veja) (?:también|además|más|también en|tambem|também|mais)|"
+    r"también te puede interesar|notas relacionadas|contenido relacionado|artículos relacionados|"
+    r"auch interessant|auch lesen|lesen sie (?:auch|hier|mehr)|mehr zum thema|mehr themen|weitere themen|"
+    r"(?:zum )?weiterlesen|schon gelesen|empfohlene beiträge|das könnte (?:sie|dich) (?:auch )?interessieren|"
+    r"das thema könnte (?:sie|dich) auch interessieren|"
+    r"à lire aussi|lire aussi|à voir aussi|voir aussi|dowiedz się więcej|czytaj (?:też|także|więcej)|"
+    r"zobacz (?:też|także)|leggi anche|related (?:articles?|stories|content|posts?|news)|"
+    r"read (?:also|more|next)|also read|see also|more on this(?: story)?)"
+    r"\s*(?:[:»>?|–—]+|\s-\s|$)",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(r"^(?:by|written by|posted by|reported by)\s+\S", re.IGNORECASE)
 
 
@@ -78,6 +95,9 @@ def _drop_widgets(paragraphs: list[str]) -> list[str]:
         if short and (_WIDGET.match(paragraph) or _SOCIAL.match(paragraph)):
             continue
         if len(paragraph.split()) <= 30 and _FOLLOW_OR_SHARE.match(paragraph):
+            continue
+        if len(paragraph.split()) <= 25 and _READ_ALSO.match(paragraph):
+            skipping = 6 if _READ_ALSO.fullmatch(paragraph) else 0  # a heading: its links follow
             continue
         kept.append(paragraph)
     return kept
