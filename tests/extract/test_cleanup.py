@@ -140,3 +140,28 @@ def test_read_also_links_in_many_languages_leave_the_text(line: str) -> None:
 def test_a_name_that_starts_like_read_also_stays() -> None:
     body = ["Mira Sorvino said she would attend.", "Ver la ciudad desde el puerto fue lo mejor del viaje."]
     assert clean_paragraphs(body, [], []).paragraphs == body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thanks for signing up!",
+        "Sign up for our daily newsletter to get the best stories in your inbox.",
+        "Updated at 1:23 p.m.",
+        "- Published 18 November 2019",
+        "Tempo de leitura: 2 minutos",
+        "Comments",
+        "Tags",
+    ],
+)
+def test_newsletter_boxes_and_page_furniture_between_paragraphs_leave_the_text(line: str) -> None:
+    body = ["The council approved the budget on Tuesday after a long debate.", line, "The vote was close."]
+    assert clean_paragraphs(body, [], []).paragraphs == [body[0], body[2]]
+
+
+def test_a_sentence_about_publishing_or_comments_stays() -> None:
+    body = [
+        "Published in 1851, the novel sold poorly at first.",
+        "Comments from the minister drew sharp criticism from the opposition benches.",
+    ]
+    assert clean_paragraphs(body, [], []).paragraphs == body
