@@ -17,7 +17,7 @@ from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
 from crawler.extract.errors import BadInput, EmptyText, ExtractionDrop, NotAnArticle
-from crawler.extract.jsonld import jsonld_objects
+from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import page_type
@@ -72,7 +72,7 @@ def _extract(
     headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
     figure_image = prune.first_figure_image(tree, url)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
-    lines = _body_lines(tree, url, options)
+    lines = _body_lines(tree, url, options, text_of((find_article(objects) or {}).get("articleBody")))
     fill_fallbacks(tree, url, fields, options)
     image = fields["image"]
     if image and image.get("caption"):
@@ -86,7 +86,7 @@ def _extract(
     return _record(url, http_status, fields, cleaned, figure_image) | {"page_type": kind.kind}
 
 
-def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[str]:
+def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions, article_body: str | None) -> list[str]:
     if options.body_selector:
         chosen = prune.select_body(tree, _selector(options.body_selector))
         if chosen:
@@ -99,7 +99,7 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
     text = trafilatura_api.main_text(tree, url, compare_extractors=compare)
     if not compare and candidates.wants_comparison(text) and _small(tree):
         text = candidates.choose(text, trafilatura_api.main_text(tree, url, compare_extractors=True))
-    return text.splitlines()
+    return candidates.with_declared_body(text, article_body).splitlines()
 
 
 def _small(tree: HtmlElement) -> bool:

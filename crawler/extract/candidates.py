@@ -32,6 +32,14 @@ def choose(main: str, compared: str) -> str:
     return main
 
 
+def with_declared_body(text: str, article_body: str | None) -> str:
+    """The JSON-LD `articleBody` where the extractors found less than a short article and it says more;
+    elsewhere it is often a teaser or the text without its paragraphs, and lost to them on both sets."""
+    if article_body and _words(text) < SHORT_TEXT_WORDS and _words(article_body) > _words(text):
+        return article_body
+    return text
+
+
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
 

@@ -26,3 +26,9 @@ def test_a_menu_taken_for_the_body_gives_way_to_a_shorter_candidate() -> None:
     assert candidates.choose(MENU, ARTICLE) == ARTICLE
     # but never to a longer one: that would be more of the same page
     assert candidates.choose(MENU, MENU + "\nMore") == MENU
+
+
+def test_the_declared_article_body_stands_in_for_a_text_too_short_to_be_the_article() -> None:
+    assert candidates.with_declared_body("A teaser of the story.", ARTICLE) == ARTICLE
+    assert candidates.with_declared_body(ARTICLE, ARTICLE + " And more.") == ARTICLE  # long enough already
+    assert candidates.with_declared_body("A teaser of the story.", None) == "A teaser of the story."
