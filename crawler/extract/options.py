@@ -22,9 +22,10 @@ class ExtractOptions:
     drop_selectors: tuple[str, ...] = ()
     body_selector: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    # trafilatura's comparison of its main pass with readability's and jusText's output, keeping the
-    # better. Off by default: on the AEB's 181 pages it changed 6 texts, 3 for the better and 3 for
-    # the worse (F1 0.962 with it, 0.964 without), and took 28% of the extraction time.
+    # trafilatura's comparison of its main pass with readability's and jusText's output on every page,
+    # keeping its choice. Off by default: the comparison then runs only where the main text is suspect
+    # and measured rules choose (crawler/extract/candidates.py); on every page it cost 0.0025 F1 on
+    # the AEB (docs/extraction.md) and a second extraction per page.
     compare_extractors: bool = False
     # The crawl stores articles only; a one-off fetch extracts any page and says what it is (page_type).
     drop_non_articles: bool = True
