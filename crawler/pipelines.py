@@ -45,7 +45,12 @@ class ExtractPipeline:
         if source_id not in self._options:
             sources = {s.id: s for s in getattr(self.crawler.spider, "sources", [])}
             source = sources.get(source_id)
-            self._options[source_id] = ExtractOptions.from_source(source) if source else ExtractOptions()
+            drop = self.crawler.settings.getbool("EXTRACT_DROP_NON_ARTICLES", True)
+            self._options[source_id] = (
+                ExtractOptions.from_source(source, drop_non_articles=drop)
+                if source
+                else ExtractOptions(drop_non_articles=drop)
+            )
         return self._options[source_id]
 
     async def process_item(self, item: dict[str, Any]) -> dict[str, Any]:

@@ -43,6 +43,7 @@ STORAGE_URI = os.environ.get("NEWSCRAWL_STORE") or "file://./newscrawl-data"
 STORAGE_WRITE = True  # `newscrawl fetch` without --store reads the index but writes nothing
 STORAGE_BATCH_SIZE = 500
 EXTRACT_WORKERS = os.cpu_count() or 1  # 0: extract in the crawl process (debugging)
+EXTRACT_DROP_NON_ARTICLES = True  # `newscrawl fetch` without --store extracts any page, with its page_type
 DEDUP_WINDOW_DAYS = 30
 DEDUP_REDIS_URL = None  # redis://host:port/db to share the index between workers
 DEDUP_NAMESPACE = "newscrawl"

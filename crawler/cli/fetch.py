@@ -61,6 +61,8 @@ def run(args: argparse.Namespace) -> int:
         overrides: dict[str, Any] = {
             "NEWSCRAWL_ALLOW_PRIVATE": args.allow_private,
             "STORAGE_WRITE": bool(args.store),
+            # Shown, never stored: a page that is no article gets its text and page_type.
+            "EXTRACT_DROP_NON_ARTICLES": bool(args.store),
             "LOG_LEVEL": "DEBUG" if args.debug else "ERROR",
         }
         if args.store:

@@ -75,7 +75,9 @@ DATELINE = re.compile(
 )
 # A photo credit at the end of a caption: "[Xinhua]", "(Photo: Reuters)", "Photo: AFP".
 CAPTION_CREDIT = re.compile(
-    r"\s*(?:\[(?P<b>[^\]]{2,60})\]|\((?:photos?|image|file photo|credit)\s*:?\s*(?P<p>[^)]{2,60})\)"
+    # "(Reuters)", "(John Smith/AFP)": an agency alone in brackets is the photo's credit too.
+    rf"\s*(?:\((?P<a>(?:[^()/]{{2,40}}/\s*)?(?:{_ALTERNATION}))\)"
+    r"|\[(?P<b>[^\]]{2,60})\]|\((?:photos?|image|file photo|credit)\s*:?\s*(?P<p>[^)]{2,60})\)"
     r"|(?:photos?|image|credit)\s*:\s*(?P<t>[^.]{2,60}))\.?\s*$",
     re.IGNORECASE,
 )
@@ -124,6 +126,6 @@ def split_caption_credit(caption: str) -> tuple[str, str | None]:
     match = CAPTION_CREDIT.search(caption)
     if not match:
         return caption.strip(), None
-    credit = (match.group("b") or match.group("p") or match.group("t") or "").strip()
+    credit = (match.group("a") or match.group("b") or match.group("p") or match.group("t") or "").strip()
     rest = caption[: match.start()].strip()
     return (rest, credit) if rest else (caption.strip(), None)

@@ -9,29 +9,27 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any
 
-import trafilatura
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from trafilatura.core import bare_extraction
-from trafilatura.settings import Extractor
 
-from crawler.extract import prune
+from crawler.extract import candidates, prune, trafilatura_api
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
 from crawler.extract.errors import BadInput, EmptyText, ExtractionDrop, NotAnArticle
-from crawler.extract.jsonld import jsonld_objects
+from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
-from crawler.extract.pagetype import not_article_reason
+from crawler.extract.pagetype import page_type
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: page_type
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
 # readability/jusText comparison unless the source asks for it (ExtractOptions.compare_extractors).
 # 1.2: charsets read as browsers read them; dates without a calendar day dropped, bare days kept as
 # that day, "GMT+0530" east of UTC; bracketed, PTI/IANS and newsroom ("Reporting by ...") credits and
 # datelines; cleaner author lists.
-EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.2+trafilatura-{trafilatura.__version__}"}
+# 1.3: trafilatura 2.3 through its public API only; the byline fallback is trafilatura's metadata search.
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.3+trafilatura-{trafilatura_api.VERSION}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
@@ -63,17 +61,18 @@ def _extract(
     tree = parse_body(body, content_type, options.max_bytes)
     objects = jsonld_objects(tree)
     meta = collect_meta(tree)
-    reason = not_article_reason(tree, url, objects, meta)
-    if reason:
-        raise NotAnArticle(f"not an article: {reason}", url)
+    kind = page_type(tree, url, objects, meta)
+    if kind.reason and options.drop_non_articles:
+        raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
     captions = prune.captions(tree)
+    page_caption = prune.image_caption(tree)
     # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
     first_h1 = tree.find(".//h1")
     headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
     figure_image = prune.first_figure_image(tree, url)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
-    lines = _body_lines(tree, url, options)
+    lines = _body_lines(tree, url, options, text_of((find_article(objects) or {}).get("articleBody")))
     fill_fallbacks(tree, url, fields, options)
     image = fields["image"]
     if image and image.get("caption"):
@@ -81,10 +80,13 @@ def _extract(
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
     if not cleaned.paragraphs:
         raise EmptyText("no article text after extraction and cleanup", url)
-    return _record(url, http_status, fields, cleaned, figure_image)
+    if not cleaned.caption and page_caption and not (image and image.get("caption")):
+        # The caption was not printed in the text (or trafilatura left it out): the page's own.
+        cleaned.caption, cleaned.caption_credit = split_caption_credit(page_caption)
+    return _record(url, http_status, fields, cleaned, figure_image) | {"page_type": kind.kind}
 
 
-def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[str]:
+def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions, article_body: str | None) -> list[str]:
     if options.body_selector:
         chosen = prune.select_body(tree, _selector(options.body_selector))
         if chosen:
@@ -93,18 +95,15 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions) -> list[st
     # never on giant trees: it is linear but slow there (a 5 MB page took 20 s), and past the bound,
     # where no real article page is, the main pass alone will do. Counting the elements walks the
     # tree, so it only happens when the comparison is asked for.
-    compare = options.compare_extractors and next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is None
-    extractor = Extractor(
-        output_format="python",
-        fast=not compare,
-        comments=False,
-        tables=True,
-        dedup=False,
-        url=url,
-    )
-    document = bare_extraction(tree, options=extractor)
-    text = getattr(document, "text", None) or ""
-    return text.splitlines()
+    compare = options.compare_extractors and _small(tree)
+    text = trafilatura_api.main_text(tree, url, compare_extractors=compare)
+    if not compare and candidates.wants_comparison(text) and _small(tree):
+        text = candidates.choose(text, trafilatura_api.main_text(tree, url, compare_extractors=True))
+    return candidates.with_declared_body(text, article_body).splitlines()
+
+
+def _small(tree: HtmlElement) -> bool:
+    return next(islice(tree.iter(), FAST_MODE_ELEMENTS, None), None) is None
 
 
 def _block_lines(elements: list[HtmlElement]) -> list[str]:

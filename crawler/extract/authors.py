@@ -31,6 +31,15 @@ _DATE_TAIL = re.compile(
     r"|\d{1,2}/\d{1,2}/\d{2,4}).*$",
     re.IGNORECASE,
 )
+_WEEKDAY_NAME = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+# What trafilatura's byline normalisation leaves of a date: it strips the digits, not the names of the
+# month and weekday ("Jeff Foust Monday; November"). Cut only where a name of two words remains, so
+# "Theresa May" stays whole.
+_NAME_WORD_DATE_TAIL = re.compile(
+    rf"^(?P<name>\S+\s+\S+.*?)(?:[\s,;|]+(?:{_WEEKDAY_NAME}|{_MONTH}|at|am|pm))+[\s,;|]*$",
+    re.IGNORECASE,
+)
+_MONTH_OR_WEEKDAY = re.compile(rf"(?:{_WEEKDAY_NAME}|{_MONTH})", re.IGNORECASE)
 _ROLE_PREFIX = re.compile(r"^(?:senior|chief|special|staff|political|foreign)\s+", re.IGNORECASE)
 # A handle, a URL or a domain ("Cleveland.com", "NJ Advance Media for NJ.com") names no person.
 _BAD = re.compile(
@@ -64,6 +73,14 @@ def without_date(byline: str) -> str:
     """The byline without a date printed after the names; trafilatura's `normalize_authors` strips the
     digits of one but leaves its month and weekday, which then read as names ('November')."""
     return _DATE_TAIL.sub("", byline)
+
+
+def without_date_words(authors: str) -> str:
+    """trafilatura's ';'-separated author string without the month and weekday names of a date."""
+    names = [n.strip() for n in authors.split(";")]
+    if len(names) > 1 and all(_MONTH_OR_WEEKDAY.fullmatch(n) for n in names[1:]):
+        names = names[:1]  # "HNN Staff; November": the second name was a date
+    return "; ".join(_NAME_WORD_DATE_TAIL.sub(r"\g<name>", name) for name in names)
 
 
 def _split(value: str) -> list[str]:

@@ -38,6 +38,40 @@ _SOCIAL = re.compile(
 _LEAD_IN = re.compile(
     r"^(?:related|read more|also read|read also|see also|more from [\w ]+|recommended)\s*:?$", re.I
 )
+# "Read also" in the languages of the dev sets: a link to another story, printed as a paragraph
+# ("Lea también: ...", "VEA TAMBIÉN: ...", "Lesen Sie auch: ...", "À lire aussi » ..."), or a heading
+# over such links. The phrase must end the line or be followed by a colon, arrow or question mark,
+# so "Mira Sorvino said" and "Read more about it in the report" stay.
+_READ_ALSO = re.compile(
+    r"^(?:lea|lee|vea|mira|puedes ver|ver|leia|veja|le puede interesar|te puede interesar|"
+    r"(?:lea|lee|vea|mira|leia|veja) (?:también|además|más|también en|tambem|também|mais)|"
+    r"también te puede interesar|notas relacionadas|contenido relacionado|artículos relacionados|"
+    r"auch interessant|auch lesen|lesen sie (?:auch|hier|mehr)|mehr zum thema|mehr themen|weitere themen|"
+    r"(?:zum )?weiterlesen|schon gelesen|empfohlene beiträge|das könnte (?:sie|dich) (?:auch )?interessieren|"
+    r"das thema könnte (?:sie|dich) auch interessieren|"
+    r"à lire aussi|lire aussi|à voir aussi|voir aussi|dowiedz się więcej|czytaj (?:też|także|więcej)|"
+    r"zobacz (?:też|także)|leggi anche|related (?:articles?|stories|content|posts?|news)|"
+    r"read (?:also|more|next)|also read|see also|more on this(?: story)?)"
+    r"\s*(?:[:»>?|–—]+|\s-\s|$)",
+    re.IGNORECASE,
+)
+# A call to sign up or a newsletter box: "Thanks for signing up!", "Sign up for our daily newsletter".
+_NEWSLETTER = re.compile(
+    r"\b(?:newsletter|sign(?:ing)? up|subscribe|abonnieren|anmelden|suscr[ií]b|inscrivez|your inbox|"
+    r"thanks for signing)\b",
+    re.IGNORECASE,
+)
+# Page furniture printed between paragraphs: a publication/update stamp, a reading time, a lone
+# "Comments" or "Tags" label.
+_STAMP = re.compile(
+    r"^(?:-\s*)?(?:updated|published|posted|aktualisiert|veröffentlicht|publicado|atualizado|mis à jour)\b:?",
+    re.IGNORECASE,
+)
+_FURNITURE = re.compile(
+    r"^(?:(?:reading time|lesezeit|tempo de leitura|tiempo de lectura|temps de lecture)\b"
+    r"|\d+\s*min(?:ute)?s?\s+read$|(?:comments?|tags?|more|explore further|sorry!?|thank you)\s*:?$)",
+    re.IGNORECASE,
+)
 _BYLINE = re.compile(r"^(?:by|written by|posted by|reported by)\s+\S", re.IGNORECASE)
 
 
@@ -79,8 +113,25 @@ def _drop_widgets(paragraphs: list[str]) -> list[str]:
             continue
         if len(paragraph.split()) <= 30 and _FOLLOW_OR_SHARE.match(paragraph):
             continue
+        if len(paragraph.split()) <= 10 and (_FURNITURE.match(paragraph) or _is_stamp(paragraph)):
+            continue
+        if len(paragraph.split()) <= 20 and _NEWSLETTER.search(paragraph):
+            continue
+        if len(paragraph.split()) <= 25 and _READ_ALSO.match(paragraph):
+            skipping = 6 if _READ_ALSO.fullmatch(paragraph) else 0  # a heading: its links follow
+            continue
         kept.append(paragraph)
     return kept
+
+
+def _is_stamp(paragraph: str) -> bool:
+    """ "Updated at 1:23 p.m.", "Published 18 November 2019": a date after the word, and little else
+    ("Published in 1851, the novel sold poorly" is a sentence)."""
+    stamp = _STAMP.match(paragraph)
+    if not stamp:
+        return False
+    words = paragraph[stamp.end() :].split()
+    return any(re.search(r"\d", w) for w in words) and sum(not re.search(r"\d", w) for w in words) <= 3
 
 
 def _drop_captions(result: Cleaned, captions: list[str]) -> None:

@@ -14,13 +14,13 @@ from urllib.parse import urljoin
 from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_title, normalize_authors
 
-from crawler.extract.authors import clean_authors, without_date
-from crawler.extract.byline import find_byline
+from crawler.extract import trafilatura_api
+from crawler.extract.authors import clean_authors, without_date_words
 from crawler.extract.dates import normalise_date
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
 from crawler.extract.options import ExtractOptions
+from crawler.extract.titles import outlet_keys, page_title, strip_outlet
 
 _PUBLISHED_META = (
     "article:published_time",
@@ -56,7 +56,6 @@ _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sai
 _CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
 _TAG_LINKS = XPath("//a[@rel='tag']")
 _INTERNAL_LABEL = re.compile(r"^[@_/#]|^[\w-]+:\S")
-_TITLE_SEPARATOR = re.compile(r"\s+[|–—:-]\s+|\s+[»·]\s+")
 
 
 def collect_meta(tree: HtmlElement) -> dict[str, list[str]]:
@@ -90,11 +89,13 @@ def extract_metadata_fields(
     zone = options.zone
 
     site_name = _first(meta, "og:site_name", "application-name")
+    outlet_names = [site_name, *names_of(resolve(article.get("publisher"), objects)), options.outlet_name]
+    keys = outlet_keys(outlet_names, url)
     title = text_of(article.get("headline")) or text_of(article.get("name"))
-    title = title or _strip_site_name(_first(meta, "og:title", "twitter:title"), site_name)
+    title = strip_outlet(clean_text(title or _first(meta, "og:title", "twitter:title")), keys)
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
-    authors = _not_the_outlet(authors, [site_name, *names_of(resolve(article.get("publisher"), objects))])
+    authors = _not_the_outlet(authors, outlet_names)
     published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
     published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
     # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
@@ -104,7 +105,7 @@ def extract_metadata_fields(
     )
     fields: dict[str, Any] = {
         "canonical_url": _canonical(tree, url, meta, article),
-        "title": clean_text(title),
+        "title": title,
         "description": clean_text(
             text_of(article.get("description"))
             or _first(meta, "og:description", "description", "twitter:description")
@@ -120,18 +121,15 @@ def extract_metadata_fields(
             + [t for k in ("news_keywords", "keywords") for v in meta.get(k, []) for t in strings_of(v)]
         ),
         "image": _image(resolve(article.get("image"), objects), meta, url),
+        "outlet_names": outlet_names,  # not a record field: filters the fallback authors
     }
     if not fields["title"]:
-        fields["title"] = clean_text(_strip_site_name(extract_title(tree), site_name))
+        fields["title"] = strip_outlet(clean_text(page_title(tree)), keys)
     return fields
 
 
 def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options: ExtractOptions) -> None:
-    """trafilatura's and htmldate's heuristics, one field at a time and only for fields still missing.
-
-    Runs after body extraction and prunes `tree` in place: the tree is no longer needed, and copying it
-    first (as trafilatura's own `extract_author` does) cost a tenth of the extraction time.
-    """
+    """trafilatura's and htmldate's heuristics, one field at a time and only for fields still missing."""
     if not fields["published_at"]:
         # htmldate scans the whole page, so it only runs when the page declared no date.
         found = find_date(tree, url=url, extensive_search=True, original_date=True)
@@ -140,10 +138,10 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
         fields["categories"] = _unique([_link_text(a) for a in _CATEGORY_LINKS(tree)])
     if not fields["tags"]:
         fields["tags"] = _unique([_link_text(a) for a in _TAG_LINKS(tree)])
-    if not fields["authors"]:
-        byline = find_byline(tree)
-        names = normalize_authors(None, without_date(byline)) if byline else None
-        fields["authors"] = clean_authors((names or "").split(";"))
+    byline = trafilatura_api.byline_authors(tree, url) if not fields["authors"] else None
+    if byline:
+        authors = clean_authors(without_date_words(byline).split(";"))
+        fields["authors"] = _not_the_outlet(authors, fields["outlet_names"])
 
 
 def _not_the_outlet(authors: list[str], outlet_names: list[str | None]) -> list[str]:
@@ -222,16 +220,6 @@ def _image(value: Any, meta: dict[str, list[str]], url: str) -> dict[str, str | 
     if not image_url:
         return None
     return {"url": _absolute(url, image_url), "caption": caption, "credit": credit}
-
-
-def _strip_site_name(title: str | None, site_name: str | None) -> str | None:
-    if not title:
-        return None
-    title = re.sub(r"\s+", " ", title).strip()
-    parts = _TITLE_SEPARATOR.split(title)
-    if len(parts) > 1 and site_name and parts[-1].strip().casefold() == site_name.strip().casefold():
-        return title[: title.rfind(parts[-1])].rstrip(" |–—:-»·")
-    return title
 
 
 def _unique(values: list[str]) -> list[str]:

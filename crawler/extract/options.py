@@ -17,14 +17,18 @@ class ExtractOptions:
     """Per-source extraction settings; validated at construction so a bad registry entry fails early."""
 
     language: str | None = None
+    outlet_name: str | None = None  # the registry's name, cut from titles like og:site_name
     timezone: str = "UTC"
     drop_selectors: tuple[str, ...] = ()
     body_selector: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
-    # trafilatura's comparison of its main pass with readability's and jusText's output, keeping the
-    # better. Off by default: on the AEB's 181 pages it changed 6 texts, 3 for the better and 3 for
-    # the worse (F1 0.962 with it, 0.964 without), and took 28% of the extraction time.
+    # trafilatura's comparison of its main pass with readability's and jusText's output on every page,
+    # keeping its choice. Off by default: the comparison then runs only where the main text is suspect
+    # and measured rules choose (crawler/extract/candidates.py); on every page it cost 0.0025 F1 on
+    # the AEB (docs/extraction.md) and a second extraction per page.
     compare_extractors: bool = False
+    # The crawl stores articles only; a one-off fetch extracts any page and says what it is (page_type).
+    drop_non_articles: bool = True
 
     def __post_init__(self) -> None:
         try:
@@ -33,8 +37,9 @@ class ExtractOptions:
             raise ValueError(
                 f"timezone {self.timezone!r} is not an IANA zone name; use e.g. 'UTC' or 'Asia/Kolkata'"
             ) from None
-        if not isinstance(self.compare_extractors, bool):
-            raise ValueError(f"compare_extractors must be true or false, got {self.compare_extractors!r}")
+        for flag in ("compare_extractors", "drop_non_articles"):
+            if not isinstance(getattr(self, flag), bool):
+                raise ValueError(f"{flag} must be true or false, got {getattr(self, flag)!r}")
         if not isinstance(self.max_bytes, int) or self.max_bytes <= 0:
             raise ValueError(f"max_bytes must be a positive int, got {self.max_bytes!r}")
         if isinstance(self.drop_selectors, str):
@@ -48,16 +53,20 @@ class ExtractOptions:
         return ZoneInfo(self.timezone)
 
     @classmethod
-    def from_source(cls, source: Any, max_bytes: int | None = None) -> ExtractOptions:
+    def from_source(
+        cls, source: Any, max_bytes: int | None = None, *, drop_non_articles: bool = True
+    ) -> ExtractOptions:
         """Build from a `crawler.registry.Source` (or anything with the same attributes)."""
         cap = max_bytes or getattr(source, "max_response_bytes", None) or DEFAULT_MAX_BYTES
         return cls(
             language=getattr(source, "language", None),
+            outlet_name=getattr(source, "name", None),
             timezone=getattr(source, "timezone", None) or "UTC",
             drop_selectors=tuple(getattr(source, "drop_selectors", ()) or ()),
             body_selector=getattr(source, "body_selector", None),
             max_bytes=cap,
             compare_extractors=getattr(source, "compare_extractors", False),
+            drop_non_articles=drop_non_articles,
         )
 
 

@@ -1,8 +1,9 @@
-"""Not-an-article detection: home, tag, category, author, search, video and gallery pages."""
+"""What kind of page this is: an article, or a home, listing, profile, video or gallery page."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,34 +23,64 @@ _WP_SINGLE = frozenset({"single", "single-post"})
 _ARTICLE_OG = frozenset({"article", "news", "newsarticle"})
 
 
-def not_article_reason(
+# The record's `page_type` values (crawler/schemas/article.schema.json).
+PAGE_TYPES = ("article", "home", "listing", "profile", "video", "gallery")
+_JSONLD_KINDS = {"ProfilePage": "profile", "ImageGallery": "gallery", "MediaGallery": "gallery"}
+_JSONLD_KINDS |= {"VideoGallery": "video", "CollectionPage": "listing", "SearchResultsPage": "listing"}
+
+
+@dataclass(frozen=True)
+class PageType:
+    """`kind` is one of PAGE_TYPES; `reason` says what gave a non-article away (None for articles)."""
+
+    kind: str
+    reason: str | None = None
+
+
+ARTICLE = PageType("article")
+
+
+def page_type(
     tree: HtmlElement, url: str, objects: list[dict[str, Any]], meta: dict[str, list[str]]
-) -> str | None:
-    """Why this page is not one story, or None when it is (or might be) one."""
+) -> PageType:
+    """The kind of page: an article unless something says it is not one story."""
     if find_article(objects) is not None:
-        return None
+        return ARTICLE
     body = tree.find("body")
     body_classes = set((body.get("class") or "").split()) if body is not None else set()
     if body_classes & _WP_SINGLE:
-        return None
+        return ARTICLE
     og_type = ((meta.get("og:type") or [""])[0]).strip().lower()
     parts = urlsplit(url)
     path = parts.path or "/"
     if body_classes & _WP_LISTING:
-        return f"WordPress listing page (body class {sorted(body_classes & _WP_LISTING)[0]!r})"
+        wp_class = sorted(body_classes & _WP_LISTING)[0]
+        kind = {"home": "home", "blog": "home", "author": "profile"}.get(wp_class, "listing")
+        return PageType(kind, f"WordPress listing page (body class {wp_class!r})")
     page_types = set().union(*(types_of(o) for o in objects)) if objects else set()
     if page_types & LISTING_TYPES:
-        return f"JSON-LD page type {sorted(page_types & LISTING_TYPES)[0]}"
+        listing = sorted(page_types & LISTING_TYPES)[0]
+        return PageType(_JSONLD_KINDS.get(listing, "listing"), f"JSON-LD page type {listing}")
     if og_type.startswith(("video", "profile", "music")) or og_type == "books.author":
-        return f"og:type {og_type}"
+        return PageType(
+            "video" if og_type.startswith(("video", "music")) else "profile", f"og:type {og_type}"
+        )
     if og_type in _ARTICLE_OG or page_types & ARTICLE_TYPES:
-        return None
-    if not parts.query and re.fullmatch(r"/(?:index\.\w+|home|[a-z]{2}/?)?", path):
-        return "home page"  # with a query ("/?p=123") it is an article under a plain permalink
+        return ARTICLE
+    return _by_url_and_markup(tree, parts.query, path, page_types)
+
+
+def _by_url_and_markup(tree: HtmlElement, query: str, path: str, page_types: set[str]) -> PageType:
+    if not query and re.fullmatch(r"/(?:index\.\w+|home|[a-z]{2}/?)?", path):
+        return PageType("home", "home page")  # with a query ("/?p=123"): an article under a plain permalink
     if _LISTING_PATH.search(path) or _PAGINATION.search(path):
-        return f"listing URL path {path!r}"
+        kind = "profile" if re.search(r"/(?:author|authors|profile)(?:/|$)", path, re.I) else "listing"
+        return PageType(kind, f"listing URL path {path!r}")
     if _MEDIA_PATH.search(path) or ("VideoObject" in page_types and not page_types & ARTICLE_TYPES):
-        return "video or gallery page"
+        return PageType(
+            "gallery" if re.search(r"/(?:[a-z]{2}/)?(?:galler|photo)", path) else "video",
+            "video or gallery page",
+        )
     if len(tree.findall(".//article")) >= 4:
-        return "page lists several <article> teasers"
-    return None
+        return PageType("listing", "page lists several <article> teasers")
+    return ARTICLE

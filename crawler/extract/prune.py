@@ -14,6 +14,15 @@ from lxml.html import HtmlElement
 
 # "aption" matches caption, Caption and wp-caption-text with a single test per element.
 _CAPTIONS = XPath("//figcaption | //*[contains(@class, 'aption')]")
+# An image's own caption: <figcaption>, WordPress's classic `wp-caption-text` and block editor's
+# `wp-element-caption` ([caption] shortcode output is one of the first two).
+_IMAGE_CAPTIONS = XPath(
+    "//figcaption | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption-text ')]"
+    " | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-element-caption ')]"
+)
+_FIGURE_IMAGES = XPath(
+    "//figure//img | //*[contains(concat(' ', normalize-space(@class), ' '), ' wp-caption ')]//img"
+)
 
 
 def drop_selected(tree: HtmlElement, selectors: tuple[XPath, ...]) -> None:
@@ -37,8 +46,17 @@ def captions(tree: HtmlElement) -> list[str]:
     return found
 
 
+def image_caption(tree: HtmlElement) -> str | None:
+    """The first image caption on the page (whitespace-normalised), for a page that declares none."""
+    for element in _IMAGE_CAPTIONS(tree):
+        text = normalise_space(element.text_content() or "")
+        if 10 <= len(text) <= 500:
+            return text
+    return None
+
+
 def first_figure_image(tree: HtmlElement, url: str) -> str | None:
-    for img in tree.iterfind(".//figure//img"):
+    for img in _FIGURE_IMAGES(tree):
         src = img.get("src") or img.get("data-src")
         if src and not src.startswith("data:"):
             try:

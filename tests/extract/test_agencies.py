@@ -61,3 +61,15 @@ def test_caption_credit_moves_out_of_the_caption() -> None:
 def test_find_agencies_normalises_spellings_and_respects_word_bounds() -> None:
     assert find_agencies("Agence France-Presse, The Associated Press and ITAR-TASS") == ["AFP", "AP", "TASS"]
     assert find_agencies("APAC markets and RAPID news") == []
+
+
+@pytest.mark.parametrize(
+    ("caption", "expected"),
+    [
+        ("Protesters in Minsk on Sunday (Reuters)", ("Protesters in Minsk on Sunday", "Reuters")),
+        ("Ana Ruiz at home (John Smith/AFP)", ("Ana Ruiz at home", "John Smith/AFP")),
+        ("The mayor (left) speaks to reporters", ("The mayor (left) speaks to reporters", None)),
+    ],
+)
+def test_an_agency_alone_in_brackets_ends_a_caption_as_its_credit(caption: str, expected: tuple) -> None:
+    assert split_caption_credit(caption) == expected

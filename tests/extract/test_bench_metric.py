@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "extraction_quality.py"
 _spec = importlib.util.spec_from_file_location("extraction_quality", BENCH)
 assert _spec and _spec.loader
 bench = importlib.util.module_from_spec(_spec)
+sys.modules["extraction_quality"] = bench  # dataclasses look their module up
 _spec.loader.exec_module(bench)
 
 
@@ -33,3 +35,13 @@ def test_score_macro_averages_then_takes_f1() -> None:
     truth = {"x": "a b c d e", "y": "f g h i"}
     f1, precision, recall = bench.score(truth, {"x": "a b c d e", "y": ""})
     assert (precision, recall) == (0.5, 0.5) and f1 == pytest.approx(0.5)
+
+
+def test_snippet_score_counts_found_and_missing_snippets_over_all_pages() -> None:
+    pages = [
+        bench.Page("a", "u", b"", with_=["the  budget", "schools"], without=["Impressum"]),
+        bench.Page("b", "v", b"", with_=["hospitals"], without=["Menu"]),
+    ]
+    # a: one `with` found (whitespace collapsed), one missing, the `without` found; b: dropped (empty)
+    f1, precision, recall = bench.snippet_score(pages, {"a": "the budget\nImpressum"})
+    assert (precision, recall) == (0.5, pytest.approx(1 / 3)) and f1 == pytest.approx(0.4)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from crawler.extract.cleanup import clean_paragraphs
 
 BODY = [
@@ -118,3 +120,48 @@ def test_single_paragraph_story_is_never_emptied_by_a_credit_rule() -> None:
 def test_story_lines_that_merely_start_like_widgets_stay() -> None:
     lines = ["Subscribers will pay 3 euros more from May.", "Relatedly, fares rise too.", *BODY]
     assert clean_paragraphs(lines, [], []).paragraphs == lines
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Lea también: Impiden ingreso a Nicaragua a reportero",
+        "VEA TAMBIÉN: Entre heces y guaricha",
+        "Lesen Sie auch: Spielabbruch in der Kreisliga",
+        "À lire aussi » Ballonnements, lourdeurs",
+        "Dowiedz się więcej: Kto jak głosował",
+    ],
+)
+def test_read_also_links_in_many_languages_leave_the_text(line: str) -> None:
+    body = ["The council approved the budget on Tuesday after a long debate.", line, "The vote was close."]
+    assert clean_paragraphs(body, [], []).paragraphs == [body[0], body[2]]
+
+
+def test_a_name_that_starts_like_read_also_stays() -> None:
+    body = ["Mira Sorvino said she would attend.", "Ver la ciudad desde el puerto fue lo mejor del viaje."]
+    assert clean_paragraphs(body, [], []).paragraphs == body
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Thanks for signing up!",
+        "Sign up for our daily newsletter to get the best stories in your inbox.",
+        "Updated at 1:23 p.m.",
+        "- Published 18 November 2019",
+        "Tempo de leitura: 2 minutos",
+        "Comments",
+        "Tags",
+    ],
+)
+def test_newsletter_boxes_and_page_furniture_between_paragraphs_leave_the_text(line: str) -> None:
+    body = ["The council approved the budget on Tuesday after a long debate.", line, "The vote was close."]
+    assert clean_paragraphs(body, [], []).paragraphs == [body[0], body[2]]
+
+
+def test_a_sentence_about_publishing_or_comments_stays() -> None:
+    body = [
+        "Published in 1851, the novel sold poorly at first.",
+        "Comments from the minister drew sharp criticism from the opposition benches.",
+    ]
+    assert clean_paragraphs(body, [], []).paragraphs == body

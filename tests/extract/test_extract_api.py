@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import trafilatura
 import trafilatura.core
 
 from crawler.extract import EXTRACTOR, SCHEMA_VERSION, ExtractionDrop, ExtractOptions, extract_article
@@ -37,6 +38,7 @@ def test_options_from_a_registry_source_carry_its_overrides() -> None:
     options = ExtractOptions.from_source(source)
     assert options == ExtractOptions(
         language="de",
+        outlet_name="Example",
         timezone="Europe/Berlin",
         drop_selectors=(".promo",),
         body_selector="div.story",
@@ -50,14 +52,34 @@ def test_options_from_a_source_without_a_size_limit_use_the_default_cap() -> Non
     assert ExtractOptions.from_source(source).max_bytes == 10 * 1024 * 1024
 
 
+LONG = [f"{p} {p}" for p in PARAGRAPHS]
+
+
 @pytest.mark.parametrize(
-    ("compare_extractors", "footer_spans", "compared"),
-    [(False, 0, False), (True, 0, True), (True, FAST_MODE_ELEMENTS + 1000, False)],
-    ids=["default", "source-asks", "source-asks-but-giant-tree"],
+    ("compare_extractors", "footer_spans", "paragraphs", "compared"),
+    [
+        (False, 0, LONG, False),
+        (False, 0, PARAGRAPHS, True),
+        (False, FAST_MODE_ELEMENTS + 1000, PARAGRAPHS, False),
+        (True, 0, LONG, True),
+        (True, FAST_MODE_ELEMENTS + 1000, LONG, False),
+    ],
+    ids=[
+        "default",
+        "default-short-text",
+        "short-text-giant-tree",
+        "source-asks",
+        "source-asks-but-giant-tree",
+    ],
 )
 def test_trafilatura_compares_with_readability_and_justext_only_where_the_source_asks(
-    monkeypatch: pytest.MonkeyPatch, compare_extractors: bool, footer_spans: int, compared: bool
+    monkeypatch: pytest.MonkeyPatch,
+    compare_extractors: bool,
+    footer_spans: int,
+    paragraphs: list[str],
+    compared: bool,
 ) -> None:
+    # By default only a text too short to trust (candidates.SHORT_TEXT_WORDS) pays for the comparison.
     calls = []
     real = trafilatura.core.compare_extraction
 
@@ -66,7 +88,8 @@ def test_trafilatura_compares_with_readability_and_justext_only_where_the_source
         return real(*args, **kwargs)
 
     monkeypatch.setattr(trafilatura.core, "compare_extraction", counted)
-    body = article_page(extra_body="<footer>" + "<span>x</span>" * footer_spans + "</footer>").encode()
+    footer = "<footer>" + "<span>x</span>" * footer_spans + "</footer>"
+    body = article_page(paragraphs, extra_body=footer).encode()
     record = extract_article(body, URL, options=ExtractOptions(compare_extractors=compare_extractors))
     assert bool(calls) is compared
     assert record["text"].startswith(PARAGRAPHS[0])
@@ -100,7 +123,9 @@ def test_options_are_frozen() -> None:
 def test_record_carries_extractor_status_and_text_hash(page: bytes) -> None:
     record = extract_article(page, URL, http_status=203, options=ExtractOptions())
     assert record["schema_version"] == SCHEMA_VERSION
-    assert record["extractor"] == EXTRACTOR and record["extractor"]["version"].endswith("trafilatura-2.0.0")
+    assert record["extractor"] == EXTRACTOR and record["extractor"]["version"].endswith(
+        f"trafilatura-{trafilatura.__version__}"
+    )
     assert record["http_status"] == 203
     assert record["text"] == "\n\n".join(PARAGRAPHS)
     assert record["word_count"] == sum(len(p.split()) for p in PARAGRAPHS)

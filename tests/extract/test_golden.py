@@ -96,3 +96,26 @@ def test_bricspost_page_gives_the_clean_article() -> None:
     assert paragraphs[0].startswith("US Secretary of State John Kerry took a more cautionary position")
     assert paragraphs[-1].startswith("Kerry met with Russian President Vladimir Putin")
     assert len(paragraphs) == 11  # the eleven body paragraphs of the naive text, nothing else
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "wordpress-caption-classic-repeated-div",
+        "wordpress-caption-block-editor",
+        "wordpress-caption-shortcode-html5",
+    ],
+)
+def test_each_wordpress_caption_markup_gives_the_caption_once_as_the_image_caption(name: str) -> None:
+    # The seed article in each common WordPress caption markup; spelled out like the BRICS Post case.
+    result = record(next(c for c in CASES if c.name == name))
+    assert result["image"]["caption"] == (
+        "US Secretary of State John Kerry and Russian Foreign Minister Sergey Lavrov have routinely met "
+        "in recent years to iron out a mutual approach to ending the Syrian conflict"
+    )
+    assert result["image"]["credit"] == "Xinhua"
+    assert result["agencies"] == ["Xinhua"]
+    assert result["credit"] == "The BRICS Post with inputs from Agencies"
+    assert "routinely met" not in result["text"] and "Xinhua" not in result["text"]
+    assert result["text"].startswith("US Secretary of State John Kerry took a more cautionary position")
+    assert len(result["text"].split("\n\n")) == 11

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from crawler.extract import ExtractOptions, extract_article
 from tests.extract.pages import article_page
 
@@ -117,3 +119,49 @@ def test_the_outlets_own_name_is_no_author() -> None:
     head = ld({"@type": "NewsArticle", "headline": "Budget", "author": {"name": "AppleInsider"},
                "publisher": {"@type": "Organization", "name": "AppleInsider"}})  # fmt: skip
     assert "AppleInsider" not in record(head)["authors"]
+
+
+@pytest.mark.parametrize(
+    ("url", "head", "title"),
+    [
+        # the host names the outlet
+        (
+            "https://www.golem.de/news/a.html",
+            '<meta property="og:title" content="Neue Chips kommen - Golem.de">',
+            "",
+        ),
+        # the registry's name, with umlauts spelled out in the host
+        ("https://www.boersen-zeitung.de/a", "", "<title>Bund plant Reform | Börsen-Zeitung</title>"),
+        # og:site_name, and a date after it
+        (
+            "https://www.dw.com/en/a",
+            '<meta property="og:site_name" content="DW"><meta property="og:title" content="Scholz in Kyiv | DW | 28.04.2023">',
+            "",
+        ),
+        # the JSON-LD publisher, before the headline; "::" as the separator
+        (
+            "https://example.com/a",
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Kiel News :: Scholz in Kyiv",'
+            ' "publisher": {"@type": "Organization", "name": "Kiel News"}}</script>',
+            "",
+        ),
+    ],
+)
+def test_titles_lose_the_outlets_name(url: str, head: str, title: str) -> None:
+    page = article_page(extra_head=head + title)
+    page = page.replace("<title>Budget approved</title>", "") if title else page
+    page = page.replace("<h1>Parliament approves budget</h1>", "")
+    options = ExtractOptions(outlet_name="Börsen-Zeitung")
+    expected = {"golem": "Neue Chips kommen", "boersen-zeitung": "Bund plant Reform"}.get(
+        url.split(".")[1], "Scholz in Kyiv"
+    )
+    assert extract_article(page.encode(), url, options=options)["title"] == expected
+
+
+def test_a_title_that_is_only_the_outlets_name_is_kept_and_never_empty() -> None:
+    page = article_page().replace("<title>Budget approved</title>", "<title>Golem.de</title>")
+    page = page.replace("<h1>Parliament approves budget</h1>", "<h1> </h1>")
+    assert (
+        extract_article(page.encode(), "https://www.golem.de/a", options=ExtractOptions())["title"]
+        == "Golem.de"
+    )

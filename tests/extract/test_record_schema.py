@@ -27,7 +27,9 @@ def stored(page: bytes) -> dict:
 def test_schema_version_matches_the_records() -> None:
     schema = load_schema()
     assert schema["version"] == SCHEMA_VERSION
-    assert schema["properties"]["schema_version"] == {"const": SCHEMA_VERSION}
+    # minor versions only add optional fields, so records of earlier minor versions stay valid
+    assert schema["properties"]["schema_version"]["enum"][-1] == SCHEMA_VERSION
+    assert "1.0" in schema["properties"]["schema_version"]["enum"]
     assert schema["$id"].endswith(f"#{SCHEMA_VERSION}")
 
 
@@ -61,7 +63,8 @@ def test_downstream_fields_are_allowed(stored: dict) -> None:
         (lambda r: r.update(word_count=True), "$.word_count: expected integer"),
         (lambda r: r.update(authors=["ok", 3]), "$.authors[1]: expected string"),
         (lambda r: r.update(image={"url": "x", "caption": None, "credit": None}), "$.image.url"),
-        (lambda r: r.update(schema_version="0.9"), "$.schema_version: must be '1.0'"),
+        (lambda r: r.update(schema_version="0.9"), "$.schema_version: must be one of ['1.0', '1.1']"),
+        (lambda r: r.update(page_type="blog"), "$.page_type: must be one of"),
         (
             lambda r: r.update(surprise=1),
             "unknown field 'surprise'; add it to the schema and bump its version",

@@ -1,0 +1,59 @@
+"""The one module that calls trafilatura, through its public API (`trafilatura.__all__`).
+
+One private speed-up lives here too, with the public call as its fallback: the byline search alone
+(`trafilatura.metadata.extract_author`) instead of the whole metadata search, whose page-wide date
+search costs more than the byline. An upgrade of trafilatura is a version bump that
+tests/extract/test_trafilatura_api.py accepts or refuses (it compares both paths).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import trafilatura
+from lxml.html import HtmlElement
+
+
+def _private_byline_search() -> Callable[[HtmlElement], str | None] | None:
+    try:
+        from trafilatura.metadata import extract_author  # private: see the module docstring
+    except ImportError:
+        return None
+    return extract_author if callable(extract_author) else None
+
+
+_BYLINE_SEARCH = _private_byline_search()
+
+VERSION = trafilatura.__version__
+
+
+def main_text(tree: HtmlElement, url: str, *, compare_extractors: bool) -> str:
+    """trafilatura's main text, one line per block. `compare_extractors` runs its readability and
+    jusText comparison too (`fast=False`); the deduplication cache stays off: it is process-global,
+    so output would depend on what was extracted before."""
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        fast=not compare_extractors,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        output_format="python",
+    )
+    return getattr(document, "text", None) or ""
+
+
+def byline_authors(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's byline search: the author(s), ';'-separated, of a page that declares none in its
+    metadata. It reads but never changes `tree`."""
+    if _BYLINE_SEARCH is not None:
+        try:
+            return _BYLINE_SEARCH(tree) or None
+        except TypeError:  # its signature changed in an upgrade: the public call still answers
+            pass
+    return public_byline_authors(tree, url)
+
+
+def public_byline_authors(tree: HtmlElement, url: str) -> str | None:
+    """The same answer through the public API: the whole metadata search, page-wide date included."""
+    return trafilatura.extract_metadata(tree, default_url=url).author or None
