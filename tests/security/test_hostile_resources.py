@@ -1,0 +1,79 @@
+"""Resources a hostile server can take (issue 18, findings 1-5): real crawls by the CLI, measured.
+
+Each crawl runs `newscrawl crawl` as a child process against one hostile site and a healthy one
+(both on the hostile server, told apart by Host), and measures the child's peak RSS, its longest
+reactor stall and its wall time. The bounds are the issue's: 512 MiB, 2 s, `--max-runtime` + 30 s;
+generous enough for a loaded 2-core machine, far below what each attack took before its fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.security.measured import MIB, Measured, run_measured
+from tests.support.hostile import HostileServer, running_hostile_server
+
+pytestmark = pytest.mark.slow
+
+BAD = "bad.hostile.test"
+GOOD = "good.hostile.test"
+MAX_RSS = 512 * MIB
+MAX_STALL = 2.0
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[HostileServer]:
+    with running_hostile_server() as hostile:
+        yield hostile
+
+
+def _source(server: HostileServer, host: str, **fields: Any) -> str:
+    lines = [
+        "[[source]]",
+        f'id = "{host.split(".")[0]}"',
+        f'name = "{host}"',
+        f'homepage = "{server.url("/", host)}"',
+        f'allowed_domains = ["{host}"]',
+    ]
+    for name, value in fields.items():
+        items = ", ".join(f'"{server.url(v, host)}"' for v in value)
+        lines.append(f"{name} = [{items}]")
+    return "\n".join(lines) + "\n"
+
+
+def crawl(server: HostileServer, tmp_path: Path, bad: dict[str, Any], *args: str) -> Measured:
+    """Crawl the hostile site (`bad`: its registry fields) beside a healthy one with a 64-link section."""
+    registry = tmp_path / "sources.toml"
+    registry.write_text(_source(server, BAD, **bad) + "\n" + _source(server, GOOD, sections=["/section/ok"]))
+    return run_measured(
+        [
+            "crawl", "--sources", str(registry), "--store", f"file://{tmp_path / 'store'}",
+            "--log-level", "INFO",
+            "-s", "TWISTED_DNS_RESOLVER=tests.security.probe.HostileResolver",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "EXTRACT_WORKERS=1",
+            "-s", "DOWNLOAD_TIMEOUT=20", *args,
+        ],
+        tmp_path,
+    )  # fmt: skip
+
+
+def assert_bounded(run: Measured) -> None:
+    assert run.returncode == 0, run.log[-3000:]
+    assert run.peak_rss < MAX_RSS, f"peak RSS {run.peak_rss / MIB:.0f} MiB"
+    assert run.longest_stall < MAX_STALL, f"the reactor stalled for {run.longest_stall:.1f} s"
+    # The healthy outlet was crawled all the same.
+    assert run.stats.get("storage/article_count", 0) >= 64, run.log[-3000:]
+
+
+@pytest.mark.parametrize("path", ["/headers/endless", "/headers/folded", "/headers/many"])
+def test_responses_with_endless_headers_fail_at_the_header_cap(
+    server: HostileServer, tmp_path: Path, path: str
+) -> None:
+    run = crawl(server, tmp_path, {"sections": [path]})
+    assert_bounded(run)
+    assert run.stats["fetch/failed_headers_too_large_count"] >= 1
+    assert f"Dropped http://{BAD}:{server.port}{path}: headers_too_large" in run.log
