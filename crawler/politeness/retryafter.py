@@ -84,7 +84,7 @@ class RetryAfterMiddleware:
             count = self.consecutive_429[key] = self.consecutive_429.get(key, 0) + 1
             # Exponential backoff on repeated 429s, never shorter than what the server asked for.
             pause = max(pause, self.base * 2 ** (count - 1))
-        if self.paused[key] + pause > self._pause_budget():
+        if key in self.ended or self.paused[key] + pause > self._pause_budget():
             self.end_host(key, pause)
             raise HostEnded(f"{request.url}: {key} asked for a {pause:.0f} s pause, more than this run has")
         self.paused[key] += pause
@@ -106,6 +106,8 @@ class RetryAfterMiddleware:
         return min(self.max_pause, self.run_seconds - (monotonic() - self.started))
 
     def end_host(self, key: str, pause: float) -> None:
+        if key in self.ended:
+            return  # a response to a request sent before the host was ended
         self.ended.add(key)
         self.crawler.stats.inc_value("politeness/host_ended_count")
 

@@ -20,9 +20,10 @@ from typing import Any
 from scrapy import signals
 from twisted.internet.task import LoopingCall
 
+from crawler.runner import newscrawl_settings
+
 ROOT = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024
-HEARTBEAT = '{"tests.security.measured.Heartbeat": 0}'
 
 
 class Heartbeat:
@@ -68,7 +69,9 @@ def run_measured(args: list[str], tmp_path: Path, timeout: float = 300) -> Measu
     """`python -m crawler ARGS` with the heartbeat on; a crawl that outlives `timeout` is killed."""
     beat = tmp_path / "heartbeat.json"
     log = tmp_path / "crawl.log"
-    extra = ["-s", f"EXTENSIONS={HEARTBEAT}", "-s", f"NEWSCRAWL_HEARTBEAT_FILE={beat}"]
+    # `-s EXTENSIONS=` replaces the project's dict, so it names the project's extensions too.
+    extensions = {**newscrawl_settings().getdict("EXTENSIONS"), "tests.security.measured.Heartbeat": 0}
+    extra = ["-s", f"EXTENSIONS={json.dumps(extensions)}", "-s", f"NEWSCRAWL_HEARTBEAT_FILE={beat}"]
     env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_STORE"}
     started = time.monotonic()
     with log.open("w") as out:

@@ -77,3 +77,32 @@ def test_responses_with_endless_headers_fail_at_the_header_cap(
     assert_bounded(run)
     assert run.stats["fetch/failed_headers_too_large_count"] >= 1
     assert f"Dropped http://{BAD}:{server.port}{path}: headers_too_large" in run.log
+
+
+def test_a_retry_after_beyond_the_runs_budget_ends_the_host_for_this_run(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    # 64 article links, each answered with 429 and Retry-After: 100000 (more than NEWSCRAWL_MAX_PAUSE).
+    run = crawl(server, tmp_path, {"sections": ["/section/throttled"]})
+    assert_bounded(run)
+    assert run.seconds < 120  # it used to wait 600 s per retry, four times over
+    assert run.stats["politeness/host_ended_count"] == 1
+    # The request that was told, and those queued behind it or met later, each dropped and counted.
+    assert run.stats["fetch/failed_host_ended_count"] == 64
+    assert f"{BAD} asked for a 100000 s pause" in run.log
+    # None was retried; only those already on their way when the first 429 came back were sent.
+    sent = sum(count for key, count in server.hits.items() if key.startswith(f"{BAD}/retry-after/"))
+    assert sent <= 32
+
+
+def test_max_runtime_holds_against_a_slow_drip_server(server: HostileServer, tmp_path: Path) -> None:
+    # 64 article links that drip a byte every 0.5 s for 120 s; two at a time, 30 s timeout each.
+    run = crawl(
+        server, tmp_path, {"sections": ["/section/slow"]},
+        "--max-runtime", "20", "-s", "DOWNLOAD_TIMEOUT=30", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2",
+    )  # fmt: skip
+    assert_bounded(run)
+    assert run.seconds < 20 + 30
+    assert run.stats["finish_reason"] == "closespider_timeout"
+    assert run.stats["fetch/failed_run_ended_count"] >= 1
+    assert run.stats.get("storage/manifest"), "the run was committed"
