@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler import __version__
+from crawler.spiders.bounds import BUDGET_DEFAULTS
 
 POLITENESS_SETTINGS: dict[str, Any] = {
     # Names newscrawl, its version and a contact URL; `-s USER_AGENT=...` for your own.
@@ -51,4 +52,7 @@ POLITENESS_SETTINGS: dict[str, Any] = {
     "NEWSCRAWL_RECHECK_INTERVAL": 3600.0,
     "NEWSCRAWL_WP_MAX_PAGES": 10,
     "NEWSCRAWL_SECTION_MAX_PAGES": 3,
+    # What one source may cost a run (crawler/spiders/bounds.py): a hostile sitemap index can
+    # otherwise fan out to millions of requests. What is cut is counted in discovery/*_cut_count.
+    **BUDGET_DEFAULTS,
 }

@@ -31,6 +31,7 @@ class Heartbeat:
         self.crawler = crawler
         self.out = crawler.settings.get("NEWSCRAWL_HEARTBEAT_FILE")
         self.longest = 0.0
+        self.longest_ended = ""
         self.last = time.monotonic()
         self.loop = LoopingCall(self._tick)
         crawler.signals.connect(self._opened, signal=signals.spider_opened)
@@ -42,7 +43,9 @@ class Heartbeat:
 
     def _tick(self) -> None:
         now = time.monotonic()
-        self.longest = max(self.longest, now - self.last)
+        if now - self.last > self.longest:
+            self.longest = now - self.last
+            self.longest_ended = time.strftime("%H:%M:%S")
         self.last = now
 
     def _opened(self) -> None:
@@ -52,7 +55,7 @@ class Heartbeat:
     def _closed(self) -> None:
         self.loop.stop()
         stats = self.crawler.stats.get_stats()
-        Path(self.out).write_text(json.dumps({"longest_stall": self.longest, "stats": stats}, default=str))
+        Path(self.out).write_text(json.dumps({"longest_stall": self.longest, "stall_ended": self.longest_ended, "stats": stats}, default=str))
 
 
 @dataclass

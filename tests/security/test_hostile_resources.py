@@ -106,3 +106,33 @@ def test_max_runtime_holds_against_a_slow_drip_server(server: HostileServer, tmp
     assert run.stats["finish_reason"] == "closespider_timeout"
     assert run.stats["fetch/failed_run_ended_count"] >= 1
     assert run.stats.get("storage/manifest"), "the run was committed"
+
+
+def test_a_listing_page_that_takes_minutes_to_parse_is_refused_and_never_stalls_the_reactor(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    # 2 MiB, one <div> with 270,000 attributes: libxml2 took minutes over it, on the reactor thread.
+    run = crawl(server, tmp_path, {"sections": ["/section/attributes"]})
+    assert_bounded(run)
+    assert run.stats["discovery/section_error_count"] == 1
+    assert f"section {server.url('/section/attributes', BAD)} unusable: a tag runs past" in run.log
+
+
+def test_sitemap_fan_out_is_bounded_in_breadth_total_and_domains(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    # An index of 10 child sitemaps on another host, then 5,000 on-site ones of 5,000 URLs each.
+    run = crawl(
+        server, tmp_path, {"sitemaps": ["/fanout/index.xml"]},
+        "--max-runtime", "60", "-s", "NEWSCRAWL_SITEMAP_MAX_FILES=20", "-s", "NEWSCRAWL_SOURCE_MAX_URLS=3000",
+    )  # fmt: skip
+    assert_bounded(run)
+    stats = run.stats
+    children = [key for key in server.hits if key.startswith(f"{BAD}/fanout/child-")]
+    assert len(children) == 19  # the index and 19 children: NEWSCRAWL_SITEMAP_MAX_FILES
+    assert stats["discovery/sitemap_children_cut_count"] == 5010 - 100  # NEWSCRAWL_SITEMAP_MAX_CHILDREN
+    assert stats["discovery/sitemap_offsite_count"] == 10
+    assert not [key for key in server.hits if key.startswith("elsewhere.")]
+    assert stats["discovery/sitemap_cut_count"] == 100 - 10 - 19
+    assert stats["discovery/url_cut_count"] == 19 * 5000 - 3000
+    assert sum(count for key, count in server.hits.items() if key.startswith(f"{BAD}/news/")) <= 3000

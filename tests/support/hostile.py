@@ -374,13 +374,13 @@ SITEMAP_URLS = 5000  # URLs in each child
 
 def _fanout_index(handler: _HostileHandler) -> None:
     host = handler.headers.get("Host") or "hostile.test"
+    # First, children off the source's domains: never to be fetched.
     entries = [
-        f"<sitemap><loc>http://{host}/fanout/child-{n}.xml</loc></sitemap>" for n in range(SITEMAP_CHILDREN)
-    ]
-    # Children off the source's domains: never to be fetched.
-    entries += [
         f"<sitemap><loc>http://elsewhere.hostile.test:{handler.hostile.port}/fanout/child-x{n}.xml</loc></sitemap>"
         for n in range(10)
+    ]
+    entries += [
+        f"<sitemap><loc>http://{host}/fanout/child-{n}.xml</loc></sitemap>" for n in range(SITEMAP_CHILDREN)
     ]
     body = (
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
