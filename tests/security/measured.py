@@ -55,7 +55,12 @@ class Heartbeat:
     def _closed(self) -> None:
         self.loop.stop()
         stats = self.crawler.stats.get_stats()
-        Path(self.out).write_text(json.dumps({"longest_stall": self.longest, "stall_ended": self.longest_ended, "stats": stats}, default=str))
+        Path(self.out).write_text(
+            json.dumps(
+                {"longest_stall": self.longest, "stall_ended": self.longest_ended, "stats": stats},
+                default=str,
+            )
+        )
 
 
 @dataclass

@@ -358,7 +358,7 @@ def many_attributes(count: int = 270_000) -> bytes:
     return b"<html><body><div " + attributes + b"><a href='/news/1'>One</a></div></body></html>"
 
 
-def jsonld_lookups(references: int = 6000, objects: int = 6000) -> bytes:
+def jsonld_lookups(references: int = 20_000, objects: int = 20_000) -> bytes:
     """An article whose JSON-LD author list holds `references` `@id` references into a graph of
     `objects` nodes that match none of them: every reference is compared with every node."""
     graph = [{"@id": f"#node{n}", "name": f"n{n}"} for n in range(objects)]
@@ -413,13 +413,14 @@ ROUTES.update(
         ),
         "/section/attributes": _html(many_attributes()),
         "/section/ok": _section_linking("/ok/", 64),
+        "/section/jsonld": _section_linking("/article/jsonld-lookups/", 1),
         "/section/slow": _section_linking("/slow/", 64),
         "/section/throttled": _section_linking("/retry-after/", 64),
-        "/article/jsonld-lookups": _html(jsonld_lookups()),
         "/fanout/index.xml": _fanout_index,
     }
 )
 _PREFIX_ROUTES = {
+    "/article/jsonld-lookups/": _html(jsonld_lookups()),
     "/ok/": _html(ARTICLE.replace(b"Ministers meet", b"Ministers meet again")),
     "/fanout/child-": _fanout_child,
     "/slow/": lambda handler: handler.drip(b"<html><body><p>", interval=0.5, seconds=120),
