@@ -82,6 +82,7 @@ class WorkerPool:
         self.workers = workers
         self.preload = preload
         self.replaced = 0  # pools replaced after a task ran past its time limit
+        self._slots: asyncio.Semaphore | None = None
         self._executor = self._start() if workers > 0 else None
 
     def _start(self) -> ProcessPoolExecutor:
@@ -102,14 +103,23 @@ class WorkerPool:
         """`function(*args)` in a worker; WorkerTimeout after `timeout` seconds (inline: no limit)."""
         if self._executor is None:
             return function(*args)
-        executor = self._executor
-        try:
-            return await self._run_in(executor, function, args, timeout)
-        except BrokenProcessPool:
-            if executor is self._executor:
-                raise
-            # Another task's timeout replaced the pool under this one: it did nothing wrong.
-            return await self._run_in(self._executor, function, args, timeout)
+        # No more tasks in the executor than workers, so a task's time limit counts its own run,
+        # not its wait behind others.
+        async with self._free_worker():
+            executor = self._executor
+            try:
+                return await self._run_in(executor, function, args, timeout)
+            except BrokenProcessPool:
+                if executor is self._executor:
+                    raise
+                # Another task's timeout replaced the pool under this one: it did nothing wrong.
+                return await self._run_in(self._executor, function, args, timeout)
+
+    def _free_worker(self) -> asyncio.Semaphore:
+        # Made on first use, inside the running loop it belongs to.
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.workers)
+        return self._slots
 
     async def _run_in(
         self,

@@ -358,14 +358,21 @@ def many_attributes(count: int = 270_000) -> bytes:
     return b"<html><body><div " + attributes + b"><a href='/news/1'>One</a></div></body></html>"
 
 
-def jsonld_lookups(references: int = 20_000, objects: int = 20_000) -> bytes:
-    """An article whose JSON-LD author list holds `references` `@id` references into a graph of
-    `objects` nodes that match none of them: every reference is compared with every node."""
-    graph = [{"@id": f"#node{n}", "name": f"n{n}"} for n in range(objects)]
-    authors = [{"@id": f"#nobody{n}"} for n in range(references)]
+def jsonld_lookups(references: int = 40_000, objects: int = 40_000) -> bytes:
+    """An article (about 1.8 MB) whose JSON-LD author list holds `references` `@id` references into
+    a graph of `objects` nodes that match none of them: every reference is compared with every node."""
+    graph = [{"@id": f"#n{n}", "name": "n"} for n in range(objects)]
+    authors = [{"@id": f"#x{n}"} for n in range(references)]
     article = {"@type": "NewsArticle", "headline": "Lookups", "author": authors}
-    data = json.dumps({"@context": "https://schema.org", "@graph": [article, *graph]}).encode()
-    return ARTICLE.replace(b"</head>", b'<script type="application/ld+json">' + data + b"</script></head>")
+    data = json.dumps({"@context": "https://schema.org", "@graph": [article, *graph]}, separators=(",", ":"))
+    script = b'<script type="application/ld+json">' + data.encode() + b"</script></head>"
+    return ARTICLE.replace(b"</head>", script)
+
+
+def long_article(paragraphs: int = 7000) -> bytes:
+    """An article of `paragraphs` paragraphs (about 8 MiB, under DOWNLOAD_MAXSIZE): seconds to extract."""
+    paragraph = b"<p>" + b"Ministers met in Geneva on Friday to discuss the ceasefire. " * 20 + b"</p>\n"
+    return ARTICLE.replace(b"</article>", paragraph * paragraphs + b"</article>")
 
 
 SITEMAP_CHILDREN = 5000  # child sitemaps in /fanout/index.xml, every one of them on-site
@@ -414,6 +421,7 @@ ROUTES.update(
         "/section/attributes": _html(many_attributes()),
         "/section/ok": _section_linking("/ok/", 64),
         "/section/jsonld": _section_linking("/article/jsonld-lookups/", 1),
+        "/section/long": _section_linking("/article/long/", 1),
         "/section/slow": _section_linking("/slow/", 64),
         "/section/throttled": _section_linking("/retry-after/", 64),
         "/fanout/index.xml": _fanout_index,
@@ -421,6 +429,7 @@ ROUTES.update(
 )
 _PREFIX_ROUTES = {
     "/article/jsonld-lookups/": _html(jsonld_lookups()),
+    "/article/long/": _html(long_article()),
     "/ok/": _html(ARTICLE.replace(b"Ministers meet", b"Ministers meet again")),
     "/fanout/child-": _fanout_child,
     "/slow/": lambda handler: handler.drip(b"<html><body><p>", interval=0.5, seconds=120),
