@@ -95,6 +95,17 @@ def test_a_retry_after_beyond_the_runs_budget_ends_the_host_for_this_run(
     assert sent <= 32
 
 
+def test_a_retry_after_beyond_what_is_left_of_max_runtime_ends_the_host_at_once(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    # Retry-After: 120 is within NEWSCRAWL_MAX_PAUSE, but not within a 60 s run.
+    run = crawl(server, tmp_path, {"sections": ["/section/throttled-120"]}, "--max-runtime", "60")
+    assert_bounded(run)
+    assert run.stats["finish_reason"] == "finished"  # done long before its 60 s
+    assert run.stats["politeness/host_ended_count"] == 1
+    assert run.stats["fetch/failed_host_ended_count"] == 64
+
+
 def test_max_runtime_holds_against_a_slow_drip_server(server: HostileServer, tmp_path: Path) -> None:
     # 64 article links that drip a byte every 0.5 s for 120 s; two at a time, 30 s timeout each.
     run = crawl(
