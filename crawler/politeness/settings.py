@@ -8,7 +8,14 @@ from __future__ import annotations
 from typing import Any
 
 from crawler import __version__
-from crawler.spiders.bounds import BUDGET_DEFAULTS
+
+# What one source may cost a run (crawler/spiders/bounds.py, which also applies them to settings
+# that lack them).
+BUDGET_DEFAULTS = {
+    "NEWSCRAWL_SOURCE_MAX_URLS": 20_000,
+    "NEWSCRAWL_SITEMAP_MAX_FILES": 200,
+    "NEWSCRAWL_SITEMAP_MAX_CHILDREN": 100,
+}
 
 POLITENESS_SETTINGS: dict[str, Any] = {
     # Names newscrawl, its version and a contact URL; `-s USER_AGENT=...` for your own.

@@ -12,17 +12,20 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import tzinfo
 from typing import Any, TypeVar
 
+from crawler.discovery.announce import Announcement
+from crawler.discovery.feeds import autodiscover_feeds, parse_feed
+from crawler.discovery.sections import check_markup
+from crawler.discovery.sitemaps import SitemapRef, parse_sitemap
+from crawler.discovery.wpjson import api_root_from_html
+from crawler.politeness.settings import BUDGET_DEFAULTS
+
 T = TypeVar("T")
+HOMEPAGE_BYTES = 512 * 1024  # what feed and API autodiscovery read of a homepage
 logger = logging.getLogger(__name__)
 
-# The defaults (crawler/politeness/settings.py sets them; a bare Scrapy settings object gets them too).
-BUDGET_DEFAULTS = {
-    "NEWSCRAWL_SOURCE_MAX_URLS": 20_000,
-    "NEWSCRAWL_SITEMAP_MAX_FILES": 200,
-    "NEWSCRAWL_SITEMAP_MAX_CHILDREN": 100,
-}
 
 # Two threads: one large document parses while the next waits, without a pool's worth of parse
 # trees in memory at once.
@@ -79,3 +82,24 @@ class SourceBudgets:
             )  # fmt: skip
         stats.inc_value(name, count)
         stats.inc_value(f"{name}/{source_id}", count)
+
+
+# Discovery parsers as run in a parse thread: the markup check first, so no thread parses for minutes.
+def feeds_of(body: bytes, url: str) -> list[str]:
+    check_markup(body[:HOMEPAGE_BYTES])
+    return autodiscover_feeds(body, url)
+
+
+def api_root_of(body: bytes, url: str) -> str | None:
+    check_markup(body[:HOMEPAGE_BYTES])
+    return api_root_from_html(body, url)
+
+
+def feed_announcements(body: bytes, url: str, zone: tzinfo) -> list[Announcement]:
+    check_markup(body)
+    return parse_feed(body, url, zone)
+
+
+def sitemap_entries(body: bytes, zone: tzinfo) -> tuple[list[SitemapRef], list[Announcement]]:
+    check_markup(body)
+    return parse_sitemap(body, zone)

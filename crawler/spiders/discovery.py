@@ -9,19 +9,17 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Iterable
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy.http import Request, Response
 
 from crawler.discovery.announce import Announcement, parse_date
-from crawler.discovery.feeds import autodiscover_feeds, parse_feed
-from crawler.discovery.sections import UnparseableMarkup, check_markup, section_links
-from crawler.discovery.sitemaps import SitemapRef, parse_sitemap, robots_sitemaps
+from crawler.discovery.sections import UnparseableMarkup, section_links
+from crawler.discovery.sitemaps import robots_sitemaps
 from crawler.discovery.urls import host_allowed
 from crawler.discovery.wpjson import (
     NotWordPress,
-    api_root_from_html,
     api_root_from_link_header,
     parse_posts,
     posts_url,
@@ -29,10 +27,16 @@ from crawler.discovery.wpjson import (
 from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML
 from crawler.registry import Source
 from crawler.security.failures import record_failure
-from crawler.spiders.bounds import DiscoveryParser, SourceBudgets
+from crawler.spiders.bounds import (
+    DiscoveryParser,
+    SourceBudgets,
+    api_root_of,
+    feed_announcements,
+    feeds_of,
+    sitemap_entries,
+)
 
 MAX_SITEMAP_DEPTH = 4
-_HOMEPAGE_BYTES = 512 * 1024  # what autodiscovery reads of a homepage
 SCHEDULE_TURN = 500
 
 
@@ -82,14 +86,14 @@ class DiscoveryCallbacks:
     async def parse_homepage(self, response: Response) -> AsyncIterator[Request]:
         source = self._source(response)
         found_feeds = (
-            await self.parsing.run(_feeds_of, response.body, response.url) if not source.feeds else []
+            await self.parsing.run(feeds_of, response.body, response.url) if not source.feeds else []
         )
         for feed in found_feeds:
             yield self._request(source, feed, "feed", self.parse_feed)
         if source.wp_json is None:
             header = (response.headers.get(b"Link") or b"").decode("latin-1")
             root = api_root_from_link_header(header, response.url) or await self.parsing.run(
-                _api_root_of, response.body, response.url
+                api_root_of, response.body, response.url
             )
             if root:
                 self._stat("wp_json_detected_count")
@@ -105,7 +109,9 @@ class DiscoveryCallbacks:
             return
         source = self._source(response)
         try:
-            announcements = await self.parsing.run(_parse_feed, response.body, response.url, source.zone)
+            announcements = await self.parsing.run(
+                feed_announcements, response.body, response.url, source.zone
+            )
         except (UnsafeXML, UnparseableMarkup) as error:
             self._discovery_error(response, error)
             return
@@ -117,7 +123,7 @@ class DiscoveryCallbacks:
             return
         source = self._source(response)
         try:
-            children, announcements = await self.parsing.run(_parse_sitemap, response.body, source.zone)
+            children, announcements = await self.parsing.run(sitemap_entries, response.body, source.zone)
         except (UnsafeXML, UnparseableMarkup) as error:
             self._discovery_error(response, error)
             return
@@ -257,27 +263,6 @@ class DiscoveryCallbacks:
 
     def _stat(self, name: str) -> None:
         self.crawler.stats.inc_value(f"discovery/{name}")
-
-
-# Discovery parsers as run in a parse thread: the markup check first, so no thread parses for minutes.
-def _feeds_of(body: bytes, url: str) -> list[str]:
-    check_markup(body[:_HOMEPAGE_BYTES])
-    return autodiscover_feeds(body, url)
-
-
-def _api_root_of(body: bytes, url: str) -> str | None:
-    check_markup(body[:_HOMEPAGE_BYTES])
-    return api_root_from_html(body, url)
-
-
-def _parse_feed(body: bytes, url: str, zone: tzinfo) -> list[Announcement]:
-    check_markup(body)
-    return parse_feed(body, url, zone)
-
-
-def _parse_sitemap(body: bytes, zone: tzinfo) -> tuple[list[SitemapRef], list[Announcement]]:
-    check_markup(body)
-    return parse_sitemap(body, zone)
 
 
 def _api_root_guess(homepage: str) -> str:
