@@ -21,6 +21,7 @@ from crawler.runreport import REPORT_STAT, previous_reports, save_report
 from crawler.signals import run_committing
 from crawler.storage import BadRecord, RawResponse, RunWriter, StorageError
 from crawler.wirecapture import WIRE_BODY, WIRE_HEADERS
+from crawler.workerpool import WorkerTimeout
 from dedup import Signature
 from dedup.batch import annotate
 
@@ -31,11 +32,17 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
     return next((value for key, value in headers if key.lower() == name), None)
 
 
+class ExtractTimeout(DropItem):
+    """Extraction ran past EXTRACT_TIMEOUT seconds: its worker was replaced, the page dropped."""
+
+
 class ExtractPipeline:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.run: CrawlRun = get_run(crawler)
         self._options: dict[str, ExtractOptions] = {}
+        # A page built to be slow (quadratic markup or JSON-LD) must not hold a worker for minutes.
+        self.timeout = crawler.settings.getfloat("EXTRACT_TIMEOUT") or None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
@@ -67,10 +74,15 @@ class ExtractPipeline:
                 item["status"],
                 self.options_for(item["source"]),
                 self.run.dedup_config,
+                timeout=self.timeout,
             )
         except ExtractionDrop as error:
             logger.info("dropped %s: %s: %s", item["url"], type(error).__name__, error)
             raise drop_for(error) from None
+        except WorkerTimeout as error:
+            self.crawler.stats.inc_value("extract/timeout_count")
+            logger.warning("dropped %s: extraction %s (EXTRACT_TIMEOUT); worker replaced", item["url"], error)
+            raise ExtractTimeout(f"{item['url']}: {error}") from None
         # Discovery's identity (rel=canonical, og:url, AMP → canonical; cross-site canonicals ignored)
         # names the article; extraction's canonical_url is the fallback for one-off fetches.
         canonical = item.get("canonical_url") or record.get("canonical_url") or item["final_url"]

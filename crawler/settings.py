@@ -44,6 +44,9 @@ STORAGE_WRITE = True  # `newscrawl fetch` without --store reads the index but wr
 STORAGE_BATCH_SIZE = 500
 EXTRACT_WORKERS = os.cpu_count() or 1  # 0: extract in the crawl process (debugging)
 EXTRACT_DROP_NON_ARTICLES = True  # `newscrawl fetch` without --store extracts any page, with its page_type
+# Seconds one page's extraction may take in a worker (no limit inline, EXTRACT_WORKERS=0); past it
+# the worker is replaced and the page dropped (ExtractTimeout). A news page takes well under one.
+EXTRACT_TIMEOUT = 60.0
 DEDUP_WINDOW_DAYS = 30
 DEDUP_REDIS_URL = None  # redis://host:port/db to share the index between workers
 DEDUP_NAMESPACE = "newscrawl"

@@ -98,12 +98,16 @@ def find_article(objects: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def resolve(value: Any, objects: list[dict[str, Any]]) -> Any:
     """Replace a bare {"@id": ...} reference with the object of that id elsewhere on the page."""
+    # One index per call: a list of N references into M objects is N + M steps, not N x M.
+    by_id = {o["@id"]: o for o in reversed(objects) if isinstance(o.get("@id"), str) and len(o) > 1}
+    return _resolved(value, by_id)
+
+
+def _resolved(value: Any, by_id: dict[str, dict[str, Any]]) -> Any:
     if isinstance(value, list):
-        return [resolve(item, objects) for item in value]
-    if isinstance(value, dict) and set(value) == {"@id"}:
-        for obj in objects:
-            if obj.get("@id") == value["@id"] and len(obj) > 1:
-                return obj
+        return [_resolved(item, by_id) for item in value]
+    if isinstance(value, dict) and set(value) == {"@id"} and isinstance(value["@id"], str):
+        return by_id.get(value["@id"], value)
     return value
 
 

@@ -18,11 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import redis
-from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
-from scrapy.http import Request, Response
+from scrapy.http import Request
 from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.politeness.slots import HOST_DELAY_META
+from crawler.security.download import BoundedDownloadHandler
 from crawler.signals import host_paused
 
 # Sets the host's key to expire in ARGV[1] ms unless it already lives longer: a pause never shortens
@@ -62,8 +62,9 @@ class HostGate:
         self.stats.inc_value("frontier/host_pause_shared_count")
 
 
-class SharedHostDelayHandler(HTTP11DownloadHandler):
-    """Scrapy's HTTP/1.1 handler, sending each request only in its host's shared turn."""
+class SharedHostDelayHandler(BoundedDownloadHandler):
+    """newscrawl's HTTP/1.1 handler (header caps, run deadline), sending each request only in its
+    host's shared turn."""
 
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
@@ -78,9 +79,8 @@ class SharedHostDelayHandler(HTTP11DownloadHandler):
         )
         crawler.signals.connect(self._host_paused, signal=host_paused)
 
-    async def download_request(self, request: Request) -> Response:
+    async def before_send(self, request: Request) -> None:
         await self.gate.wait_turn(request)
-        return await super().download_request(request)
 
     def _host_paused(self, request: Request, seconds: float) -> None:
         self.gate.pause(request, seconds)

@@ -6,11 +6,13 @@ slots (`_get_slot`, `latercall`, `_latercall`); if Scrapy changes them, only thi
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from time import monotonic
 from typing import Any
 
 from scrapy.http import Request
 from scrapy.utils.asyncio import call_later
+from twisted.python.failure import Failure
 
 from crawler.signals import host_paused
 
@@ -62,3 +64,17 @@ class Pauses:
             slot.latercall.cancel()
         # While latercall is set the downloader leaves the slot's queue alone; _latercall resumes it.
         slot.latercall = call_later(remaining, downloader._latercall, slot)
+
+
+def drop_queued(crawler: Any, keys: Iterable[str] | None, error: Callable[[Request], Exception]) -> int:
+    """Fail every request waiting in the given slots (all slots if `keys` is None) with `error(request)`,
+    through the request's errback; returns how many. Requests already downloading are not touched."""
+    slots = crawler.engine.downloader.slots
+    dropped = 0
+    for key in list(slots) if keys is None else keys:
+        slot = slots.get(key)
+        while slot is not None and slot.queue:
+            request, waiting = slot.queue.popleft()
+            waiting.errback(Failure(error(request)))
+            dropped += 1
+    return dropped

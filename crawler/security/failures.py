@@ -22,6 +22,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import error as twisted_errors
 from twisted.python.failure import Failure
 
+from crawler.politeness.deadline import RunEnded
+from crawler.politeness.retryafter import HostEnded
+from crawler.security.download import HeadersTooLarge
 from crawler.security.middleware import RefusedRequest
 from crawler.security.sanity import BinaryBody
 
@@ -30,6 +33,9 @@ logger = logging.getLogger(__name__)
 # Checked in order; the first match names the reason (stats key `fetch/failed_<reason>_count`).
 _BY_TYPE: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
     ((BinaryBody,), "binary"),
+    ((HeadersTooLarge,), "headers_too_large"),
+    ((RunEnded,), "run_ended"),
+    ((HostEnded,), "host_ended"),
     ((DownloadTimeoutError, twisted_errors.TimeoutError), "timeout"),
     ((ResponseDataLossError,), "data_loss"),
     # Scrapy cancels a body that grows past DOWNLOAD_MAXSIZE (or promises to).

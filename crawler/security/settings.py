@@ -31,8 +31,20 @@ SECURITY_SETTINGS: dict[str, Any] = {
         # crawler.politeness.robots, which also applies ROBOTSTXT_MAX_BYTES.
     },
     "ROBOTSTXT_MAX_BYTES": 500 * 1024,
-    # No handler at all for schemes a crawler has no business with, even if a check is bypassed.
-    "DOWNLOAD_HANDLERS": {"file": None, "data": None, "ftp": None, "s3": None},
+    # No handler at all for schemes a crawler has no business with, even if a check is bypassed;
+    # http(s) through Scrapy's HTTP/1.1 handler with caps on the response headers (which
+    # DOWNLOAD_MAXSIZE does not count) and no download outliving the run's deadline.
+    "DOWNLOAD_HANDLERS": {
+        "file": None,
+        "data": None,
+        "ftp": None,
+        "s3": None,
+        "http": "crawler.security.download.BoundedDownloadHandler",
+        "https": "crawler.security.download.BoundedDownloadHandler",
+    },
+    # Browsers cap the header section near these values (Chrome: 256 KiB; nginx serves 8 KiB lines).
+    "NEWSCRAWL_MAX_HEADER_BYTES": 64 * 1024,
+    "NEWSCRAWL_MAX_HEADER_COUNT": 200,
     # Applies after decompression too (HttpCompressionMiddleware); per source via
     # request.meta["max_response_bytes"] (the middleware maps it to download_maxsize).
     "DOWNLOAD_MAXSIZE": 10 * MIB,

@@ -6,20 +6,20 @@ spider's `_schedule_all` decides which announcements become article requests.
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from scrapy.http import Request, Response
 
-from crawler.discovery.announce import Skipped, announced_date
-from crawler.discovery.feeds import autodiscover_feeds, parse_feed
-from crawler.discovery.sections import section_links
-from crawler.discovery.sitemaps import parse_sitemap, robots_sitemaps
+from crawler.discovery.announce import Announcement, Skipped, announced_date
+from crawler.discovery.sections import UnparseableMarkup, section_links
+from crawler.discovery.sitemaps import robots_sitemaps
+from crawler.discovery.urls import host_allowed
 from crawler.discovery.wpjson import (
     NotWordPress,
-    api_root_from_html,
     api_root_from_link_header,
     parse_posts,
     posts_url,
@@ -28,8 +28,17 @@ from crawler.discovery.wpjson import (
 from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML
 from crawler.registry import Source
 from crawler.security.failures import record_failure
+from crawler.spiders.bounds import (
+    DiscoveryParser,
+    SourceBudgets,
+    api_root_of,
+    feed_announcements,
+    feeds_of,
+    sitemap_entries,
+)
 
 MAX_SITEMAP_DEPTH = 4
+SCHEDULE_TURN = 500
 
 
 # What became of an announced article URL (NewsSpider._fate): requested, or fetched by an earlier run
@@ -43,6 +52,8 @@ class DiscoveryCallbacks:
 
     since: timedelta | None
     seen: Any
+    parsing: DiscoveryParser
+    budgets: SourceBudgets
     crawler: Any
     logger: Any
     sources_by_id: dict[str, Source]
@@ -52,7 +63,7 @@ class DiscoveryCallbacks:
         for feed in source.feeds:
             yield self._request(source, feed, "feed", self.parse_feed)
         for sitemap in source.sitemaps:
-            yield self._request(source, sitemap, "sitemap", self.parse_sitemap, sitemap_depth=0)
+            yield from self._sitemap_request(source, sitemap, depth=0)
         if not source.sitemaps:
             robots = source.homepage.split("/", 3)
             yield self._request(
@@ -72,18 +83,20 @@ class DiscoveryCallbacks:
             return
         skipped = Skipped()
         for sitemap in robots_sitemaps(response.body, skipped):
-            yield self._request(source, sitemap, "sitemap", self.parse_sitemap, sitemap_depth=0)
+            yield from self._sitemap_request(source, sitemap, depth=0)
         self._report_skipped(response, skipped)
 
-    def parse_homepage(self, response: Response) -> Iterable[Request]:
+    async def parse_homepage(self, response: Response) -> AsyncIterator[Request]:
         source = self._source(response)
-        found_feeds = autodiscover_feeds(response.body, response.url) if not source.feeds else []
+        found_feeds = (
+            await self.parsing.run(feeds_of, response.body, response.url) if not source.feeds else []
+        )
         for feed in found_feeds:
             yield self._request(source, feed, "feed", self.parse_feed)
         if source.wp_json is None:
             header = (response.headers.get(b"Link") or b"").decode("latin-1")
-            root = api_root_from_link_header(header, response.url) or api_root_from_html(
-                response.body, response.url
+            root = api_root_from_link_header(header, response.url) or await self.parsing.run(
+                api_root_of, response.body, response.url
             )
             if root:
                 self._stat("wp_json_detected_count")
@@ -91,33 +104,42 @@ class DiscoveryCallbacks:
                 return
         if not (source.feeds or found_feeds or source.sitemaps or source.sections):
             # Nothing announces articles: the homepage is the one listing page left.
-            yield from self.parse_section(response)
+            async for request in self.parse_section(response):
+                yield request
 
-    def parse_feed(self, response: Response) -> Iterable[Request]:
+    async def parse_feed(self, response: Response) -> AsyncIterator[Request]:
         if self._not_modified(response):
             return
         source = self._source(response)
         skipped = Skipped()
         try:
-            announcements = parse_feed(response.body, response.url, source.zone, skipped)
-        except UnsafeXML as error:
+            announcements = await self.parsing.run(
+                feed_announcements, response.body, response.url, source.zone, skipped
+            )
+        except (UnsafeXML, UnparseableMarkup) as error:
             self._discovery_error(response, error)
             return
         self._report_skipped(response, skipped)
-        yield from self._schedule_all(source, announcements)
+        async for request in self._schedule_in_turns(source, announcements):
+            yield request
 
-    def parse_sitemap(self, response: Response) -> Iterable[Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
         if self._not_modified(response):
             return
         source = self._source(response)
         skipped = Skipped()
         try:
-            children, announcements = parse_sitemap(response.body, source.zone, skipped)
-        except UnsafeXML as error:
+            children, announcements = await self.parsing.run(
+                sitemap_entries, response.body, source.zone, skipped
+            )
+        except (UnsafeXML, UnparseableMarkup) as error:
             self._discovery_error(response, error)
             return
         depth = response.meta.get("sitemap_depth", 0) + 1
         since = self._window(source)
+        if len(children) > self.budgets.max_children:
+            self.budgets.cut(source.id, "sitemap_children", len(children) - self.budgets.max_children)
+            children = children[: self.budgets.max_children]
         for child in children:
             lastmod = announced_date(child.lastmod, source.zone, skipped)
             if since is not None and lastmod is not None and lastmod < datetime.now(UTC) - since:
@@ -125,9 +147,11 @@ class DiscoveryCallbacks:
             elif depth > MAX_SITEMAP_DEPTH:
                 self._stat("sitemap_too_deep_count")
             else:
-                yield self._request(source, child.url, "sitemap", self.parse_sitemap, sitemap_depth=depth)
+                for request in self._sitemap_request(source, child.url, depth):
+                    yield request
         self._report_skipped(response, skipped)
-        yield from self._schedule_all(source, announcements)
+        async for request in self._schedule_in_turns(source, announcements):
+            yield request
 
     def parse_wp_posts(self, response: Response) -> Iterable[Request]:
         source = self._source(response)
@@ -159,16 +183,41 @@ class DiscoveryCallbacks:
         if page < min(total, max_pages) and not nothing_new:
             yield self._wp_request(source, response.meta["wp_root"], page + 1)
 
-    def parse_section(self, response: Response) -> Iterable[Request]:
+    async def parse_section(self, response: Response) -> AsyncIterator[Request]:
         source = self._source(response)
-        links, next_url = section_links(response.body, response.url, getattr(response, "encoding", "utf-8"))
-        yield from self._schedule_all(source, links, count_rejects=False)
+        encoding = getattr(response, "encoding", "utf-8")
+        try:
+            links, next_url = await self.parsing.run(section_links, response.body, response.url, encoding)
+        except UnparseableMarkup as error:
+            self._discovery_error(response, error)
+            return
+        async for request in self._schedule_in_turns(source, links, count_rejects=False):
+            yield request
         page = response.meta.get("section_page", 1)
         max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES", 3)
         if next_url and page < max_pages and response.meta.get("newscrawl_kind") == "section":
             yield self._request(source, next_url, "section", self.parse_section, section_page=page + 1)
 
     # -- helpers -------------------------------------------------------------------------------------
+
+    async def _schedule_in_turns(
+        self, source: Source, announcements: list[Announcement], count_rejects: bool = True
+    ) -> AsyncIterator[Request]:
+        """`_schedule_all` in turns of SCHEDULE_TURN announcements, letting the reactor run between
+        them: a sitemap of 50,000 URLs is seconds of judging, and several can be ready at once."""
+        for start in range(0, len(announcements), SCHEDULE_TURN):
+            turn = announcements[start : start + SCHEDULE_TURN]
+            for request in self._schedule_all(source, turn, count_rejects=count_rejects):
+                yield request
+            await asyncio.sleep(0)
+
+    def _sitemap_request(self, source: Source, url: str, depth: int) -> Iterable[Request]:
+        """A request for a sitemap on the source's domains, while its sitemap budget lasts."""
+        if not host_allowed(url, source.allowed_domains):
+            self._stat("sitemap_offsite_count")
+            self.logger.info("%s: sitemap %s is off its allowed_domains, not fetched", source.id, url)
+        elif self.budgets.take(source.id, "sitemap"):
+            yield self._request(source, url, "sitemap", self.parse_sitemap, sitemap_depth=depth)
 
     def _wp_request(self, source: Source, root: str, page: int) -> Request:
         after = self._wp_after(source)

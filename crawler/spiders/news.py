@@ -24,6 +24,7 @@ from crawler.registry import Source, load_registry
 from crawler.run import get_run
 from crawler.security.failures import record_failure
 from crawler.seen import REFETCH_META, SeenStore
+from crawler.spiders.bounds import DiscoveryParser, SourceBudgets
 from crawler.spiders.discovery import KNOWN, NEW, DiscoveryCallbacks
 from crawler.timewindow import parse_duration
 
@@ -64,6 +65,8 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         spider.recheck_interval = timedelta(
             seconds=crawler.settings.getfloat("NEWSCRAWL_RECHECK_INTERVAL", 3600.0)
         )
+        spider.parsing = DiscoveryParser()
+        spider.budgets = SourceBudgets(crawler)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -79,6 +82,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             yield from self.discovery_requests(source)
 
     def closed(self, reason: str) -> None:
+        self.parsing.close()
         # spider_closed fires after the pipelines closed, so their seen.observe calls are included.
         # Only a committed run may be remembered: otherwise the next run would skip articles that
         # were fetched but never stored.
@@ -152,6 +156,9 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         since = self._window(source)
         fates = Counter() if fates is None else fates
         for announcement in announcements:
+            if self.budgets.spent(source.id, "url"):
+                self.budgets.cut(source.id, "url")  # before any work on it: a sitemap can hold 50,000
+                continue
             url = normalize_url(announcement.url)
             if not host_allowed(url, source.allowed_domains) or not source.is_article_url(url):
                 if count_rejects:  # listing pages link to everything; only count what feeds announced
@@ -172,6 +179,8 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
                 continue
             if previous == KNOWN:
                 self.crawler.stats.inc_value(counter_key(source.id, "known"), -1)
+            if not self.budgets.take(source.id, "url"):
+                continue
             meta: dict[str, Any] = {
                 "source_id": source.id,
                 "newscrawl_kind": "article",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import json
 import socket
 import struct
 import threading
@@ -206,6 +207,9 @@ def _robots(handler: _HostileHandler, variant: str) -> None:
 
 
 def _prefix_route(path: str) -> Callable[[_HostileHandler], None] | None:
+    for prefix, route in _PREFIX_ROUTES.items():
+        if path.startswith(prefix):
+            return route
     if path.startswith("/chain/"):
         return _chain
     if path.startswith("/status/"):
@@ -319,4 +323,121 @@ ROUTES: dict[str, Callable[[_HostileHandler], None]] = {
     ),
     "/sitemap/billion-laughs.xml": _html(BILLION_LAUGHS, "application/xml"),
     "/sitemap/bomb.xml.gz": lambda handler: handler.send_body(200, bomb("gzip"), "application/x-gzip"),
+}
+
+
+# -- Round two (issue 18): resources a server can take ------------------------------------------------
+
+
+def _endless_headers(folded: bool) -> Callable[[_HostileHandler], None]:
+    """A status line, then header lines (or one header's continuation lines) until the client hangs up."""
+
+    def serve(handler: _HostileHandler) -> None:
+        line = (b"\t" if folded else b"X-Pad: ") + b"p" * 100 + b"\r\n"
+        try:
+            handler.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-First: 1\r\n")
+            while not handler.hostile.stopping.is_set():
+                handler.wfile.write(line * 1000)
+        except OSError:
+            pass  # the crawler hung up: what the test wants
+        handler.close_connection = True
+
+    return serve
+
+
+def _many_headers(handler: _HostileHandler) -> None:
+    """300 small headers (over the default count cap of 200, well under its 64 KiB byte cap)."""
+    headers = {f"X-Many-{n}": "v" for n in range(300)}
+    handler.send_body(200, ARTICLE, "text/html; charset=utf-8", headers)
+
+
+def many_attributes(count: int = 270_000) -> bytes:
+    """A listing page whose one <div> carries `count` attributes (under 2 MiB): libxml2 checks each
+    new attribute against all earlier ones, so parsing it takes minutes."""
+    attributes = b" ".join(b"d%x" % n for n in range(count))  # valueless: 1.6 MiB for 270,000
+    return b"<html><body><div " + attributes + b"><a href='/news/1'>One</a></div></body></html>"
+
+
+def jsonld_lookups(references: int = 40_000, objects: int = 40_000) -> bytes:
+    """An article (about 1.8 MB) whose JSON-LD author list holds `references` `@id` references into
+    a graph of `objects` nodes that match none of them: every reference is compared with every node."""
+    graph = [{"@id": f"#n{n}", "name": "n"} for n in range(objects)]
+    authors = [{"@id": f"#x{n}"} for n in range(references)]
+    article = {"@type": "NewsArticle", "headline": "Lookups", "author": authors}
+    data = json.dumps({"@context": "https://schema.org", "@graph": [article, *graph]}, separators=(",", ":"))
+    script = b'<script type="application/ld+json">' + data.encode() + b"</script></head>"
+    return ARTICLE.replace(b"</head>", script)
+
+
+def long_article(paragraphs: int = 7000) -> bytes:
+    """An article of `paragraphs` paragraphs (about 8 MiB, under DOWNLOAD_MAXSIZE): seconds to extract."""
+    paragraph = b"<p>" + b"Ministers met in Geneva on Friday to discuss the ceasefire. " * 20 + b"</p>\n"
+    return ARTICLE.replace(b"</article>", paragraph * paragraphs + b"</article>")
+
+
+SITEMAP_CHILDREN = 5000  # child sitemaps in /fanout/index.xml, every one of them on-site
+SITEMAP_URLS = 5000  # URLs in each child
+
+
+def _fanout_index(handler: _HostileHandler) -> None:
+    host = handler.headers.get("Host") or "hostile.test"
+    # First, children off the source's domains: never to be fetched.
+    entries = [
+        f"<sitemap><loc>http://elsewhere.hostile.test:{handler.hostile.port}/fanout/child-x{n}.xml</loc></sitemap>"
+        for n in range(10)
+    ]
+    entries += [
+        f"<sitemap><loc>http://{host}/fanout/child-{n}.xml</loc></sitemap>" for n in range(SITEMAP_CHILDREN)
+    ]
+    body = (
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        + "".join(entries)
+        + "</sitemapindex>"
+    )
+    handler.send_body(200, body.encode(), "application/xml")
+
+
+def _fanout_child(handler: _HostileHandler) -> None:
+    host = handler.headers.get("Host") or "hostile.test"
+    child = handler.path.rsplit("-", 1)[-1].split(".")[0]
+    urls = "".join(f"<url><loc>http://{host}/news/{child}-{n}</loc></url>" for n in range(SITEMAP_URLS))
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+    handler.send_body(200, body.encode(), "application/xml")
+
+
+def _section_linking(prefix: str, count: int) -> Callable[[_HostileHandler], None]:
+    links = "".join(f"<a href='{prefix}{n}'>Story {n}</a>" for n in range(count)).encode()
+    return _html(b"<html><body>" + links + b"</body></html>")
+
+
+ROUTES.update(
+    {
+        "/headers/endless": _endless_headers(folded=False),
+        "/headers/folded": _endless_headers(folded=True),
+        "/headers/many": _many_headers,
+        "/retry-after/huge": lambda handler: handler.send_body(
+            429, b"slow down", "text/html", {"Retry-After": "100000"}
+        ),
+        "/section/attributes": _html(many_attributes()),
+        "/section/ok": _section_linking("/ok/", 64),
+        "/section/jsonld": _section_linking("/article/jsonld-lookups/", 1),
+        "/section/long": _section_linking("/article/long/", 1),
+        "/section/slow": _section_linking("/slow/", 64),
+        "/section/throttled": _section_linking("/retry-after/", 64),
+        "/section/throttled-120": _section_linking("/retry-after-120/", 64),
+        "/fanout/index.xml": _fanout_index,
+    }
+)
+_PREFIX_ROUTES = {
+    "/retry-after-120/": lambda handler: handler.send_body(
+        429, b"slow down", "text/html", {"Retry-After": "120"}
+    ),
+    "/article/jsonld-lookups/": _html(jsonld_lookups()),
+    "/article/long/": _html(long_article()),
+    "/ok/": _html(ARTICLE.replace(b"Ministers meet", b"Ministers meet again")),
+    "/fanout/child-": _fanout_child,
+    "/slow/": lambda handler: handler.drip(b"<html><body><p>", interval=0.5, seconds=120),
+    "/retry-after/": lambda handler: handler.send_body(
+        429, b"slow down", "text/html", {"Retry-After": "100000"}
+    ),
 }
