@@ -22,13 +22,15 @@ from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import page_type
 
-SCHEMA_VERSION = "1.1"  # 1.1: page_type
+SCHEMA_VERSION = "1.1"  # of crawler/schemas/article.schema.json; 1.1 adds page_type
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
 # readability/jusText comparison unless the source asks for it (ExtractOptions.compare_extractors).
 # 1.2: charsets read as browsers read them; dates without a calendar day dropped, bare days kept as
 # that day, "GMT+0530" east of UTC; bracketed, PTI/IANS and newsroom ("Reporting by ...") credits and
 # datelines; cleaner author lists.
-# 1.3: trafilatura 2.3 through its public API only; the byline fallback is trafilatura's metadata search.
+# 1.3: trafilatura 2.3 through one adapter; its readability/jusText comparison where the main text is
+# suspect, chosen by measured rules; page_type; page captions; titles without the outlet's name; more
+# furniture out of the text (docs/extraction.md).
 EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.3+trafilatura-{trafilatura_api.VERSION}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
@@ -91,10 +93,10 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions, article_bo
         chosen = prune.select_body(tree, _selector(options.body_selector))
         if chosen:
             return _block_lines(chosen)
-    # trafilatura's comparison with readability and jusText only where the source asks for it, and
-    # never on giant trees: it is linear but slow there (a 5 MB page took 20 s), and past the bound,
-    # where no real article page is, the main pass alone will do. Counting the elements walks the
-    # tree, so it only happens when the comparison is asked for.
+    # trafilatura's comparison with readability and jusText on every page where the source asks for
+    # it, elsewhere only where the main text is suspect (candidates.py); never on giant trees: it is
+    # linear but slow there (a 5 MB page took 20 s), and past the bound, where no real article page
+    # is, the main pass alone will do.
     compare = options.compare_extractors and _small(tree)
     text = trafilatura_api.main_text(tree, url, compare_extractors=compare)
     if not compare and candidates.wants_comparison(text) and _small(tree):

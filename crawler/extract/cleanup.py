@@ -51,7 +51,7 @@ _READ_ALSO = re.compile(
     r"das thema könnte (?:sie|dich) auch interessieren|"
     r"à lire aussi|lire aussi|à voir aussi|voir aussi|dowiedz się więcej|czytaj (?:też|także|więcej)|"
     r"zobacz (?:też|także)|leggi anche|related (?:articles?|stories|content|posts?|news)|"
-    r"read (?:also|more|next)|also read|see also|more on this(?: story)?)"
+    r"read (?:also|more|next)|also read|see (?:also|more)|more on this(?: story)?)"
     r"\s*(?:[:»>?|–—]+|\s-\s|$)",
     re.IGNORECASE,
 )
@@ -69,7 +69,11 @@ _STAMP = re.compile(
 )
 _FURNITURE = re.compile(
     r"^(?:(?:reading time|lesezeit|tempo de leitura|tiempo de lectura|temps de lecture)\b"
-    r"|\d+\s*min(?:ute)?s?\s+read$|(?:comments?|tags?|more|explore further|sorry!?|thank you)\s*:?$)",
+    r"|\d+\s*min(?:ute)?s?\s+read$|(?:comments?|tags?|more|explore further|sorry!?|thank you)\s*:?$"
+    # "[Engadget]" alone: the source of a link list; "Filed under: ..."; "- Order Reprints"
+    r"|\[[^\]\s]+(?:\s[^\]\s]+){0,2}\]$|filed under\b|-?\s*(?:order reprints|print article)$"
+    # a linked headline tagged in capitals: "China furious at Macron [INSIGHT]"
+    r"|.*\[(?-i:[A-Z]{3,})\]\s*\|?$)",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^(?:by|written by|posted by|reported by)\s+\S", re.IGNORECASE)
@@ -113,7 +117,8 @@ def _drop_widgets(paragraphs: list[str]) -> list[str]:
             continue
         if len(paragraph.split()) <= 30 and _FOLLOW_OR_SHARE.match(paragraph):
             continue
-        if len(paragraph.split()) <= 10 and (_FURNITURE.match(paragraph) or _is_stamp(paragraph)):
+        furniture = _FURNITURE.match(paragraph) or _is_stamp(paragraph)
+        if len(paragraph.split()) <= 20 and furniture and not is_credit_line(paragraph):
             continue
         if len(paragraph.split()) <= 20 and _NEWSLETTER.search(paragraph):
             continue

@@ -76,6 +76,7 @@ def test_a_credit_line_in_brackets_moves_to_credit_and_agencies() -> None:
         ("(With inputs from PTI)", "With inputs from PTI", ["PTI"]),
         ("(With inputs from agencies.)", "With inputs from agencies", []),
         ("[With inputs from IANS]", "With inputs from IANS", ["IANS"]),
+        ("[Xinhua]", "Xinhua", ["Xinhua"]),
     ]:
         result = clean_paragraphs([*BODY, line], [], [])
         assert (result.paragraphs, result.credit, result.agencies) == (BODY, credit, agencies), line
@@ -152,6 +153,11 @@ def test_a_name_that_starts_like_read_also_stays() -> None:
         "Tempo de leitura: 2 minutos",
         "Comments",
         "Tags",
+        "[Engadget]",
+        "Filed under: Politics |",
+        "- Order Reprints",
+        "China furious at Macron for Hong Kong protest jibe [INSIGHT]",
+        "SEE MORE: Hong Kong protests",
     ],
 )
 def test_newsletter_boxes_and_page_furniture_between_paragraphs_leave_the_text(line: str) -> None:
@@ -163,5 +169,6 @@ def test_a_sentence_about_publishing_or_comments_stays() -> None:
     body = [
         "Published in 1851, the novel sold poorly at first.",
         "Comments from the minister drew sharp criticism from the opposition benches.",
+        "He said [sic] it was fine and the [Labour] party agreed.",
     ]
     assert clean_paragraphs(body, [], []).paragraphs == body

@@ -165,3 +165,18 @@ def test_a_title_that_is_only_the_outlets_name_is_kept_and_never_empty() -> None
         extract_article(page.encode(), "https://www.golem.de/a", options=ExtractOptions())["title"]
         == "Golem.de"
     )
+
+
+def test_a_json_ld_image_caption_keeps_its_credit_apart_and_the_agency_is_recorded() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget approved",'
+        ' "image": {"@type": "ImageObject", "url": "https://example.com/p.jpg",'
+        ' "caption": "Members of parliament vote on the budget in the chamber (Reuters)"}}</script>'
+    )
+    record = extract_article(article_page(extra_head=head).encode(), URL, options=ExtractOptions())
+    assert record["image"] == {
+        "url": "https://example.com/p.jpg",
+        "caption": "Members of parliament vote on the budget in the chamber",
+        "credit": "Reuters",
+    }
+    assert record["agencies"] == ["Reuters"]
