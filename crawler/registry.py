@@ -5,7 +5,9 @@ Loading fails fast with a `RegistryError` that names the entry, the field and th
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -15,9 +17,14 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.security.urls import UnsafeURLError, check_url
 from crawler.timewindow import parse_duration
 
 SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids name storage partitions (`source=<id>` in every object key) and metric labels.
+MAX_ID_LENGTH = 64
+# About 8,000 outlets; a larger file is a mistake (a log, a device), not a registry.
+MAX_REGISTRY_BYTES = 4 * 1024 * 1024
 _KNOWN_KEYS = {
     "id",
     "name",
@@ -84,18 +91,15 @@ def default_registry_path() -> Path:
 
 def load_registry(path: str | Path | None = None) -> list[Source]:
     path = Path(path) if path is not None else default_registry_path()
+    text = _read_registry(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegistryError(f"{path}: no such sources file; pass an existing file to --sources") from None
-    except OSError as error:  # a directory, no read permission: the path is wrong, not the TOML
-        raise RegistryError(
-            f"{path}: cannot read the sources file ({error.strerror}); pass a readable TOML file to --sources"
-        ) from None
-    except UnicodeDecodeError:
-        raise RegistryError(f"{path}: not UTF-8 text; save the sources file as UTF-8 TOML") from None
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise RegistryError(f"{path}: not valid TOML ({error}); fix the syntax") from None
+    except RecursionError:
+        raise RegistryError(
+            f"{path}: arrays or tables nested too deeply to read; a registry needs lists of strings only"
+        ) from None
     entries = raw.get("source")
     if not isinstance(entries, list) or not entries:
         raise RegistryError(f"{path}: no [[source]] tables; add at least one outlet")
@@ -116,6 +120,50 @@ def load_registry(path: str | Path | None = None) -> list[Source]:
     return sources
 
 
+def _read_registry(path: Path) -> str:
+    """The file's text, refusing what would hang or exhaust memory: a FIFO or device (`/dev/zero`),
+    or a file over MAX_REGISTRY_BYTES."""
+    if str(path) in ("", "."):
+        raise RegistryError("an empty path is not a sources file; pass a TOML file to --sources")
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise RegistryError(f"{path}: no such sources file; pass an existing file to --sources") from None
+    except OSError as error:  # no read permission, a name too long: the path is wrong, not the TOML
+        raise RegistryError(
+            f"{path}: cannot read the sources file ({error.strerror}); pass a readable TOML file to --sources"
+        ) from None
+    except ValueError:  # a NUL byte in the path
+        raise RegistryError(
+            f"{path!r}: a path cannot contain a NUL byte; pass a TOML file to --sources"
+        ) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise RegistryError(
+                f"{path}: cannot read the sources file (it is a directory); pass a TOML file to --sources"
+            )
+        if not stat.S_ISREG(mode):
+            raise RegistryError(
+                f"{path}: not a regular file (a device, FIFO or socket); save the registry to a file "
+                "and pass that to --sources"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_REGISTRY_BYTES + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_REGISTRY_BYTES:
+        raise RegistryError(
+            f"{path}: over {MAX_REGISTRY_BYTES // (1024 * 1024)} MiB, too large for a sources file; "
+            "pass the TOML registry, not another file"
+        )
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise RegistryError(f"{path}: not UTF-8 text; save the sources file as UTF-8 TOML") from None
+
+
 def parse_source(entry: dict[str, Any], where: str) -> Source:
     unknown = sorted(set(entry) - _KNOWN_KEYS)
     if unknown:
@@ -124,6 +172,11 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
             f"known fields are {', '.join(sorted(_KNOWN_KEYS))}"
         )
     source_id = _string(entry, "id", where)
+    if len(source_id) > MAX_ID_LENGTH:
+        raise RegistryError(
+            f"{where}: id {source_id[:24] + '...'!r} is {len(source_id)} characters; ids name storage "
+            f"partitions, keep them to {MAX_ID_LENGTH} at most"
+        )
     if not SOURCE_ID.match(source_id):
         raise RegistryError(f"{where}: id {source_id!r} must be kebab-case (a-z, 0-9, '-')")
     where = f"{where} ({source_id})"
@@ -209,11 +262,12 @@ def _optional_size(entry: dict[str, Any], key: str, where: str) -> int | None:
 
 
 def _url(value: str, key: str, where: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise RegistryError(
-            f"{where}: {key} entry {value!r} is not an absolute http(s) URL; write it as https://host/path"
-        )
+    # The crawl's own check (brackets, ports, spaces, credentials), so a URL it would refuse fails
+    # here, before any crawl; private addresses are the crawl's to allow (--allow-private).
+    try:
+        check_url(value, allow_private=True)
+    except UnsafeURLError as error:
+        raise RegistryError(f"{where}: {key}: {error}") from None
     return value
 
 

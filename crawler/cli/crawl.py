@@ -75,7 +75,7 @@ def _seconds(text: str) -> int:
 def run(args: argparse.Namespace) -> int:
     sources = select_sources(args.sources, args.source_ids)
     settings = parse_overrides(args.set)
-    store = open_store_or_fail(store_uri(args.store, settings))
+    store = open_store_or_fail(store_uri(args.store, settings), write=True)
     try:
         since = parse_duration(args.since) if args.since else None
     except ValueError as error:

@@ -53,7 +53,7 @@ def url_problem(url: str, allow_private: bool) -> str | None:
 def run(args: argparse.Namespace) -> int:
     sources = load_registry(args.sources)
     settings = parse_overrides(args.set)
-    store = open_store_or_fail(store_uri(args.store, settings))
+    store = open_store_or_fail(store_uri(args.store, settings), write=args.store is not None)
     problems = {url: url_problem(url, args.allow_private) for url in args.urls}
     good = [url for url in args.urls if problems[url] is None]
     result = CrawlResult(stats={})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Mapping
 
 from scrapy.settings import BaseSettings
@@ -19,6 +20,34 @@ _KINDS = (
     (list, "getlist", "a comma-separated list"),
     ((dict, BaseSettings), "getdict", "a JSON object"),
 )
+
+# Numbers where 0 stops the crawl or means nothing: no concurrency, a DNS lookup that times out at
+# once, an interval that spins. Every other number must be 0 or more (a negative timeout or delay
+# ends in Scrapy's AssertionErrors), except priorities, which may go either way.
+_ABOVE_ZERO = frozenset(
+    {
+        "AUTOTHROTTLE_TARGET_CONCURRENCY",
+        "CONCURRENT_ITEMS",
+        "CONCURRENT_REQUESTS",
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
+        "DNS_TIMEOUT",
+        "DOWNLOAD_TIMEOUT",
+        "FRONTIER_HEARTBEAT_SECONDS",
+        "MEMUSAGE_CHECK_INTERVAL_SECONDS",
+        "NEWSCRAWL_METRICS_INTERVAL",
+        "REACTOR_THREADPOOL_MAXSIZE",
+        "ROBOTSTXT_MAX_BYTES",
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE",
+        "STORAGE_BATCH_SIZE",
+    }
+)
+# Numeric settings read with a fallback instead of a default in the settings modules.
+_NUMBERS_WITHOUT_DEFAULT = {
+    "FRONTIER_HEARTBEAT_SECONDS": 30,
+    "FRONTIER_HOST_DELAY": 0.0,
+    "NEWSCRAWL_METRICS_INTERVAL": 30.0,
+    "NEWSCRAWL_PROGRESS_INTERVAL": 0.0,
+}
 
 
 def add_set_option(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +68,9 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
         if not sep or not name.strip() or name.strip() != name.strip().upper():
             raise UsageError(f"-s {pair!r}: write settings as NAME=VALUE with an upper-case name")
         overrides[name.strip()] = value
-    check_types(overrides, newscrawl_settings())
+    defaults = newscrawl_settings()
+    check_types(overrides, defaults)
+    check_ranges(overrides, defaults)
     return overrides
 
 
@@ -55,3 +86,25 @@ def check_types(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
                 except (ValueError, TypeError):
                     raise UsageError(f"-s {name}={value}: {name} takes {expected}") from None
                 break
+
+
+def check_ranges(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
+    """Refuse a number Scrapy would take and then break on (a negative DOWNLOAD_TIMEOUT, zero
+    CONCURRENT_REQUESTS, an infinite DOWNLOAD_DELAY), before any crawl starts."""
+    for name, value in overrides.items():
+        default = defaults.get(name, _NUMBERS_WITHOUT_DEFAULT.get(name))
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"-s {name}={value}: {name} takes a number") from None
+        example = f"e.g. {default}" if default > 0 else "e.g. 1"
+        if not math.isfinite(number):
+            raise UsageError(f"-s {name}={value}: {name} takes a finite number, {example}")
+        if name.endswith(("_PRIORITY", "_PRIORITY_ADJUST")):
+            continue
+        if name in _ABOVE_ZERO and number <= 0:
+            raise UsageError(f"-s {name}={value}: {name} must be above 0, {example}")
+        if number < 0:
+            raise UsageError(f"-s {name}={value}: {name} must be 0 or more, {example}")
