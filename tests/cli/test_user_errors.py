@@ -331,11 +331,11 @@ USER_ERRORS = [
      "--until 2024-01-01 is before --since 2025-01-01", None),
     ("read-source-empty", ["read", "--source", ""], 2, "--source is empty", None),
     *[
-        (f"{command}-stdout-full", [command, *extra], 1,
+        (f"{name}-stdout-full", [name.split("-")[0], *extra], 1,
          "cannot write to standard output (No space left on device)", "full")
-        for command, extra in (
-            ("read", ["--store", "{filled}"]),
-            ("read", ["--store", "{filled}", "--format", "parquet"]),
+        for name, extra in (
+            ("read-jsonl", ["--store", "{filled}"]),
+            ("read-parquet", ["--store", "{filled}", "--format", "parquet"]),
             ("stats", ["--store", "{filled}"]),
             ("sources", []),
             ("dedup", ["{tmp}/records.jsonl"]),
