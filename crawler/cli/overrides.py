@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections.abc import Mapping
 
 from scrapy.settings import BaseSettings
 
 from crawler.cli.errors import UsageError
 from crawler.runner import newscrawl_settings
+from crawler.storage import StorageError
+from crawler.storage.uri import check_local_path
 
 # A setting whose default has one of these types must convert the way Scrapy's getter converts it;
 # bool before int, as True is an int too.
@@ -49,6 +52,13 @@ _NUMBERS_WITHOUT_DEFAULT = {
     "NEWSCRAWL_PROGRESS_INTERVAL": 0.0,
 }
 
+# Scrapy creates these directories (or opens this file) at start-up, with a traceback if it cannot.
+_DIRECTORY_SETTINGS = ("JOBDIR", "HTTPCACHE_DIR")
+_FILE_SETTINGS = ("LOG_FILE",)
+# Each worker is a process holding the extraction stack (~150 MB): more than a few per core only
+# thrashes, and a typo (100000) forks until the machine stops.
+MAX_EXTRACT_WORKERS = 4 * (os.cpu_count() or 1)
+
 
 def add_set_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -71,6 +81,7 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
     defaults = newscrawl_settings()
     check_types(overrides, defaults)
     check_ranges(overrides, defaults)
+    check_paths(overrides)
     return overrides
 
 
@@ -104,7 +115,29 @@ def check_ranges(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
             raise UsageError(f"-s {name}={value}: {name} takes a finite number, {example}")
         if name.endswith(("_PRIORITY", "_PRIORITY_ADJUST")):
             continue
+        if name == "EXTRACT_WORKERS" and number > MAX_EXTRACT_WORKERS:
+            raise UsageError(
+                f"-s {name}={value}: at most {MAX_EXTRACT_WORKERS} extraction workers (4 per CPU) here"
+            )
         if name in _ABOVE_ZERO and number <= 0:
             raise UsageError(f"-s {name}={value}: {name} must be above 0, {example}")
         if number < 0:
             raise UsageError(f"-s {name}={value}: {name} must be 0 or more, {example}")
+
+
+def check_paths(overrides: Mapping[str, str]) -> None:
+    """A directory Scrapy would create, or a log file it would open, where it cannot: refused here
+    rather than in a traceback at start-up."""
+    for name, value in overrides.items():
+        if name not in _DIRECTORY_SETTINGS + _FILE_SETTINGS or not value:
+            continue
+        try:
+            if name in _FILE_SETTINGS:
+                parent = os.path.dirname(os.path.abspath(value))
+                if os.path.isdir(value) or not os.path.isdir(parent):
+                    raise StorageError(f"{value} must be a file in an existing directory")
+                check_local_path(parent, write=True, what=f"directory of {name}")
+            else:
+                check_local_path(value, write=True, what=name)
+        except (StorageError, ValueError) as error:
+            raise UsageError(f"-s {name}={value}: {error}") from None

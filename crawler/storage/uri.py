@@ -67,33 +67,34 @@ def open_store(uri: str | None = None, *, write: bool = False) -> Store:
     )
 
 
-def check_local_path(path: str, write: bool) -> str:
-    """`path` if a local store can live there: no NUL, names the filesystem can hold, no file in the
-    way, and (with `write`) a directory this user may write to; StorageError naming the problem."""
+def check_local_path(path: str, write: bool, what: str = "store path") -> str:
+    """`path` if a local store (or another directory, `what`) can live there: no NUL, names the
+    filesystem can hold, no file in the way, and (with `write`) a directory this user may write to;
+    StorageError naming the problem."""
     if "\0" in path:
-        raise StorageError(f"store path {path!r} contains a NUL byte (%00); remove it")
+        raise StorageError(f"{what} {path!r} contains a NUL byte (%00); remove it")
     root = Path(path).expanduser().absolute()
     too_long = [part for part in root.parts if len(os.fsencode(part)) > _NAME_MAX]
     if too_long:
         raise StorageError(
-            f"store path {str(root)[:60]!r}... has a {len(os.fsencode(too_long[0]))}-byte name; "
-            f"names are at most {_NAME_MAX} bytes, pick a shorter store path"
+            f"{what} {str(root)[:60]!r}... has a {len(os.fsencode(too_long[0]))}-byte name; "
+            f"names are at most {_NAME_MAX} bytes, pick a shorter path"
         )
     if len(os.fsencode(str(root))) > _PATH_MAX - _NAME_MAX:  # room left for the keys beneath it
-        raise StorageError(f"store path {str(root)[:60]!r}... is too long; pick a shorter store path")
-    existing, mode = _nearest_existing(root)
+        raise StorageError(f"{what} {str(root)[:60]!r}... is too long; pick a shorter path")
+    existing, mode = _nearest_existing(root, what)
     if not stat.S_ISDIR(mode):
         where = "is a file" if existing == root else f"is under {existing}, which is a file"
-        raise StorageError(f"store path {root} {where}; point the store at a directory")
+        raise StorageError(f"{what} {root} {where}; point it at a directory")
     if write and not os.access(existing, os.W_OK | os.X_OK):
         raise StorageError(
-            f"store path {root} is not writable ({existing} does not let this user create files); "
-            "fix its permissions or point the store elsewhere"
+            f"{what} {root} is not writable ({existing} does not let this user create files); "
+            "fix its permissions or pick another path"
         )
     return str(root)
 
 
-def _nearest_existing(path: Path) -> tuple[Path, int]:
+def _nearest_existing(path: Path, what: str) -> tuple[Path, int]:
     """The deepest existing ancestor of `path` (or itself), with its st_mode."""
     for candidate in (path, *path.parents):
         try:
@@ -101,5 +102,5 @@ def _nearest_existing(path: Path) -> tuple[Path, int]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as error:
-            raise StorageError(f"store path {path}: cannot look at {candidate} ({error.strerror})") from None
-    raise StorageError(f"store path {path}: no part of it exists")  # "/" always does; unreachable
+            raise StorageError(f"{what} {path}: cannot look at {candidate} ({error.strerror})") from None
+    raise StorageError(f"{what} {path}: no part of it exists")  # "/" always does; unreachable
