@@ -5,9 +5,7 @@ Loading fails fast with a `RegistryError` that names the entry, the field and th
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
@@ -17,14 +15,16 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.registry_file import MAX_REGISTRY_BYTES, RegistryError, read_registry_text
 from crawler.security.urls import UnsafeURLError, check_url
 from crawler.timewindow import parse_duration
 
+__all__ = ["MAX_ID_LENGTH", "MAX_REGISTRY_BYTES", "RegistryError", "Source", "load_registry"]
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids name storage partitions (`source=<id>` in every object key) and metric labels.
 MAX_ID_LENGTH = 64
-# About 8,000 outlets; a larger file is a mistake (a log, a device), not a registry.
-MAX_REGISTRY_BYTES = 4 * 1024 * 1024
 _KNOWN_KEYS = {
     "id",
     "name",
@@ -46,10 +46,6 @@ _KNOWN_KEYS = {
     "agency",
     "compare_extractors",
 }
-
-
-class RegistryError(ValueError):
-    """The registry file is unusable; the message says which entry and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -91,7 +87,7 @@ def default_registry_path() -> Path:
 
 def load_registry(path: str | Path | None = None) -> list[Source]:
     path = Path(path) if path is not None else default_registry_path()
-    text = _read_registry(path)
+    text = read_registry_text(path)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -118,50 +114,6 @@ def load_registry(path: str | Path | None = None) -> list[Source]:
         seen[source.id] = position
         sources.append(source)
     return sources
-
-
-def _read_registry(path: Path) -> str:
-    """The file's text, refusing what would hang or exhaust memory: a FIFO or device (`/dev/zero`),
-    or a file over MAX_REGISTRY_BYTES."""
-    if str(path) in ("", "."):
-        raise RegistryError("an empty path is not a sources file; pass a TOML file to --sources")
-    try:
-        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever.
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except FileNotFoundError:
-        raise RegistryError(f"{path}: no such sources file; pass an existing file to --sources") from None
-    except OSError as error:  # no read permission, a name too long: the path is wrong, not the TOML
-        raise RegistryError(
-            f"{path}: cannot read the sources file ({error.strerror}); pass a readable TOML file to --sources"
-        ) from None
-    except ValueError:  # a NUL byte in the path
-        raise RegistryError(
-            f"{path!r}: a path cannot contain a NUL byte; pass a TOML file to --sources"
-        ) from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise RegistryError(
-                f"{path}: cannot read the sources file (it is a directory); pass a TOML file to --sources"
-            )
-        if not stat.S_ISREG(mode):
-            raise RegistryError(
-                f"{path}: not a regular file (a device, FIFO or socket); save the registry to a file "
-                "and pass that to --sources"
-            )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_REGISTRY_BYTES + 1)
-    finally:
-        os.close(fd)
-    if len(data) > MAX_REGISTRY_BYTES:
-        raise RegistryError(
-            f"{path}: over {MAX_REGISTRY_BYTES // (1024 * 1024)} MiB, too large for a sources file; "
-            "pass the TOML registry, not another file"
-        )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise RegistryError(f"{path}: not UTF-8 text; save the sources file as UTF-8 TOML") from None
 
 
 def parse_source(entry: dict[str, Any], where: str) -> Source:
@@ -216,7 +168,7 @@ def _string(entry: dict[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         raise RegistryError(f"{where}: field {key!r} is required and must be a non-empty string")
-    return value.strip()
+    return _printable(value.strip(), key, where)
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -232,7 +184,14 @@ def _optional_string(entry: dict[str, Any], key: str, where: str) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise RegistryError(f"{where}: field {key!r} must be a non-empty string, or left out")
-    return value.strip()
+    return _printable(value.strip(), key, where)
+
+
+def _printable(value: str, key: str, where: str) -> str:
+    # Names are printed by `newscrawl sources` and in reports: an escape sequence would reach the terminal.
+    if _CONTROL.search(value):
+        raise RegistryError(f"{where}: field {key!r} ({value!r}) contains control characters; remove them")
+    return value
 
 
 def _optional_selector(entry: dict[str, Any], key: str, where: str) -> str | None:

@@ -67,6 +67,12 @@ BASE = {
         ("feeds", '["http://example.com:http/feed"]', "Port could not be cast"),
         ("sitemaps", '["https://exa mple.com/sitemap.xml"]', "sitemaps: .* contains spaces"),
         ("sections", '["https://user:pw@example.com/news/"]', "sections: .* carries credentials"),
+        (
+            "name",
+            '"Example\\u001b[2J News"',
+            "field 'name' \\('Example\\\\x1b\\[2J News'\\) contains control",
+        ),
+        ("agency", '"Xin\\nhua"', "field 'agency' .* contains control characters"),
         ("id", '"' + "a" * 65 + '"', "is 65 characters; ids name storage partitions, keep them to 64"),
         ("article_pattern", '"(unclosed"', "not a valid regex"),
         ("timezone", '"Mars/Olympus"', "not an IANA zone"),

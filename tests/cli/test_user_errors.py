@@ -291,6 +291,8 @@ USER_ERRORS = [
      "{tmp}/fifo.toml: not a regular file", None),
     ("registry-huge", ["sources", "--sources", "{tmp}/huge.toml"], 2,
      "{tmp}/huge.toml: over 4 MiB, too large for a sources file", None),
+    ("registry-name-escape-sequence", ["sources", "--sources", "{tmp}/escape.toml"], 2,
+     "field 'name' ('\\x1b[2J') contains control characters", None),
     ("registry-empty-path", ["sources", "--sources", ""], 2, "an empty path is not a sources file", None),
     *[
         (f"{command}-{case}", [command, *extra, "--store", store], 2, message, None)
@@ -367,6 +369,7 @@ def _user_error_files(tmp: Path) -> None:
         "long-id.toml": registry(id='"' + "a" * 1500 + '"'),
         "deep.toml": registry(exclude_patterns="[" * 5000 + "]" * 5000),
         "registry.toml": registry(),
+        "escape.toml": registry(name='"\\u001b[2J"'),
         "a-file": "not a directory",
         "records.jsonl": '{"id": "a", "text": "one two three four five six seven"}\n',
     }.items():
