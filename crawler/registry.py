@@ -21,6 +21,7 @@ from crawler.timewindow import parse_duration
 
 __all__ = ["MAX_ID_LENGTH", "MAX_REGISTRY_BYTES", "RegistryError", "Source", "load_registry"]
 
+_DOMAIN = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Ids name storage partitions (`source=<id>` in every object key) and metric labels.
@@ -135,7 +136,9 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
     homepage = _url(_string(entry, "homepage", where), "homepage", where)
     feeds = tuple(_url(u, "feeds", where) for u in _strings(entry, "feeds", where))
     sitemaps = tuple(_url(u, "sitemaps", where) for u in _strings(entry, "sitemaps", where))
-    domains = _strings(entry, "allowed_domains", where) or (urlsplit(homepage).hostname or "",)
+    domains = tuple(_domain(d, where) for d in _strings(entry, "allowed_domains", where)) or (
+        urlsplit(homepage).hostname or "",
+    )
     return Source(
         id=source_id,
         name=_string(entry, "name", where),
@@ -227,6 +230,21 @@ def _url(value: str, key: str, where: str) -> str:
         check_url(value, allow_private=True)
     except UnsafeURLError as error:
         raise RegistryError(f"{where}: {key}: {error}") from None
+    return value
+
+
+def _domain(value: str, where: str) -> str:
+    # Scrapy ignores an entry with a scheme or port (with a warning): a source whose every entry is
+    # ignored would be held to no domain at all.
+    try:
+        ascii_name = value.lower().encode("idna").decode("ascii")  # bücher.example is a domain too
+    except UnicodeError:
+        ascii_name = ""
+    if not _DOMAIN.match(ascii_name):
+        raise RegistryError(
+            f"{where}: allowed_domains entry {value!r} is not a domain name; write it as example.com "
+            "(no scheme, port or path)"
+        )
     return value
 
 

@@ -293,6 +293,8 @@ USER_ERRORS = [
      "{tmp}/huge.toml: over 4 MiB, too large for a sources file", None),
     ("registry-name-escape-sequence", ["sources", "--sources", "{tmp}/escape.toml"], 2,
      "field 'name' ('\\x1b[2J') contains control characters", None),
+    ("registry-allowed-domain-is-a-url", ["sources", "--sources", "{tmp}/domain.toml"], 2,
+     "allowed_domains entry 'https://example.com/' is not a domain name", None),
     ("registry-empty-path", ["sources", "--sources", ""], 2, "an empty path is not a sources file", None),
     *[
         (f"{command}-{case}", [command, *extra, "--store", store], 2, message, None)
@@ -370,6 +372,7 @@ def _user_error_files(tmp: Path) -> None:
         "deep.toml": registry(exclude_patterns="[" * 5000 + "]" * 5000),
         "registry.toml": registry(),
         "escape.toml": registry(name='"\\u001b[2J"'),
+        "domain.toml": registry(allowed_domains='["https://example.com/"]'),
         "a-file": "not a directory",
         "records.jsonl": '{"id": "a", "text": "one two three four five six seven"}\n',
     }.items():
