@@ -136,7 +136,7 @@ def check_paths(overrides: Mapping[str, str]) -> None:
                 parent = os.path.dirname(os.path.abspath(value))
                 if os.path.isdir(value) or not os.path.isdir(parent):
                     raise StorageError(f"{value} must be a file in an existing directory")
-                check_local_path(parent, write=True, what=f"directory of {name}")
+                check_local_path(parent, write=True, what=f"{name} directory")
             else:
                 check_local_path(value, write=True, what=name)
         except (StorageError, ValueError) as error:

@@ -67,28 +67,28 @@ def open_store(uri: str | None = None, *, write: bool = False) -> Store:
     )
 
 
-def check_local_path(path: str, write: bool, what: str = "store path") -> str:
-    """`path` if a local store (or another directory, `what`) can live there: no NUL, names the
+def check_local_path(path: str, write: bool, what: str = "store") -> str:
+    """`path` if a local store (or another directory Scrapy makes, `what`) can live there: no NUL, names the
     filesystem can hold, no file in the way, and (with `write`) a directory this user may write to;
     StorageError naming the problem."""
     if "\0" in path:
-        raise StorageError(f"{what} {path!r} contains a NUL byte (%00); remove it")
+        raise StorageError(f"{what} path {path!r} contains a NUL byte (%00); remove it")
     root = Path(path).expanduser().absolute()
     too_long = [part for part in root.parts if len(os.fsencode(part)) > _NAME_MAX]
     if too_long:
         raise StorageError(
-            f"{what} {str(root)[:60]!r}... has a {len(os.fsencode(too_long[0]))}-byte name; "
+            f"{what} path {str(root)[:60]!r}... has a {len(os.fsencode(too_long[0]))}-byte name; "
             f"names are at most {_NAME_MAX} bytes, pick a shorter path"
         )
     if len(os.fsencode(str(root))) > _PATH_MAX - _NAME_MAX:  # room left for the keys beneath it
-        raise StorageError(f"{what} {str(root)[:60]!r}... is too long; pick a shorter path")
+        raise StorageError(f"{what} path {str(root)[:60]!r}... is too long; pick a shorter path")
     existing, mode = _nearest_existing(root, what)
     if not stat.S_ISDIR(mode):
         where = "is a file" if existing == root else f"is under {existing}, which is a file"
-        raise StorageError(f"{what} {root} {where}; point it at a directory")
+        raise StorageError(f"{what} path {root} {where}; point the {what} at a directory")
     if write and not os.access(existing, os.W_OK | os.X_OK):
         raise StorageError(
-            f"{what} {root} is not writable ({existing} does not let this user create files); "
+            f"{what} path {root} is not writable ({existing} does not let this user create files); "
             "fix its permissions or pick another path"
         )
     return str(root)
@@ -102,5 +102,5 @@ def _nearest_existing(path: Path, what: str) -> tuple[Path, int]:
         except (FileNotFoundError, NotADirectoryError):
             continue
         except OSError as error:
-            raise StorageError(f"{what} {path}: cannot look at {candidate} ({error.strerror})") from None
-    raise StorageError(f"{what} {path}: no part of it exists")  # "/" always does; unreachable
+            raise StorageError(f"{what} path {path}: cannot look at {candidate} ({error.strerror})") from None
+    raise StorageError(f"{what} path {path}: no part of it exists")  # "/" always does; unreachable

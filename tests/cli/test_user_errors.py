@@ -104,7 +104,7 @@ def test_a_store_path_that_is_a_file_is_a_usage_error(tmp_path):
     path.write_text("x")
     result = run_cli("read", "--store", f"file://{path}")
     assert result.returncode == 2
-    assert "is a file; point it at a directory" in one_line(result.stderr, "read")
+    assert "is a file; point the store at a directory" in one_line(result.stderr, "read")
 
 
 @pytest.mark.parametrize(
@@ -329,7 +329,7 @@ USER_ERRORS = [
      "-s LOG_FILE={tmp}/a-file/crawl.log: {tmp}/a-file/crawl.log must be a file in an existing directory",
      None),
     ("s-jobdir-under-a-file", ["crawl", *CRAWL, "-s", "JOBDIR={tmp}/a-file/job"], 2,
-     "-s JOBDIR={tmp}/a-file/job: JOBDIR {tmp}/a-file/job is under {tmp}/a-file, which is a file", None),
+     "-s JOBDIR={tmp}/a-file/job: JOBDIR path {tmp}/a-file/job is under {tmp}/a-file, which is a file", None),
     # Before the fix this forked until the test's timeout; not run against the old code for that.
     ("s-extract-workers-huge", ["crawl", *CRAWL, "-s", "EXTRACT_WORKERS=100000"], 2,
      "-s EXTRACT_WORKERS=100000: at most", None),
