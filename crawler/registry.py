@@ -15,9 +15,17 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from crawler.registry_file import MAX_REGISTRY_BYTES, RegistryError, read_registry_text
+from crawler.security.urls import UnsafeURLError, check_url
 from crawler.timewindow import parse_duration
 
+__all__ = ["MAX_ID_LENGTH", "MAX_REGISTRY_BYTES", "RegistryError", "Source", "load_registry"]
+
+_DOMAIN = re.compile(r"^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SOURCE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Ids name storage partitions (`source=<id>` in every object key) and metric labels.
+MAX_ID_LENGTH = 64
 _KNOWN_KEYS = {
     "id",
     "name",
@@ -39,10 +47,6 @@ _KNOWN_KEYS = {
     "agency",
     "compare_extractors",
 }
-
-
-class RegistryError(ValueError):
-    """The registry file is unusable; the message says which entry and how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -84,18 +88,15 @@ def default_registry_path() -> Path:
 
 def load_registry(path: str | Path | None = None) -> list[Source]:
     path = Path(path) if path is not None else default_registry_path()
+    text = read_registry_text(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise RegistryError(f"{path}: no such sources file; pass an existing file to --sources") from None
-    except OSError as error:  # a directory, no read permission: the path is wrong, not the TOML
-        raise RegistryError(
-            f"{path}: cannot read the sources file ({error.strerror}); pass a readable TOML file to --sources"
-        ) from None
-    except UnicodeDecodeError:
-        raise RegistryError(f"{path}: not UTF-8 text; save the sources file as UTF-8 TOML") from None
+        raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise RegistryError(f"{path}: not valid TOML ({error}); fix the syntax") from None
+    except RecursionError:
+        raise RegistryError(
+            f"{path}: arrays or tables nested too deeply to read; a registry needs lists of strings only"
+        ) from None
     entries = raw.get("source")
     if not isinstance(entries, list) or not entries:
         raise RegistryError(f"{path}: no [[source]] tables; add at least one outlet")
@@ -124,13 +125,20 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
             f"known fields are {', '.join(sorted(_KNOWN_KEYS))}"
         )
     source_id = _string(entry, "id", where)
+    if len(source_id) > MAX_ID_LENGTH:
+        raise RegistryError(
+            f"{where}: id {source_id[:24] + '...'!r} is {len(source_id)} characters; ids name storage "
+            f"partitions, keep them to {MAX_ID_LENGTH} at most"
+        )
     if not SOURCE_ID.match(source_id):
         raise RegistryError(f"{where}: id {source_id!r} must be kebab-case (a-z, 0-9, '-')")
     where = f"{where} ({source_id})"
     homepage = _url(_string(entry, "homepage", where), "homepage", where)
     feeds = tuple(_url(u, "feeds", where) for u in _strings(entry, "feeds", where))
     sitemaps = tuple(_url(u, "sitemaps", where) for u in _strings(entry, "sitemaps", where))
-    domains = _strings(entry, "allowed_domains", where) or (urlsplit(homepage).hostname or "",)
+    domains = tuple(_domain(d, where) for d in _strings(entry, "allowed_domains", where)) or (
+        urlsplit(homepage).hostname or "",
+    )
     return Source(
         id=source_id,
         name=_string(entry, "name", where),
@@ -163,7 +171,7 @@ def _string(entry: dict[str, Any], key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
         raise RegistryError(f"{where}: field {key!r} is required and must be a non-empty string")
-    return value.strip()
+    return _printable(value.strip(), key, where)
 
 
 def _strings(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -179,7 +187,14 @@ def _optional_string(entry: dict[str, Any], key: str, where: str) -> str | None:
         return None
     if not isinstance(value, str) or not value.strip():
         raise RegistryError(f"{where}: field {key!r} must be a non-empty string, or left out")
-    return value.strip()
+    return _printable(value.strip(), key, where)
+
+
+def _printable(value: str, key: str, where: str) -> str:
+    # Names are printed by `newscrawl sources` and in reports: an escape sequence would reach the terminal.
+    if _CONTROL.search(value):
+        raise RegistryError(f"{where}: field {key!r} ({value!r}) contains control characters; remove them")
+    return value
 
 
 def _optional_selector(entry: dict[str, Any], key: str, where: str) -> str | None:
@@ -209,10 +224,26 @@ def _optional_size(entry: dict[str, Any], key: str, where: str) -> int | None:
 
 
 def _url(value: str, key: str, where: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    # The crawl's own check (brackets, ports, spaces, credentials), so a URL it would refuse fails
+    # here, before any crawl; private addresses are the crawl's to allow (--allow-private).
+    try:
+        check_url(value, allow_private=True)
+    except UnsafeURLError as error:
+        raise RegistryError(f"{where}: {key}: {error}") from None
+    return value
+
+
+def _domain(value: str, where: str) -> str:
+    # Scrapy ignores an entry with a scheme or port (with a warning): a source whose every entry is
+    # ignored would be held to no domain at all.
+    try:
+        ascii_name = value.lower().encode("idna").decode("ascii")  # bücher.example is a domain too
+    except UnicodeError:
+        ascii_name = ""
+    if not _DOMAIN.match(ascii_name):
         raise RegistryError(
-            f"{where}: {key} entry {value!r} is not an absolute http(s) URL; write it as https://host/path"
+            f"{where}: allowed_domains entry {value!r} is not a domain name; write it as example.com "
+            "(no scheme, port or path)"
         )
     return value
 

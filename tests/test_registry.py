@@ -1,8 +1,9 @@
+import os
 from datetime import timedelta
 
 import pytest
 
-from crawler.registry import RegistryError, load_registry
+from crawler.registry import MAX_REGISTRY_BYTES, RegistryError, load_registry
 
 
 def write(tmp_path, text):
@@ -59,8 +60,23 @@ BASE = {
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("homepage", '"example.com"', "not an absolute http"),
-        ("feeds", '["ftp://example.com/feed"]', "not an absolute http"),
+        ("homepage", '"example.com"', "homepage: 'example.com' has no scheme"),
+        ("feeds", '["ftp://example.com/feed"]', "only http:// and https:// URLs"),
+        ("homepage", '"http://[oops/"', "homepage: 'http://\\[oops/' is not a valid URL"),
+        ("homepage", '"http://example.com:99999/"', "Port out of range"),
+        ("feeds", '["http://example.com:http/feed"]', "Port could not be cast"),
+        ("sitemaps", '["https://exa mple.com/sitemap.xml"]', "sitemaps: .* contains spaces"),
+        ("sections", '["https://user:pw@example.com/news/"]', "sections: .* carries credentials"),
+        (
+            "name",
+            '"Example\\u001b[2J News"',
+            "field 'name' \\('Example\\\\x1b\\[2J News'\\) contains control",
+        ),
+        ("agency", '"Xin\\nhua"', "field 'agency' .* contains control characters"),
+        ("allowed_domains", '["https://example.com/"]', "'https://example.com/' is not a domain name"),
+        ("allowed_domains", '["example.com:8080"]', "'example.com:8080' is not a domain name"),
+        ("allowed_domains", '[""]', "'' is not a domain name"),
+        ("id", '"' + "a" * 65 + '"', "is 65 characters; ids name storage partitions, keep them to 64"),
         ("article_pattern", '"(unclosed"', "not a valid regex"),
         ("timezone", '"Mars/Olympus"', "not an IANA zone"),
         ("max_age", '"two days"', "not a duration"),
@@ -109,3 +125,27 @@ def test_registry_keeps_valid_extraction_overrides(tmp_path):
     assert source.drop_selectors == (".share", "aside")
     assert source.max_response_bytes == 20971520
     assert source.agency == "Xinhua"
+
+
+def test_registry_takes_an_id_of_64_characters(tmp_path):
+    (source,) = load_registry(write(tmp_path, GOOD.replace("example-news", "a" * 64)))
+    assert source.id == "a" * 64
+
+
+def test_registry_refuses_deeply_nested_toml_without_recursing_out(tmp_path):
+    text = GOOD + "exclude_patterns = " + "[" * 5000 + "]" * 5000 + "\n"
+    with pytest.raises(RegistryError, match="nested too deeply"):
+        load_registry(write(tmp_path, text))
+
+
+def test_registry_refuses_devices_fifos_and_huge_files_without_reading_them(tmp_path):
+    fifo = tmp_path / "fifo.toml"
+    os.mkfifo(fifo)  # no writer: a blocking open would wait forever
+    for path in ("/dev/zero", fifo):
+        with pytest.raises(RegistryError, match="not a regular file"):
+            load_registry(path)
+    huge = tmp_path / "huge.toml"
+    with huge.open("wb") as handle:
+        handle.truncate(MAX_REGISTRY_BYTES + 1)  # sparse: nothing is written to disk
+    with pytest.raises(RegistryError, match="over 4 MiB, too large for a sources file"):
+        load_registry(huge)

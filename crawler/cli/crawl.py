@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 
 from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import (
@@ -72,18 +73,37 @@ def _seconds(text: str) -> int:
     return seconds
 
 
-def run(args: argparse.Namespace) -> int:
-    sources = select_sources(args.sources, args.source_ids)
-    settings = parse_overrides(args.set)
-    store = open_store_or_fail(store_uri(args.store, settings))
+def _since(text: str | None) -> timedelta | None:
+    if text is None:
+        return None
     try:
-        since = parse_duration(args.since) if args.since else None
+        since = parse_duration(text)
     except ValueError as error:
         raise UsageError(f"--since: {error}") from None
     except OverflowError:  # timedelta stops at 999,999,999 days
-        raise UsageError(
-            f"--since: {args.since!r} is too long; give at most a few years, e.g. 520w"
-        ) from None
+        raise UsageError(f"--since: {text!r} is too long; give at most a few years, e.g. 520w") from None
+    if not since:
+        raise UsageError(f"--since: {text!r} would skip every article; give a duration above 0, e.g. 2d")
+    return since
+
+
+def _check_not_empty(args: argparse.Namespace) -> None:
+    """An empty value (`--metrics-textfile "$UNSET"`) would be taken as "not given": refuse it."""
+    for option, value in (
+        ("--frontier", args.frontier),
+        ("--metrics-textfile", args.metrics_textfile),
+        ("--frontier-prefix", args.frontier_prefix),
+    ):
+        if value is not None and not value.strip():
+            raise UsageError(f"{option} is empty; give a value or leave the option out")
+
+
+def run(args: argparse.Namespace) -> int:
+    sources = select_sources(args.sources, args.source_ids)
+    settings = parse_overrides(args.set)
+    store = open_store_or_fail(store_uri(args.store, settings), write=True)
+    since = _since(args.since)
+    _check_not_empty(args)
     overrides: dict[str, object] = {
         "NEWSCRAWL_ALLOW_PRIVATE": args.allow_private,
         "LOG_LEVEL": "DEBUG" if args.debug else args.log_level,

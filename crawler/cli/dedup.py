@@ -28,6 +28,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.out is not None and args.out.exists() and args.input.exists() and args.out.samefile(args.input):
+        # Opening OUT for writing would empty INPUT before a line of it is read.
+        raise UsageError(f"--out {args.out} is the input file; write to another file")
     try:
         source = args.input.open(encoding="utf-8")
     except OSError as error:

@@ -26,7 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store_or_fail(args.store)
+    store = open_store_or_fail(args.store, write=True)
     with DemoNetwork(load_network()) as network, tempfile.TemporaryDirectory() as workdir:
         registry = Path(workdir) / "demo-sources.toml"
         registry.write_text(network.registry_toml(), encoding="utf-8")

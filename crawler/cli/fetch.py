@@ -43,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 def url_problem(url: str, allow_private: bool) -> str | None:
     """Why a typed URL must not be fetched (scheme, credentials, private host), or None."""
+    if printable(url) != url:  # a byte the shell passed that is not UTF-8 (Python keeps it as a surrogate)
+        return f"'{printable(url)}' has a byte that is not UTF-8 text; percent-encode it, e.g. %FF"
     try:
         check_url(url, allow_private)
     except UnsafeURLError as error:
@@ -53,7 +55,7 @@ def url_problem(url: str, allow_private: bool) -> str | None:
 def run(args: argparse.Namespace) -> int:
     sources = load_registry(args.sources)
     settings = parse_overrides(args.set)
-    store = open_store_or_fail(store_uri(args.store, settings))
+    store = open_store_or_fail(store_uri(args.store, settings), write=args.store is not None)
     problems = {url: url_problem(url, args.allow_private) for url in args.urls}
     good = [url for url in args.urls if problems[url] is None]
     result = CrawlResult(stats={})
@@ -81,9 +83,14 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def printable(url: str) -> str:
+    """`url` with any undecodable command-line byte shown as `\\xff`, so it can be printed as JSON."""
+    return url.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def line_for(url: str, problem: str | None, result: CrawlResult) -> dict[str, Any]:
     if problem:
-        return {"url": url, "error": problem}
+        return {"url": printable(url), "error": problem}
     for item in result.items:
         if item.get("url") == url:
             return item

@@ -8,6 +8,7 @@ Each command module exposes `register(subparsers)`, which adds its parser and se
 from __future__ import annotations
 
 import argparse
+import errno
 import gc
 import importlib
 import logging
@@ -15,7 +16,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from crawler.cli.errors import CommandError
+from crawler.cli.errors import CommandError, OutputError
+from crawler.cli.output import checked_stdout, discard_stdout
 from crawler.registry import RegistryError
 
 # Order is the order `newscrawl --help` lists them in.
@@ -57,7 +59,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Crawling commands hand logging to Scrapy (LOG_LEVEL); --debug also shows everyone else's.
         logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return int(args.handler(args) or 0)
+        with checked_stdout():
+            return int(args.handler(args) or 0)
+    except OutputError as error:
+        discard_stdout()
+        if args.debug:
+            raise
+        # A reader that went away (`newscrawl read | head`) is not news; a full disk is.
+        if error.errno != errno.EPIPE:
+            print(f"newscrawl {args.command}: error: {error}", file=sys.stderr)
+        return 1
     except (CommandError, RegistryError) as error:
         if args.debug:
             raise

@@ -45,7 +45,7 @@ def select_sources(sources_file: str | None, ids: list[str]) -> list[Source]:
 
 def store_uri(store_option: str | None, overrides: dict[str, str]) -> str | None:
     """The store the crawl will use: `-s STORAGE_URI=...` is applied after --store, so it wins."""
-    return overrides.get("STORAGE_URI") or store_option
+    return overrides.get("STORAGE_URI", store_option)
 
 
 @contextmanager
@@ -60,9 +60,10 @@ def _store_errors() -> Iterator[None]:
         raise UsageError(str(error)) from None
 
 
-def open_store_or_fail(uri: str | None) -> Store:
+def open_store_or_fail(uri: str | None, *, write: bool = False) -> Store:
+    """The store, checked before any crawl: with `write`, one this run can also write to."""
     with _store_errors():
-        return open_store(uri)
+        return open_store(uri, write=write)
 
 
 def run_crawl_or_fail(sources: list[Source], overrides: dict[str, Any], **kwargs: Any) -> CrawlResult:

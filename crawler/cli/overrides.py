@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 from collections.abc import Mapping
 
 from scrapy.settings import BaseSettings
 
 from crawler.cli.errors import UsageError
 from crawler.runner import newscrawl_settings
+from crawler.storage import StorageError
+from crawler.storage.uri import check_local_path
 
 # A setting whose default has one of these types must convert the way Scrapy's getter converts it;
 # bool before int, as True is an int too.
@@ -19,6 +23,41 @@ _KINDS = (
     (list, "getlist", "a comma-separated list"),
     ((dict, BaseSettings), "getdict", "a JSON object"),
 )
+
+# Numbers where 0 stops the crawl or means nothing: no concurrency, a DNS lookup that times out at
+# once, an interval that spins. Every other number must be 0 or more (a negative timeout or delay
+# ends in Scrapy's AssertionErrors), except priorities, which may go either way.
+_ABOVE_ZERO = frozenset(
+    {
+        "AUTOTHROTTLE_TARGET_CONCURRENCY",
+        "CONCURRENT_ITEMS",
+        "CONCURRENT_REQUESTS",
+        "CONCURRENT_REQUESTS_PER_DOMAIN",
+        "DNS_TIMEOUT",
+        "DOWNLOAD_TIMEOUT",
+        "FRONTIER_HEARTBEAT_SECONDS",
+        "MEMUSAGE_CHECK_INTERVAL_SECONDS",
+        "NEWSCRAWL_METRICS_INTERVAL",
+        "REACTOR_THREADPOOL_MAXSIZE",
+        "ROBOTSTXT_MAX_BYTES",
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE",
+        "STORAGE_BATCH_SIZE",
+    }
+)
+# Numeric settings read with a fallback instead of a default in the settings modules.
+_NUMBERS_WITHOUT_DEFAULT = {
+    "FRONTIER_HEARTBEAT_SECONDS": 30,
+    "FRONTIER_HOST_DELAY": 0.0,
+    "NEWSCRAWL_METRICS_INTERVAL": 30.0,
+    "NEWSCRAWL_PROGRESS_INTERVAL": 0.0,
+}
+
+# Scrapy creates these directories (or opens this file) at start-up, with a traceback if it cannot.
+_DIRECTORY_SETTINGS = ("JOBDIR", "HTTPCACHE_DIR")
+_FILE_SETTINGS = ("LOG_FILE",)
+# Each worker is a process holding the extraction stack (~150 MB): more than a few per core only
+# thrashes, and a typo (100000) forks until the machine stops.
+MAX_EXTRACT_WORKERS = 4 * (os.cpu_count() or 1)
 
 
 def add_set_option(parser: argparse.ArgumentParser) -> None:
@@ -39,7 +78,10 @@ def parse_overrides(pairs: list[str]) -> dict[str, str]:
         if not sep or not name.strip() or name.strip() != name.strip().upper():
             raise UsageError(f"-s {pair!r}: write settings as NAME=VALUE with an upper-case name")
         overrides[name.strip()] = value
-    check_types(overrides, newscrawl_settings())
+    defaults = newscrawl_settings()
+    check_types(overrides, defaults)
+    check_ranges(overrides, defaults)
+    check_paths(overrides)
     return overrides
 
 
@@ -55,3 +97,47 @@ def check_types(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
                 except (ValueError, TypeError):
                     raise UsageError(f"-s {name}={value}: {name} takes {expected}") from None
                 break
+
+
+def check_ranges(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
+    """Refuse a number Scrapy would take and then break on (a negative DOWNLOAD_TIMEOUT, zero
+    CONCURRENT_REQUESTS, an infinite DOWNLOAD_DELAY), before any crawl starts."""
+    for name, value in overrides.items():
+        default = defaults.get(name, _NUMBERS_WITHOUT_DEFAULT.get(name))
+        if isinstance(default, bool) or not isinstance(default, (int, float)):
+            continue
+        try:
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"-s {name}={value}: {name} takes a number") from None
+        example = f"e.g. {default}" if default > 0 else "e.g. 1"
+        if not math.isfinite(number):
+            raise UsageError(f"-s {name}={value}: {name} takes a finite number, {example}")
+        if name.endswith(("_PRIORITY", "_PRIORITY_ADJUST")):
+            continue
+        if name == "EXTRACT_WORKERS" and number > MAX_EXTRACT_WORKERS:
+            raise UsageError(
+                f"-s {name}={value}: at most {MAX_EXTRACT_WORKERS} extraction workers (4 per CPU) here"
+            )
+        if name in _ABOVE_ZERO and number <= 0:
+            raise UsageError(f"-s {name}={value}: {name} must be above 0, {example}")
+        if number < 0:
+            raise UsageError(f"-s {name}={value}: {name} must be 0 or more, {example}")
+
+
+def check_paths(overrides: Mapping[str, str]) -> None:
+    """A directory Scrapy would create, or a log file it would open, where it cannot: refused here
+    rather than in a traceback at start-up."""
+    for name, value in overrides.items():
+        if name not in _DIRECTORY_SETTINGS + _FILE_SETTINGS or not value:
+            continue
+        try:
+            if name in _FILE_SETTINGS:
+                parent = os.path.dirname(os.path.abspath(value))
+                if os.path.isdir(value) or not os.path.isdir(parent):
+                    raise StorageError(f"{value} must be a file in an existing directory")
+                check_local_path(parent, write=True, what=f"{name} directory")
+            else:
+                check_local_path(value, write=True, what=name)
+        except (StorageError, ValueError) as error:
+            raise UsageError(f"-s {name}={value}: {error}") from None

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -18,7 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from crawler.cli.damaged import DamageReport, add_skip_damaged_option, damaged_error
-from crawler.cli.errors import CommandError, UsageError
+from crawler.cli.errors import CommandError, OutputError, UsageError
 from crawler.cli.options import open_store_or_fail
 from crawler.storage import DamagedObject, Reader, StorageError
 from crawler.storage.keys import validate_checkpoint
@@ -50,6 +49,10 @@ def parse_date(value: str) -> date:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.since and args.until and args.until < args.since:
+        raise UsageError(f"--until {args.until} is before --since {args.since}; nothing could match")
+    if args.source is not None and not args.source.strip():
+        raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
     if args.after is not None:
         try:
             validate_checkpoint(args.after)
@@ -87,12 +90,10 @@ def _write(records: Iterable[dict[str, Any]], fmt: str, out: str | None) -> int:
         sys.stdout.flush()
         try:
             return _write_to(sys.stdout.buffer, records, fmt)
-        except BrokenPipeError:
-            # The reading end went away (`newscrawl read | head`). Send what Python still holds for
-            # stdout to /dev/null, or its flush at exit fails again, and end quietly, as `git log |
-            # head` does, but with status 1: no checkpoint for articles that were never delivered.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise SystemExit(1) from None
+        except OSError as error:
+            # A full disk, or the reader went away (`newscrawl read | head`): status 1 either way,
+            # and no checkpoint for articles that were never delivered.
+            raise OutputError(error) from None
     try:
         with open(out, "wb") as handle:
             return _write_to(handle, records, fmt)
