@@ -1,18 +1,22 @@
 """`newscrawl demo`: the offline quick start. Serves the bundled demo news network on 127.0.0.1,
-crawls it with the real pipeline into the store, and shows what it found.
+crawls it with the real pipeline into the store, and shows what it found; `--serve` only serves it,
+for trying `crawl` and `fetch` against it by hand.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import tempfile
+import threading
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from crawler.cli.options import add_store_option, open_store_or_fail
 from crawler.cli.summary import format_summary
-from crawler.demo.network import load_network
+from crawler.demo.network import DEMO_CLOCK, load_network
 from crawler.demo.server import DemoNetwork
 from crawler.registry import load_registry
 from crawler.runner import run_crawl
@@ -22,16 +26,26 @@ from crawler.storage import Reader
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     parser = subparsers.add_parser("demo", help="crawl a bundled news network offline", description=__doc__)
     add_store_option(parser)
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="only serve the network (until Ctrl-C) and print the crawl and fetch commands to try on it",
+    )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.serve:
+        return serve()
     store = open_store_or_fail(args.store, write=True)
-    with DemoNetwork(load_network()) as network, tempfile.TemporaryDirectory() as workdir:
-        registry = Path(workdir) / "demo-sources.toml"
-        registry.write_text(network.registry_toml(), encoding="utf-8")
+    with (
+        DemoNetwork(load_network(now=DEMO_CLOCK), fixed_ports=True) as network,
+        tempfile.TemporaryDirectory() as workdir,
+    ):
+        registry = write_registry(network, Path(workdir))
         sources = load_registry(registry)
         print(f"Serving {len(sources)} demo outlets on 127.0.0.1; crawling them into {store.describe()}\n")
+        warn_if_moved(network)
         overrides: dict[str, Any] = {
             "NEWSCRAWL_ALLOW_PRIVATE": True,  # the demo network lives on loopback
             "LOG_LEVEL": "DEBUG" if args.debug else "ERROR",
@@ -42,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
             overrides["STORAGE_URI"] = args.store
         result = run_crawl(sources, overrides)
     print(format_summary(result, store.describe()))
+    if result.stat("storage/article_count") == 0 and not result.errors:
+        print("\nNothing new: the store already holds every demo article (an earlier demo run stored them).")
     print()
     print(describe_store(Reader(store), {source.id for source in sources}))
     print(
@@ -70,3 +86,41 @@ def describe_store(reader: Reader, source_ids: set[str]) -> str:
             role = "origin" if member["id"] == cluster["origin"] else "copy"
             lines.append(f"    [{article['source']}] {article['title']}  <- {role}")
     return "\n".join(lines)
+
+
+def write_registry(network: DemoNetwork, directory: Path) -> Path:
+    registry = directory / "demo-sources.toml"
+    registry.write_text(network.registry_toml(), encoding="utf-8")
+    return registry
+
+
+def warn_if_moved(network: DemoNetwork) -> None:
+    # Another program holds a demo port: the network still runs, but its article URLs (and so
+    # their ids) differ from those of earlier demo runs, which a second run would store again.
+    for outlet in network.moved:
+        print(f"note: the demo port of {outlet} is taken; serving it on {network.sites[outlet].base_url}")
+
+
+def serve() -> int:
+    """Serve the network until Ctrl-C or SIGTERM, with the commands that crawl and fetch it."""
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    with (
+        DemoNetwork(load_network(now=DEMO_CLOCK), fixed_ports=True) as network,
+        tempfile.TemporaryDirectory() as workdir,
+    ):
+        registry = write_registry(network, Path(workdir))
+        warn_if_moved(network)
+        print("Serving the demo news network on 127.0.0.1 until Ctrl-C:")
+        for outlet_id, site in network.sites.items():
+            print(f"  {outlet_id:<16} {site.base_url}/   feed {site.feed_url}")
+        first = network.data.articles[0]
+        print(
+            "\nTry, in another terminal:\n"
+            f"  newscrawl crawl --sources {registry} --allow-private\n"
+            f"  newscrawl fetch --allow-private {network.url_of(first.outlet, first.path)}",
+            flush=True,
+        )
+        with contextlib.suppress(KeyboardInterrupt):
+            stop.wait()
+    return 0

@@ -16,12 +16,17 @@ from typing import Any
 
 from crawler.timewindow import parse_duration
 
+# The clock `newscrawl demo` runs the network at. A fixed time (and fixed ports) gives every demo
+# article the same URL, and so the same id, on every run: a second demo stores nothing new.
+DEMO_CLOCK = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+
 
 @dataclass(frozen=True)
 class Outlet:
     id: str
     name: str
     template: str
+    port: int = 0  # the port `newscrawl demo` serves it on; 0: one the OS picks
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ def default_data_path() -> Path:
 def load_network(path: Path | None = None, now: datetime | None = None) -> NetworkData:
     raw = tomllib.loads((path or default_data_path()).read_text(encoding="utf-8"))
     now = (now or datetime.now(UTC)).replace(microsecond=0)
-    outlets = tuple(Outlet(o["id"], o["name"], o["template"]) for o in raw["outlet"])
+    outlets = tuple(Outlet(o["id"], o["name"], o["template"], o.get("port", 0)) for o in raw["outlet"])
     wires = {w["id"]: w for w in raw.get("wire", [])}
     articles = tuple(_article(entry, wires, now) for entry in raw["article"])
     return NetworkData(outlets, articles)

@@ -1,4 +1,5 @@
-"""Serves the demo network: one HTTP server per outlet on 127.0.0.1, each on a port the OS picks.
+"""Serves the demo network: one HTTP server per outlet on 127.0.0.1, each on a port the OS picks, or
+on the outlet's own fixed port (`newscrawl demo`) when that port is free.
 
 Every outlet has a homepage, an RSS feed, a sitemap and a robots.txt naming the sitemap. The
 server counts requests per path so tests can check what a crawl fetched.
@@ -6,6 +7,7 @@ server counts requests per path so tests can check what a crawl fetched.
 
 from __future__ import annotations
 
+import errno
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -63,14 +65,16 @@ def _handler_for(site: OutletServer) -> type[BaseHTTPRequestHandler]:
 class DemoNetwork:
     """The running network; use as a context manager so the servers stop."""
 
-    def __init__(self, data: NetworkData) -> None:
+    def __init__(self, data: NetworkData, fixed_ports: bool = False) -> None:
         self.data = data
+        self.fixed_ports = fixed_ports
         self.sites: dict[str, OutletServer] = {}
+        self.moved: list[str] = []  # outlets whose fixed port was taken, served elsewhere
         self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> DemoNetwork:
         for outlet in self.data.outlets:
-            server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+            server = self._bind(outlet)
             site = OutletServer(outlet, server)
             server.RequestHandlerClass = _handler_for(site)
             server.daemon_threads = True
@@ -80,6 +84,16 @@ class DemoNetwork:
             thread.start()
             self._threads.append(thread)
         return self
+
+    def _bind(self, outlet: Outlet) -> ThreadingHTTPServer:
+        if self.fixed_ports and outlet.port:
+            try:
+                return ThreadingHTTPServer(("127.0.0.1", outlet.port), BaseHTTPRequestHandler)
+            except OSError as error:
+                if error.errno != errno.EADDRINUSE:
+                    raise
+                self.moved.append(outlet.id)
+        return ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
 
     def __exit__(self, *exc: object) -> None:
         for site in self.sites.values():

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from crawler.storage import Reader, open_store
-from tests.support.cli import FAST, json_lines, run_cli
+from tests.support.cli import FAST, json_lines, run_cli, start_cli
 
 pytestmark = pytest.mark.slow
 
@@ -70,3 +72,37 @@ def test_demo_runs_offline_and_shows_clusters(tmp_path):
     assert "Articles per outlet:" in result.stdout
     assert "Clusters of syndicated copies: 4" in result.stdout
     assert "newscrawl read" in result.stdout
+
+
+def test_a_second_demo_stores_nothing_new_and_says_so(tmp_path):
+    store = f"file://{tmp_path / 'demo'}"
+    first = run_cli("demo", "--store", store)
+    assert first.returncode == 0, first.stderr[-3000:]
+    stats_after_first = run_cli("stats", "--store", store).stdout
+    second = run_cli("demo", "--store", store)
+    assert second.returncode == 0, second.stderr[-3000:]
+    assert re.search(r"articles stored\s+0\n", second.stdout)
+    assert "Nothing new" in second.stdout
+    articles = [line for line in run_cli("stats", "--store", store).stdout.splitlines() if "Articles" in line]
+    assert articles == [line for line in stats_after_first.splitlines() if "Articles" in line]
+    assert len(list(Reader(open_store(store)).articles())) == 13
+
+
+def test_demo_serve_keeps_the_network_up_for_fetch_and_crawl(tmp_path):
+    server = start_cli("demo", "--serve")
+    try:
+        assert server.stdout is not None
+        lines = [server.stdout.readline() for _ in range(12)]
+        fetch = next(line.split() for line in lines if line.strip().startswith("newscrawl fetch"))
+        crawl = next(line.split() for line in lines if line.strip().startswith("newscrawl crawl"))
+        fetched = run_cli(*fetch[1:], *FAST)
+        assert fetched.returncode == 0, fetched.stderr[-2000:]
+        (record,) = json_lines(fetched.stdout)
+        assert record["title"] and record["text"]
+        store = f"file://{tmp_path / 'store'}"
+        crawled = run_cli(*crawl[1:], "--store", store, *FAST)
+        assert crawled.returncode == 0, crawled.stderr[-2000:]
+        assert len(list(Reader(open_store(store)).articles())) == 13
+    finally:
+        server.terminate()
+    assert server.wait(timeout=30) == 0
