@@ -30,9 +30,11 @@ POLITENESS_SETTINGS: dict[str, Any] = {
     # Scrapy has one timeout for connect + download; DNS has its own.
     "DOWNLOAD_TIMEOUT": 30,
     "DNS_TIMEOUT": 10,
-    # Hand out requests from the least busy host first, so one slow or paused host cannot fill every
-    # download slot while the other hosts' requests wait in the scheduler.
-    "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
+    # Hand out requests from the least busy host first, and none to a host that already holds its
+    # backlog, so one slow or paused host cannot fill every download slot while the other hosts'
+    # requests wait in the scheduler.
+    "SCHEDULER_PRIORITY_QUEUE": "crawler.politeness.fairqueue.HostFairPriorityQueue",
+    "NEWSCRAWL_HOST_BACKLOG": 4,
     # HttpProxyMiddleware (on by default) reads http_proxy / https_proxy / no_proxy from the environment.
     "HTTPPROXY_ENABLED": True,
     # 429 belongs to RetryAfterMiddleware (it pauses the host); RetryMiddleware keeps the rest.

@@ -45,10 +45,12 @@ def _source(server: HostileServer, host: str, **fields: Any) -> str:
     return "\n".join(lines) + "\n"
 
 
-def crawl(server: HostileServer, tmp_path: Path, bad: dict[str, Any], *args: str) -> Measured:
+def crawl(
+    server: HostileServer, tmp_path: Path, bad: dict[str, Any], *args: str, good: str = "/section/ok"
+) -> Measured:
     """Crawl the hostile site (`bad`: its registry fields) beside a healthy one with a 64-link section."""
     registry = tmp_path / "sources.toml"
-    registry.write_text(_source(server, BAD, **bad) + "\n" + _source(server, GOOD, sections=["/section/ok"]))
+    registry.write_text(_source(server, BAD, **bad) + "\n" + _source(server, GOOD, sections=[good]))
     return run_measured(
         [
             "crawl", "--sources", str(registry), "--store", f"file://{tmp_path / 'store'}",
@@ -117,6 +119,20 @@ def test_max_runtime_holds_against_a_slow_drip_server(server: HostileServer, tmp
     assert run.stats["finish_reason"] == "closespider_timeout"
     assert run.stats["fetch/failed_run_ended_count"] >= 1
     assert run.stats.get("storage/manifest"), "the run was committed"
+
+
+def test_a_slow_host_announced_first_does_not_starve_a_healthy_one(
+    server: HostileServer, tmp_path: Path
+) -> None:
+    # The slow host's 64 dripping links are queued 2 s before the healthy outlet's 64 links. Without a
+    # per-host backlog they took all 32 places in the downloader, and the healthy outlet waited for
+    # their 30 s timeouts, past the run's 20 s.
+    run = crawl(
+        server, tmp_path, {"sections": ["/section/slow"]},
+        "--max-runtime", "20", "-s", "DOWNLOAD_TIMEOUT=30", good="/section/ok-late",
+    )  # fmt: skip
+    assert_bounded(run)
+    assert run.stats["storage/article_count"] == 64
 
 
 def test_a_listing_page_that_takes_minutes_to_parse_is_refused_and_never_stalls_the_reactor(

@@ -410,6 +410,14 @@ def _section_linking(prefix: str, count: int) -> Callable[[_HostileHandler], Non
     return _html(b"<html><body>" + links + b"</body></html>")
 
 
+def _late(route: Callable[[_HostileHandler], None], seconds: float) -> Callable[[_HostileHandler], None]:
+    def answer_late(handler: _HostileHandler) -> None:
+        time.sleep(seconds)
+        route(handler)
+
+    return answer_late
+
+
 ROUTES.update(
     {
         "/headers/endless": _endless_headers(folded=False),
@@ -420,6 +428,8 @@ ROUTES.update(
         ),
         "/section/attributes": _html(many_attributes()),
         "/section/ok": _section_linking("/ok/", 64),
+        # The same, announced after a slow host's links have been queued.
+        "/section/ok-late": _late(_section_linking("/ok/", 64), 2.0),
         "/section/jsonld": _section_linking("/article/jsonld-lookups/", 1),
         "/section/long": _section_linking("/article/long/", 1),
         "/section/slow": _section_linking("/slow/", 64),
