@@ -14,10 +14,9 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, Protocol
 
 from crawler.discovery.announce import parse_date
@@ -46,32 +45,6 @@ class KeyValue(Protocol):
     def get_bytes(self, key: str) -> bytes | None: ...
     def put_bytes(self, key: str, data: bytes) -> object: ...  # whatever it returns is ignored
     def list(self, prefix: str) -> Iterable[str]: ...
-
-
-class DirectoryKV:
-    """KeyValue over a local directory, for single-machine runs and tests (keys become relative paths)."""
-
-    def __init__(self, root: str | Path) -> None:
-        self.root = Path(root)
-
-    def get_bytes(self, key: str) -> bytes | None:
-        path = self.root / key
-        return path.read_bytes() if path.is_file() else None
-
-    def put_bytes(self, key: str, data: bytes) -> None:
-        path = self.root / key
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)  # readers never see half an object
-
-    def list(self, prefix: str) -> Iterator[str]:
-        if not self.root.is_dir():
-            return
-        for path in sorted(self.root.rglob("*")):
-            key = path.relative_to(self.root).as_posix()
-            if path.is_file() and key.startswith(prefix) and not key.endswith(".part"):
-                yield key
 
 
 @dataclass
@@ -127,16 +100,11 @@ class SeenStore:
         key = normalize_url(url)
         return self.entries.get(self.aliases.get(key, key))
 
-    def should_fetch(
-        self, url: str, announced: datetime | None, recheck_window: timedelta, recheck_interval: timedelta
-    ) -> bool:
-        """Fetch unknown URLs; known ones only when announced as newer, or recent and not checked lately."""
-        return self.fetch_reason(url, announced, recheck_window, recheck_interval) is not None
-
     def fetch_reason(
         self, url: str, announced: datetime | None, recheck_window: timedelta, recheck_interval: timedelta
     ) -> str | None:
-        """Why `should_fetch` would fetch: "" for an unknown URL; for a known one a token naming this
+        """Whether to fetch, and why: unknown URLs are fetched; known ones only when announced as newer,
+        or recent and not checked lately. "" for an unknown URL; for a known one a token naming this
         occasion ("updated:<announced time>", "recheck:<interval number>"), the same for every worker
         that meets it, so a shared seen-set can let it through once; None: do not fetch."""
         entry = self.lookup(url)

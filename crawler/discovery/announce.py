@@ -1,26 +1,22 @@
 """What an outlet said about an article when it announced it (feed item, sitemap entry, API post, link).
 
-Dates are parsed once here, in every format outlets use, into aware UTC datetimes. `Skipped` collects
-what a parser left out of one document, so the crawl can log and count it (`discovery/<reason>_count`).
+Dates are read once here (through crawler.dates), in every format outlets use, into aware UTC datetimes.
+`Skipped` collects what a parser left out of one document, so the crawl can log and count it
+(`discovery/<reason>_count`).
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
-from email.utils import parsedate_to_datetime
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit
 
+from crawler.dates import PLAUSIBLE_YEARS, iso, parse_date
+
 VIAS = ("feed", "sitemap", "news-sitemap", "wp-json", "section", "url")
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-# What an outlet can mean by a news article's date (as crawler.extract.dates judges page dates):
-# 0001-01-01 and 9999-12-31 are placeholders, and a far-future date would mark an article as
-# updated on every run.
-_PLAUSIBLE_YEARS = range(1990, 2101)
 
 # Reasons a parser skips something (stats `discovery/<reason>_count`).
 BAD_DATE = "bad_date"  # a date no one could mean: dropped, the entry kept as undated
@@ -67,37 +63,11 @@ class Announcement:
         }
 
 
-def parse_date(text: str | None, zone: tzinfo = UTC) -> datetime | None:
-    """ISO 8601 / W3C datetime, RFC 822 (RSS) or a bare date as an aware UTC datetime; None if unparseable.
-    A date written without a zone is read in `zone`, the outlet's (registry `timezone`)."""
-    if not text:
-        return None
-    text = text.strip()
-    try:
-        if _DATE_ONLY.match(text):
-            # A calendar day stays that day (midnight UTC), as the extractor files a page's bare day.
-            value = datetime.fromisoformat(text).replace(tzinfo=UTC)
-        else:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        try:
-            value = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone)
-    try:
-        # 0001-01-01T00:00:00+01:00 is a valid datetime whose UTC instant falls before year 1.
-        return value.astimezone(UTC)
-    except (OverflowError, ValueError):
-        return None
-
-
 def announced_date(text: str | None, zone: tzinfo, skipped: Skipped) -> datetime | None:
     """`parse_date` for a date an outlet announced: one that is unreadable or implausible (outside
     1990-2100) is noted in `skipped` as BAD_DATE and taken as absent."""
     value = parse_date(text, zone)
-    if value is not None and value.year in _PLAUSIBLE_YEARS:
+    if value is not None and value.year in PLAUSIBLE_YEARS:
         return value
     if text and text.strip():
         skipped.note(BAD_DATE, text.strip())
@@ -114,11 +84,6 @@ def request_url(link: str, base_url: str | None = None) -> str | None:
     except ValueError:  # UnicodeEncodeError is a ValueError
         return None
     return url if parts.scheme and parts.netloc else None
-
-
-def iso(value: datetime | None) -> str | None:
-    # The record's one timestamp form (article.schema.json utc_datetime): seconds, "+00:00".
-    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
 
 
 def too_old(announcement: Announcement, since: timedelta | None, now: datetime) -> bool:

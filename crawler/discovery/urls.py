@@ -6,6 +6,7 @@ same article reached by several URL variants is scheduled once.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Mapping
 from contextlib import suppress
@@ -13,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote_plus, urljoin, urlsplit, urlunsplit
 
+import tldextract
 from lxml import etree
 from lxml import html as lxml_html
 from w3lib.url import safe_url_string
@@ -91,40 +93,26 @@ def _ascii_host(host: str) -> str:
         return host
 
 
-# Second-level labels that country domains register under (co.uk, com.au, ne.jp). Any short label
-# was taken for one before, which made www.rtl.nl and m.rtl.nl two sites.
-_SECOND_LEVEL = frozenset(
-    [
-        "ac",
-        "co",
-        "com",
-        "edu",
-        "gob",
-        "gov",
-        "gv",
-        "go",
-        "govt",
-        "ltd",
-        "me",
-        "mil",
-        "ne",
-        "net",
-        "nic",
-        "nom",
-        "or",
-        "org",
-        "plc",
-        "sch",
-    ]
-)
+# The Public Suffix List as tldextract bundles it, read offline: no fetch of a newer list, no cache
+# directory. Private suffixes count, so two blogs on github.io are two sites.
+_SUFFIX_LIST = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None, include_psl_private_domains=True)
 
 
 def site_of(host: str) -> str:
-    """The registrable part of a host, roughly: example.com, example.co.uk (no public-suffix list)."""
-    labels = host.split(".")
-    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL:
-        return ".".join(labels[-3:])
-    return ".".join(labels[-2:])
+    """The registrable part of a host (Public Suffix List): example.co.uk for www.example.co.uk.
+
+    An IP literal is its own site. A host under no listed suffix (localhost, *.test) takes the list's
+    default rule, its last label as the suffix: a.site.test is site.test, localhost is localhost.
+    """
+    host = host.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        return host
+    registrable = _SUFFIX_LIST(host).top_domain_under_public_suffix
+    return registrable or ".".join(host.split(".")[-2:])
 
 
 def host_allowed(url: str, allowed_domains: tuple[str, ...]) -> bool:

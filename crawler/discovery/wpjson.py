@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from urllib.parse import urlencode, urljoin
+from urllib.parse import urlencode
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -42,10 +42,6 @@ def api_root_from_link_header(header: str, base_url: str) -> str | None:
         if f'rel="{API_REL}"' in params.replace("'", '"') and target.strip().startswith("<"):
             return request_url(target.strip()[1:-1], base_url)
     return None
-
-
-def default_api_root(homepage: str) -> str:
-    return urljoin(homepage, "/wp-json/")
 
 
 def posts_url(api_root: str, page: int, after: datetime | None, per_page: int = 100) -> str:

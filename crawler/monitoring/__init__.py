@@ -1,7 +1,7 @@
 """Watching a crawl: per-source counters, a progress line, Prometheus metrics, and the run report.
 
-The lead merges `MONITORING_SETTINGS` into the Scrapy settings and calls `run_report(crawler)` after
-the crawl; everything but the three extensions is pure and imports no Scrapy.
+`MONITORING_SETTINGS` enables the three extensions; `run_report(crawler)` builds the JSON report from a
+finished crawler's stats. Everything but the three extensions is pure and imports no Scrapy.
 """
 
 from __future__ import annotations

@@ -102,6 +102,7 @@ class GuardedResolver:
         )
 
     def install_on_reactor(self) -> None:
+        # Called by name by Scrapy's CrawlerProcess for the class named in TWISTED_DNS_RESOLVER.
         self.reactor.installNameResolver(self)
 
     def allow_proxy(self, host: str) -> None:

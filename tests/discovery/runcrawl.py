@@ -38,9 +38,10 @@ def main(config_path: str) -> int:
         sources = [s for s in sources if s.id in config["source_ids"]]
     seen = None
     if config.get("seen_dir"):
-        from crawler.seen import DirectoryKV, SeenStore
+        from crawler.seen import SeenStore
+        from crawler.storage.local import FileStore
 
-        seen = SeenStore(DirectoryKV(config["seen_dir"]))
+        seen = SeenStore(FileStore(config["seen_dir"]))
     out_path = Path(config["out"])
     with out_path.open("w", encoding="utf-8") as out, Path(f"{out_path}.requests").open("w") as requests:
         crawler = _crawl(config, settings, sources, seen, out, requests)

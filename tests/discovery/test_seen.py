@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from crawler import seen as seen_module
-from crawler.seen import DirectoryKV, Observation, SeenStore
+from crawler.seen import Observation, SeenStore
+from crawler.storage.local import FileStore
 
 HOUR = timedelta(hours=1)
 WINDOW = timedelta(days=2)
@@ -49,7 +50,7 @@ def test_observe_tells_new_unchanged_and_revised() -> None:
 
 
 def test_state_survives_a_new_process_through_a_directory(tmp_path: Path) -> None:
-    first = SeenStore(DirectoryKV(tmp_path))
+    first = SeenStore(FileStore(tmp_path))
     first.record_fetch(["https://ex.com/a/?utm_source=x", "https://ex.com/amp/a/"], "https://ex.com/a/")
     first.observe("https://ex.com/a/", "h1", None)
     first.put_validators(
@@ -58,7 +59,7 @@ def test_state_survives_a_new_process_through_a_directory(tmp_path: Path) -> Non
     key = first.flush()
     assert key is not None and key.startswith("state/seen/delta/")
     assert first.flush() is None  # nothing changed since
-    second = SeenStore(DirectoryKV(tmp_path))
+    second = SeenStore(FileStore(tmp_path))
     assert second.lookup("https://ex.com/amp/a/") == second.lookup("https://ex.com/a/")
     assert second.observe("https://ex.com/a/", "h1", None).is_new is False
     assert second.validators["https://ex.com/feed"]["etag"] == '"1"'
@@ -82,7 +83,7 @@ def test_snapshot_replaces_reading_every_old_delta(monkeypatch: pytest.MonkeyPat
 
 
 def test_concurrent_runs_merge_without_losing_either(tmp_path: Path) -> None:
-    kv = DirectoryKV(tmp_path)
+    kv = FileStore(tmp_path)
     base = SeenStore(kv)
     base.observe("https://ex.com/a/", "h1", None)
     base.flush()
@@ -98,16 +99,18 @@ def test_concurrent_runs_merge_without_losing_either(tmp_path: Path) -> None:
     assert merged.lookup("https://ex.com/b/") is not None
 
 
-def test_should_fetch_policy() -> None:
+def test_fetch_policy() -> None:
     store = SeenStore(MemoryKV())
     now = datetime.now(UTC)
-    assert store.should_fetch("https://ex.com/new/", None, WINDOW, HOUR)
+    assert store.fetch_reason("https://ex.com/new/", None, WINDOW, HOUR) is not None
     store.observe("https://ex.com/old/", "h", (now - timedelta(days=9)).isoformat())
     store.observe("https://ex.com/recent/", "h", (now - HOUR).isoformat())
-    assert not store.should_fetch("https://ex.com/old/", None, WINDOW, timedelta(0))
-    assert not store.should_fetch("https://ex.com/recent/", None, WINDOW, HOUR)
-    assert store.should_fetch("https://ex.com/recent/", None, WINDOW, timedelta(0))
-    assert store.should_fetch("https://ex.com/old/", now + HOUR, WINDOW, HOUR)  # announced as updated
+    assert store.fetch_reason("https://ex.com/old/", None, WINDOW, timedelta(0)) is None
+    assert store.fetch_reason("https://ex.com/recent/", None, WINDOW, HOUR) is None
+    assert store.fetch_reason("https://ex.com/recent/", None, WINDOW, timedelta(0)) is not None
+    assert (
+        store.fetch_reason("https://ex.com/old/", now + HOUR, WINDOW, HOUR) is not None
+    )  # announced as updated
 
 
 def test_fetch_reason_names_the_occasion_the_same_way_for_every_worker() -> None:
@@ -138,7 +141,7 @@ def test_a_non_ascii_url_fetched_once_is_not_fetched_again(announced: str) -> No
     requested = Request(announced).url
     store.record_fetch([requested], requested)
     assert store.lookup(announced) is not None
-    assert not store.should_fetch(announced, None, WINDOW, HOUR)
+    assert store.fetch_reason(announced, None, WINDOW, HOUR) is None
 
 
 def _delta(entries: dict) -> bytes:
@@ -217,7 +220,7 @@ def test_a_damaged_snapshot_falls_back_to_the_one_before(monkeypatch: pytest.Mon
 
 
 def test_without_stored_records_a_damaged_object_is_still_set_aside(tmp_path: Path) -> None:
-    kv = DirectoryKV(tmp_path)
+    kv = FileStore(tmp_path)
     store = SeenStore(kv)
     store.observe("https://ex.com/a/", "h", None)
     key = store.flush()

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
-from crawler.discovery.urls import canonical_identity, host_allowed, host_source_id, normalize_url
+from crawler.discovery.urls import canonical_identity, host_allowed, host_source_id, normalize_url, site_of
 from crawler.storage.keys import validate_part
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -95,3 +102,54 @@ def test_canonical_on_another_host_of_the_same_site_names_the_article(
 def test_a_host_outside_the_registry_gets_a_source_id_safe_as_a_partition(url: str, source_id: str) -> None:
     assert host_source_id(normalize_url(url)) == source_id
     assert validate_part(source_id, "source id") == source_id
+
+
+@pytest.mark.parametrize(
+    ("host", "site"),
+    [
+        ("m.rtl.nl", "rtl.nl"),
+        ("www.rtl.nl", "rtl.nl"),
+        ("www.bbc.co.uk", "bbc.co.uk"),
+        ("news.abc.net.au", "abc.net.au"),
+        ("www.example.com.br", "example.com.br"),
+        ("alice.github.io", "alice.github.io"),  # a private suffix: each blog is its own site
+        ("www.alice.github.io", "alice.github.io"),
+        ("127.0.0.1", "127.0.0.1"),
+        ("10.0.0.1", "10.0.0.1"),
+        ("::1", "::1"),
+        ("localhost", "localhost"),
+        ("a.site.test", "site.test"),  # no listed suffix: the list's default rule, one label
+    ],
+)
+def test_site_of_follows_the_public_suffix_list(host: str, site: str) -> None:
+    assert site_of(host) == site
+
+
+def test_sites_that_share_only_a_suffix_or_a_subnet_are_different_sites() -> None:
+    assert site_of("alice.github.io") != site_of("bob.github.io")
+    assert site_of("10.0.0.1") != site_of("192.168.0.1")
+    assert site_of("one.co.uk") != site_of("two.co.uk")
+
+
+def test_the_suffix_list_is_read_offline_and_cached_nowhere(tmp_path: Path) -> None:
+    # A fetch failure would fall back to the bundled snapshot silently, so count the attempts instead.
+    code = (
+        "import socket\n"
+        "attempts = []\n"
+        "def refuse(*args, **kwargs):\n"
+        "    attempts.append(args)\n"
+        "    raise OSError('network unreachable')\n"
+        "socket.getaddrinfo = refuse\n"
+        "socket.socket.connect = refuse\n"
+        "from crawler.discovery.urls import site_of\n"
+        "print(site_of('www.bbc.co.uk'), site_of('alice.github.io'), len(attempts))\n"
+    )
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "HOME": str(home), "XDG_CACHE_HOME": str(home / ".cache")}
+    env.pop("TLDEXTRACT_CACHE", None)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["bbc.co.uk", "alice.github.io", "0"]
+    assert list(home.iterdir()) == []

@@ -7,9 +7,9 @@ from collections import defaultdict
 
 import pytest
 
-from crawler.extract.schema import validate
 from crawler.storage import Reader, open_store
 from tests.support.cli import FAST, run_cli
+from tests.support.schema import validate
 
 pytestmark = pytest.mark.slow
 

@@ -155,7 +155,7 @@ def test_extraction_in_a_process_pool_matches_in_process(page: bytes) -> None:
 
 def test_extract_package_imports_no_scrapy() -> None:
     code = (
-        "import sys, crawler.extract, crawler.extract.golden, crawler.extract.schema;"
+        "import sys, crawler.extract, crawler.extract.golden;"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted'));"
         "sys.exit(f'crawler.extract imported {bad}' if bad else 0)"
     )

@@ -10,7 +10,7 @@ import pytest
 
 from crawler.extract import ExtractionDrop
 from crawler.extract.golden import UNCOMPARED, Case, load_cases, run_case
-from crawler.extract.schema import validate
+from tests.support.schema import validate
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = load_cases(GOLDEN)

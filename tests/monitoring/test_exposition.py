@@ -4,8 +4,10 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+from prometheus_client import generate_latest, write_to_textfile
+
 from crawler.monitoring.counters import COUNTERS, counter_key, dropped_key, median_key
-from crawler.monitoring.exposition import _COUNTER_METRICS, render_metrics, write_textfile
+from crawler.monitoring.exposition import _COUNTER_METRICS, metrics_registry
 from tests.monitoring.promtext import parse, value
 
 STATS = {
@@ -17,6 +19,10 @@ STATS = {
     median_key("alpha"): 1234.5,
     counter_key("beta", "http_errors"): 3,
 }
+
+
+def render_metrics(stats: dict) -> str:
+    return generate_latest(metrics_registry(lambda: stats)).decode()
 
 
 def test_every_counter_has_a_metric() -> None:
@@ -46,6 +52,6 @@ def test_exposition_of_an_empty_crawl_is_still_valid() -> None:
 def test_textfile_is_replaced_whole_and_leaves_no_temporary(tmp_path: Path) -> None:
     target = tmp_path / "newscrawl.prom"
     target.write_text("stale\n")
-    write_textfile(target, render_metrics(STATS))
+    write_to_textfile(str(target), metrics_registry(lambda: STATS))
     assert value(parse(target.read_text()), "newscrawl_articles_stored_total", source="alpha") == 7
     assert os.listdir(tmp_path) == ["newscrawl.prom"]

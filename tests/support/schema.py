@@ -1,0 +1,30 @@
+"""The article record's JSON Schema (crawler/schemas/article.schema.json), checked by jsonschema."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "crawler" / "schemas" / "article.schema.json"
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+@cache
+def _validator() -> Draft202012Validator:
+    # Not check_schema: the file's $id ends in a fragment ("#1.1"), which draft 2020-12's meta-schema
+    # refuses; validating records against it is unaffected.
+    return Draft202012Validator(load_schema())
+
+
+def validate(record: Any) -> list[str]:
+    """Every violation as '<JSON path>: <jsonschema message>'; an empty list means the record is valid."""
+    errors = sorted(_validator().iter_errors(record), key=lambda error: error.json_path)
+    return [f"{error.json_path}: {error.message}" for error in errors]
