@@ -92,7 +92,11 @@ def test_demo_serve_keeps_the_network_up_for_fetch_and_crawl(tmp_path):
     server = start_cli("demo", "--serve")
     try:
         assert server.stdout is not None
-        lines = [server.stdout.readline() for _ in range(12)]
+        lines: list[str] = []
+        while not lines or not lines[-1].strip().startswith("newscrawl fetch"):
+            line = server.stdout.readline()
+            assert line, "demo --serve ended before printing its commands"
+            lines.append(line)
         fetch = next(line.split() for line in lines if line.strip().startswith("newscrawl fetch"))
         crawl = next(line.split() for line in lines if line.strip().startswith("newscrawl crawl"))
         fetched = run_cli(*fetch[1:], *FAST)
