@@ -7,16 +7,19 @@ Records need `id` and `text`; `published_at` (ISO 8601), `agency`, `title`, `url
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from dedup.config import DedupConfig
 from dedup.deduplicator import Deduplicator
 from dedup.model import Document, Verdict
 from dedup.signature import Signature, SignatureError, compute_signature
+
+_DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 class BatchInputError(ValueError):
@@ -36,6 +39,10 @@ def parse_record(line: str, number: int) -> dict[str, Any]:
     except json.JSONDecodeError as error:
         raise BatchInputError(
             f"line {number}: not valid JSON ({error.msg}); write one JSON object per line"
+        ) from None
+    except RecursionError:
+        raise BatchInputError(
+            f"line {number}: JSON nested too deeply to read; an article record is a flat object"
         ) from None
     if not isinstance(record, dict):
         raise BatchInputError(
@@ -65,6 +72,8 @@ def document_of(record: dict[str, Any], number: int = 0) -> Document:
             when = datetime.fromisoformat(str(published).replace("Z", "+00:00"))
         except ValueError:
             raise BatchInputError(f"line {number}: published_at {published!r} is not ISO 8601") from None
+        if _DATE_ONLY.fullmatch(str(published)):
+            when = when.replace(tzinfo=UTC)  # a page that gives only the day: copies are days apart anyway
         if when.tzinfo is None:
             raise BatchInputError(f"line {number}: published_at {published!r} has no timezone; add +00:00")
     return Document(

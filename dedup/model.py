@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,11 @@ class Cluster:
     origin: str
     members: tuple[Member, ...]
     agencies: tuple[str, ...] = field(default=())
+
+    def to_record(self) -> dict[str, Any]:
+        """The stored form: the origin is a member with match "origin" (or "unique" when alone)."""
+        members = [{"id": m.id, "match": m.match, "similarity": m.similarity} for m in self.members]
+        return {"id": self.id, "origin": self.origin, "members": members, "agencies": list(self.agencies)}
 
 
 @dataclass(frozen=True)

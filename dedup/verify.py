@@ -39,27 +39,50 @@ def overlap(left: np.ndarray, right: np.ndarray) -> Overlap:
     return Overlap(shared, shared / (len(left) + len(right) - shared), shared / min(len(left), len(right)))
 
 
-def judge(entry: Entry, other: Entry, config: DedupConfig) -> Match | None:
-    """The match between two indexed documents, or None when they are different stories."""
+def judge(entry: Entry, other: Entry, config: DedupConfig, leniency: float = 1.0) -> Match | None:
+    """The match between two indexed documents, or None when they are different stories.
+
+    Symmetric: judge(a, b) and judge(b, a) agree on whether the pair matches, with the same similarity.
+    A `leniency` below 1 scales the similarity thresholds down (never the vetoes): evidence that
+    corroborates a link found through another member of the cluster.
+    """
+    if _gap(entry, other) > config.window.total_seconds():
+        return None
+    if entry.exact is not None and entry.exact == other.exact:
+        return Match(other.id, "exact", 1.0)
     left, right = _fingerprints(entry.shingles), _fingerprints(other.shingles)
     found = overlap(left, right)
     if found.jaccard >= config.distant_jaccard_threshold:
         return Match(other.id, "near", found.jaccard)
-    if _far_apart(entry, other, config) or _figures_disagree(entry, other, config):
+    if _gap(entry, other) > config.max_copy_gap.total_seconds() or _figures_disagree(entry, other, config):
         return None
+    smaller = min(len(left), len(right))
     # A floor on shared shingles, capped by the smaller document so a one-line flash can still match.
-    floor = min(config.min_shared_shingles, min(len(left), len(right)))
-    if found.shared < max(floor, 1):
+    if found.shared < max(min(config.min_shared_shingles, smaller), 1):
         return None
+    # Short pages share boilerplate and stock phrases that make up a large part of them: the shorter
+    # the smaller document, the larger the part of it that must be shared.
+    scale = max(1.0, (config.short_text_shingles / max(smaller, 1)) ** 0.5)
+    containment_needed = config.containment_threshold * leniency
+    jaccard_needed = config.jaccard_threshold * scale * leniency
     # "contained" names a truncation: the smaller document is at most half the larger one.
-    truncated = 2 * min(len(left), len(right)) <= max(len(left), len(right))
-    if found.containment >= config.containment_threshold and (
-        truncated or found.jaccard < config.jaccard_threshold
-    ):
+    truncated = 2 * smaller <= max(len(left), len(right))
+    if found.containment >= containment_needed and (truncated or found.jaccard < jaccard_needed):
         return Match(other.id, "contained", found.containment)
-    if found.jaccard >= config.jaccard_threshold:
+    if found.jaccard >= jaccard_needed:
         return Match(other.id, "near", found.jaccard)
     return None
+
+
+def describe(entry: Entry, other: Entry) -> Match:
+    """How two documents relate, whatever the thresholds (a copy placed through other members)."""
+    left, right = _fingerprints(entry.shingles), _fingerprints(other.shingles)
+    found = overlap(left, right)
+    if entry.exact is not None and entry.exact == other.exact:
+        return Match(other.id, "exact", 1.0)
+    if 2 * min(len(left), len(right)) <= max(len(left), len(right)):
+        return Match(other.id, "contained", found.containment)
+    return Match(other.id, "near", found.jaccard)
 
 
 def best(matches: list[Match]) -> Match | None:
@@ -73,11 +96,11 @@ def _fingerprints(raw: bytes) -> np.ndarray:
     return np.frombuffer(raw, dtype=np.uint32)
 
 
-def _far_apart(entry: Entry, other: Entry, config: DedupConfig) -> bool:
-    """Published further apart than copies of one story are (both times known)."""
+def _gap(entry: Entry, other: Entry) -> float:
+    """Seconds between the two publication times; 0 when either is unknown."""
     if entry.published is None or other.published is None:
-        return False
-    return abs(entry.published - other.published) > config.max_copy_gap.total_seconds()
+        return 0.0
+    return abs(entry.published - other.published)
 
 
 def _figures_disagree(entry: Entry, other: Entry, config: DedupConfig) -> bool:

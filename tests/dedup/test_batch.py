@@ -42,7 +42,12 @@ def test_cluster_jsonl_reports_final_clusters_after_merges() -> None:
              {"id": "whole", "text": text(body)}]  # fmt: skip
     out = io.StringIO()
     cluster_jsonl(io.StringIO(jsonl(items)), out)
-    assert {json.loads(line)["cluster_id"] for line in out.getvalue().splitlines()} == {"head"}
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    # Without dates the fullest copy is the origin: the two parts are each contained in it.
+    assert {r["cluster_id"] for r in records} == {"whole"}
+    assert [(r["id"], r["duplicate_of"], r["match"]) for r in records] == [
+        ("head", "whole", "contained"), ("tail", "whole", "contained"), ("whole", None, "origin"),
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
