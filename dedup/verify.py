@@ -43,8 +43,9 @@ def judge(entry: Entry, other: Entry, config: DedupConfig, leniency: float = 1.0
     """The match between two indexed documents, or None when they are different stories.
 
     Symmetric: judge(a, b) and judge(b, a) agree on whether the pair matches, with the same similarity.
-    A `leniency` below 1 scales the similarity thresholds down (never the vetoes): evidence that
-    corroborates a link found through another member of the cluster.
+    A `leniency` below 1 scales the similarity thresholds down and skips the figure test: evidence
+    that corroborates a link to another member of the cluster, whose figures that link already
+    checked (an origin that is a flash or a rewritten lead carries fewer of them).
     """
     if _gap(entry, other) > config.window.total_seconds():
         return None
@@ -54,7 +55,9 @@ def judge(entry: Entry, other: Entry, config: DedupConfig, leniency: float = 1.0
     found = overlap(left, right)
     if found.jaccard >= config.distant_jaccard_threshold:
         return Match(other.id, "near", found.jaccard)
-    if _gap(entry, other) > config.max_copy_gap.total_seconds() or _figures_disagree(entry, other, config):
+    if _gap(entry, other) > config.max_copy_gap.total_seconds() or (
+        leniency == 1.0 and _figures_disagree(entry, other, config)
+    ):
         return None
     smaller = min(len(left), len(right))
     # A floor on shared shingles, capped by the smaller document so a one-line flash can still match.

@@ -101,7 +101,9 @@ def test_two_workers_racing_on_one_story_never_both_become_origin(redis_namespac
         for n in range(ROUNDS):
             pair = [dd.current(f"r{n}-w{worker}") for worker in (0, 1)]
             assert pair[0] is not None and pair[1] is not None
-            assert pair[0].cluster_id == pair[1].cluster_id, f"round {n}: copies landed in two clusters {pair}"
+            assert pair[0].cluster_id == pair[1].cluster_id, (
+                f"round {n}: copies landed in two clusters {pair}"
+            )
             assert sum(v.duplicate_of is None for v in pair) == 1, f"round {n}: origins {pair}"
 
 
