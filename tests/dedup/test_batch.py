@@ -96,3 +96,19 @@ def test_damaged_stored_signature_is_recomputed_from_the_text() -> None:
     cluster_jsonl(io.StringIO(jsonl(items)), out)
     rows = {row["id"]: row for row in map(json.loads, out.getvalue().splitlines())}
     assert rows["b"]["duplicate_of"] == "a" and rows["b"]["minhash"]["hashvalues"] != "AAAA"
+
+
+def test_cli_reads_records_from_stdin() -> None:
+    done = subprocess.run([sys.executable, "-m", "crawler", "dedup", "-"], cwd=ROOT, input=jsonl(records()),
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 3 and "3 records" in done.stderr
+
+
+def test_cli_refuses_a_deeply_nested_line_in_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "deep.jsonl"
+    source.write_text(jsonl(records()[:1]) + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    done = run_cli(str(source))
+    assert done.returncode == 2
+    assert "line 2: JSON nested too deeply" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0
