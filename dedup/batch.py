@@ -1,7 +1,8 @@
 """Batch clustering of JSON-lines exports: the same Deduplicator as the crawl, final cluster ids.
 
 Records need `id` and `text`; `published_at` (ISO 8601), `agency`, `title`, `url`, `source` and a stored
-`minhash` are used when present. Output records gain cluster_id, duplicate_of, similarity, match, minhash.
+`minhash` are used when present. Output records gain cluster_id (the cluster's origin), duplicate_of,
+similarity, match and minhash; the same records in any order give the same output records.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import json
 import re
 import tempfile
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
@@ -114,6 +115,8 @@ def cluster_jsonl(in_stream: TextIO, out_stream: TextIO, config: DedupConfig | N
             record = json.loads(line)
             # Later documents can merge clusters; the batch has them all, so report the final state.
             verdict = dedup.current(record["id"]) or final.get(record["id"]) or first[record["id"]]
+            # The batch is whole: each cluster is named by its origin, whatever order the lines came in.
+            verdict = replace(verdict, cluster_id=verdict.origin)
             out_stream.write(json.dumps(annotate(record, verdict), ensure_ascii=False) + "\n")
             stats.documents += 1
             stats.matches[verdict.match] += 1

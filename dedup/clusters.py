@@ -23,8 +23,9 @@ Corroboration = Callable[[Entry, Entry], bool]
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a document stands: its cluster (named by the origin's id), how it matches the origin."""
+    """Where a document stands: its cluster, the cluster's origin, and how it matches the origin."""
 
+    cluster: str
     origin: str
     match: str
     similarity: float | None
@@ -50,12 +51,15 @@ def partition(
     _settle(members, links_of, by_id, corroborates)
     placed: dict[str, Placement] = {}
     for origin, group in members.items():
-        placed[origin] = Placement(origin, "origin" if len(group) > 1 else "unique", None)
+        # Named by its first-arrived member: records a crawl already wrote keep naming the cluster
+        # as it grows, and as a later, earlier-published copy takes over as origin.
+        name = min(group, key=lambda doc_id: (by_id[doc_id].time, doc_id))
+        placed[origin] = Placement(name, origin, "origin" if len(group) > 1 else "unique", None)
         for doc_id in group[1:]:
             to_origin = links_of.get(doc_id, {}).get(origin)
             if to_origin is None:  # joined through other members: describe the pair directly
                 to_origin = describe(by_id[doc_id], by_id[origin])
-            placed[doc_id] = Placement(origin, to_origin.kind, round(to_origin.similarity, 4))
+            placed[doc_id] = Placement(name, origin, to_origin.kind, round(to_origin.similarity, 4))
     return placed
 
 

@@ -202,4 +202,4 @@ class Deduplicator:
     def _verdict_of(self, doc_id: str) -> Verdict:
         placed = self._state.member(doc_id)
         duplicate_of = None if placed.origin == doc_id else placed.origin
-        return Verdict(placed.origin, duplicate_of, placed.similarity, placed.match, placed.origin)
+        return Verdict(placed.cluster, duplicate_of, placed.similarity, placed.match, placed.origin)

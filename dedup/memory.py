@@ -1,7 +1,7 @@
 """In-process index state: documents in the window, exact hashes, verified links and placements.
 
-A cluster is named by its origin's id and holds the documents placed under that origin
-(`dedup.clusters.partition` decides the placements from the links; this module only stores them).
+`dedup.clusters.partition` decides each document's placement (cluster, origin, match) from the links;
+this module only stores them.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class MemoryState:
         self._next_seq += 1
         self._entries[entry.id] = entry
         self._links[entry.id] = {}
-        self._placed[entry.id] = Placement(entry.id, "unique", None)
+        self._placed[entry.id] = Placement(entry.id, entry.id, "unique", None)
         self._members[entry.id] = {entry.id}
         heapq.heappush(self._timeline, (entry.time, self._next_seq, entry.id))
         if entry.exact is None:
@@ -80,9 +80,9 @@ class MemoryState:
             before = self._placed[doc_id]
             if before == placement:
                 continue
-            changed |= {before.origin, placement.origin}
-            self._remove_member(before.origin, doc_id)
-            self._members.setdefault(placement.origin, set()).add(doc_id)
+            changed |= {before.cluster, placement.cluster}
+            self._remove_member(before.cluster, doc_id)
+            self._members.setdefault(placement.cluster, set()).add(doc_id)
             self._placed[doc_id] = placement
         return changed
 
@@ -95,7 +95,8 @@ class MemoryState:
             return None
         members = tuple(Member(i, self._placed[i].match, self._placed[i].similarity) for i in sorted(ids))
         agencies = {self._entries[i].agency for i in ids} - {None}
-        return Cluster(cluster_id, cluster_id, members, tuple(sorted(a for a in agencies if a)))
+        origin = self._placed[next(iter(ids))].origin
+        return Cluster(cluster_id, origin, members, tuple(sorted(a for a in agencies if a)))
 
     def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
         """Forget documents that arrived before `cutoff`, calling `notify(id)` just before each goes;
@@ -110,15 +111,15 @@ class MemoryState:
                 del self._exact[entry.exact]
             for other in self._links.pop(doc_id):
                 self._links[other].pop(doc_id, None)
-            self._remove_member(self._placed.pop(doc_id).origin, doc_id)
+            self._remove_member(self._placed.pop(doc_id).cluster, doc_id)
             gone.append(doc_id)
         return gone
 
-    def _remove_member(self, origin: str, doc_id: str) -> None:
-        # The origin stays the cluster's name after it leaves the window: it is still the stored original.
-        members = self._members.get(origin)
+    def _remove_member(self, cluster_id: str, doc_id: str) -> None:
+        # The others keep their origin after it leaves the window: it is still the stored original.
+        members = self._members.get(cluster_id)
         if members is None:
             return
         members.discard(doc_id)
         if not members:
-            del self._members[origin]
+            del self._members[cluster_id]

@@ -7,6 +7,7 @@ documents and evicting run under one lock per namespace. Keys live under
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -33,7 +34,7 @@ local p, id = ARGV[1], ARGV[2]
 if redis.call('EXISTS', p .. 'doc:' .. id) == 1 then return false end
 local seq = redis.call('INCR', p .. 'seq')
 redis.call('HSET', p .. 'doc:' .. id, 'seq', seq, 'shingles', ARGV[3], 'numbers', ARGV[4], 'exact', ARGV[5],
-  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'place', id .. '|unique|')
+  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'place', ARGV[10])
 redis.call('HSET', p .. 'mem:' .. id, id, '1')
 redis.call('ZADD', p .. 'timeline', ARGV[8], id)
 local out = {''}
@@ -111,6 +112,7 @@ class RedisState:
         keys = [f"{self._prefix}claim:{i}:{key.hex()}" for i, key in enumerate(band_keys)]
         args: list[Any] = [self._prefix, entry.id, entry.shingles, entry.numbers, entry.exact or ""]
         args += [published, entry.agency or "", repr(entry.time), CLAIM_TTL_SECONDS]
+        args.append(_encode(Placement(entry.id, entry.id, "unique", None)))
         reserved = self._reserve(keys=keys, args=args)
         if reserved is None:
             return None
@@ -181,11 +183,10 @@ class RedisState:
             if raw is None or _placement(raw) == new:
                 continue
             old = _placement(raw)
-            changed |= {old.origin, new.origin}
-            write.hdel(self._prefix + "mem:" + old.origin, doc_id)
-            write.hset(self._prefix + "mem:" + new.origin, doc_id, "1")
-            similarity = "" if new.similarity is None else repr(new.similarity)
-            write.hset(self._prefix + "doc:" + doc_id, "place", f"{new.origin}|{new.match}|{similarity}")
+            changed |= {old.cluster, new.cluster}
+            write.hdel(self._prefix + "mem:" + old.cluster, doc_id)
+            write.hset(self._prefix + "mem:" + new.cluster, doc_id, "1")
+            write.hset(self._prefix + "doc:" + doc_id, "place", _encode(new))
         write.execute()
         return changed
 
@@ -202,15 +203,18 @@ class RedisState:
         pipe = self._redis.pipeline(transaction=False)
         for doc_id in ids:
             pipe.hmget(self._prefix + "doc:" + doc_id, "place", "agency")
-        members, agencies = [], set()
+        members, agencies, origin = [], set(), None
         for doc_id, (raw, agency) in zip(ids, pipe.execute(), strict=True):
             if raw is None:
                 continue
             placement = _placement(raw)
+            origin = placement.origin
             members.append(Member(doc_id, placement.match, placement.similarity))
             if agency:
                 agencies.add(agency.decode())
-        return Cluster(cluster_id, cluster_id, tuple(members), tuple(sorted(agencies)))
+        if origin is None:
+            return None
+        return Cluster(cluster_id, origin, tuple(members), tuple(sorted(agencies)))
 
     def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
         """Evict documents that arrived before `cutoff`; returns those this worker evicted."""
@@ -240,7 +244,7 @@ class RedisState:
             pipe.hdel(self._prefix + "adj:" + other, doc_id)
         pipe.delete(key, self._prefix + "adj:" + doc_id)
         if place is not None:
-            pipe.hdel(self._prefix + "mem:" + _placement(place).origin, doc_id)
+            pipe.hdel(self._prefix + "mem:" + _placement(place).cluster, doc_id)
         pipe.execute()
         if exact and self._redis.get(self._prefix + "exact:" + exact.decode()) == doc_id.encode():
             self._redis.delete(self._prefix + "exact:" + exact.decode())
@@ -258,6 +262,10 @@ def _match(other: str, raw: bytes) -> Match:
     return Match(other, kind, float(similarity))
 
 
+def _encode(placement: Placement) -> str:
+    return json.dumps([placement.cluster, placement.origin, placement.match, placement.similarity])
+
+
 def _placement(raw: bytes) -> Placement:
-    origin, match, similarity = raw.decode().rsplit("|", 2)
-    return Placement(origin, match, float(similarity) if similarity else None)
+    cluster, origin, match, similarity = json.loads(raw)
+    return Placement(cluster, origin, match, similarity)

@@ -79,10 +79,10 @@ def test_earliest_published_member_is_origin_without_agency_copy() -> None:
     dd = Deduplicator()
     dd.add(doc("late", text(story(9)), hours=5))
     verdict = dd.add(doc("early", text(story(9)[:3]), hours=1))
-    assert verdict.origin == "early" and verdict.cluster_id == "early"
+    assert verdict.origin == "early" and verdict.cluster_id == "late"  # named by its first arrival
     late = dd.current("late")
     assert late is not None and (late.duplicate_of, late.match) == ("early", "contained")
-    assert dd.current("early") == Verdict("early", None, None, "origin", "early")
+    assert dd.current("early") == Verdict("late", None, None, "origin", "early")
 
 
 def test_clusters_follow_a_bridging_origin_and_report_the_retired_one() -> None:
@@ -92,10 +92,12 @@ def test_clusters_follow_a_bridging_origin_and_report_the_retired_one() -> None:
     dd.add(doc("tail", text(base[8:]), hours=2))
     dd.changed_clusters()
     bridge = dd.add(doc("whole", text(base), hours=1))
-    assert bridge == Verdict("whole", None, None, "origin", "whole")
-    assert {m.id for m in dd.cluster("whole").members} == {"head", "tail", "whole"}
+    assert bridge == Verdict("head", None, None, "origin", "whole")
+    assert dd.current("tail") == Verdict("head", "whole", dd.current("tail").similarity, "contained", "whole")
+    assert {m.id for m in dd.cluster("head").members} == {"head", "tail", "whole"}
+    assert dd.cluster("head").origin == "whole"
     assert dd.changed_clusters() == {"head", "tail", "whole"}
-    assert dd.cluster_record("head") == {"id": "head", "origin": None, "members": [], "agencies": []}
+    assert dd.cluster_record("tail") == {"id": "tail", "origin": None, "members": [], "agencies": []}
     with pytest.raises(KeyError):
         dd.cluster("tail")
 
@@ -197,7 +199,8 @@ def test_evictions_are_reported_and_regrouping_goes_on_without_the_evicted_origi
     assert dd.current("copy1").duplicate_of == "wire"  # placements stay until a new link regroups them
     dd.changed_clusters()
     late = dd.add(doc("copy2", text(story(16)[:4]), hours=40))
-    assert late.duplicate_of == "copy1" and dd.changed_clusters() == {"wire", "copy1", "copy2"}
+    assert late.duplicate_of == "copy1" and late.cluster_id == "copy1"
+    assert dd.changed_clusters() == {"wire", "copy1", "copy2"}
     assert dd.cluster_record("wire")["members"] == []
     clock.now += 40 * 3600
     dd.add(doc("last", text(story(18)), hours=80))
