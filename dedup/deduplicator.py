@@ -86,8 +86,13 @@ class Deduplicator:
         return self._verdict_of(document.id)
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
-        """Re-index a stored record at start-up; feed records in their original order for the same ids."""
-        self.add(document, signature)
+        """Re-index a stored record at start-up, in any order. Its clusters are not reported by
+        `changed_clusters`: their records are already stored."""
+        pending, self._changed = self._changed, set()
+        try:
+            self.add(document, signature)
+        finally:
+            self._changed = pending
 
     def changed_clusters(self) -> set[str]:
         """Ids of the clusters that gained, lost or re-described members since the last call (their

@@ -165,6 +165,7 @@ def test_restore_rebuilds_the_index_from_stored_signatures() -> None:
 
     for document, record in zip(stored, records, strict=True):
         fresh.restore(document, Signature.from_record(record, config))
+    assert fresh.changed_clusters() == set(), "restored clusters' records are already stored"
     assert fresh.add(doc("c", text(story(13)), hours=2)).duplicate_of == "a"
 
 
