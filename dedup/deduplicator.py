@@ -20,7 +20,7 @@ from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
 from dedup.redis_state import RedisState, lsh_storage_config
 from dedup.signature import Signature, SignatureError, compute_signature
-from dedup.verify import judge
+from dedup.verify import judge, normalized_title
 
 
 class Deduplicator:
@@ -181,7 +181,7 @@ class Deduplicator:
         assert signature.shingles is not None and signature.numbers is not None
         return Entry(
             document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
-            stamp, document.agency, now,
+            stamp, document.agency, now, normalized_title(document.title),
         )  # fmt: skip
 
     def _evict(self, now: float) -> None:

@@ -64,6 +64,9 @@ class Entry:
     published: float | None
     agency: str | None
     time: float
+    # The title with its numbers, normalised: items of a numbered series ("Highlights 1", "Highlights 5")
+    # and daily templates share a title up to its numbers.
+    title: str = ""
 
     def origin_rank(self, seq: int) -> tuple[int, float, int]:
         """Lower ranks first: an agency's own copy, then the earliest published, then the first seen."""

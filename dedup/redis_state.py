@@ -34,7 +34,7 @@ local p, id = ARGV[1], ARGV[2]
 if redis.call('EXISTS', p .. 'doc:' .. id) == 1 then return false end
 local seq = redis.call('INCR', p .. 'seq')
 redis.call('HSET', p .. 'doc:' .. id, 'seq', seq, 'shingles', ARGV[3], 'numbers', ARGV[4], 'exact', ARGV[5],
-  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'place', ARGV[10])
+  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'place', ARGV[10], 'title', ARGV[11])
 redis.call('HSET', p .. 'mem:' .. id, id, '1')
 redis.call('ZADD', p .. 'timeline', ARGV[8], id)
 local out = {''}
@@ -112,7 +112,7 @@ class RedisState:
         keys = [f"{self._prefix}claim:{i}:{key.hex()}" for i, key in enumerate(band_keys)]
         args: list[Any] = [self._prefix, entry.id, entry.shingles, entry.numbers, entry.exact or ""]
         args += [published, entry.agency or "", repr(entry.time), CLAIM_TTL_SECONDS]
-        args.append(_encode(Placement(entry.id, entry.id, "unique", None)))
+        args += [_encode(Placement(entry.id, entry.id, "unique", None)), entry.title]
         reserved = self._reserve(keys=keys, args=args)
         if reserved is None:
             return None
@@ -123,15 +123,17 @@ class RedisState:
         pipe = self._redis.pipeline(transaction=False)
         for doc_id in ids:
             pipe.hmget(
-                self._prefix + "doc:" + doc_id, "shingles", "numbers", "exact", "pub", "agency", "time"
+                self._prefix + "doc:" + doc_id,
+                *("shingles", "numbers", "exact", "pub", "agency", "time", "title"),
             )
         found: dict[str, Entry] = {}
-        for doc_id, (shingles, numbers, exact, pub, agency, time) in zip(ids, pipe.execute(), strict=True):
+        replies = zip(ids, pipe.execute(), strict=True)
+        for doc_id, (shingles, numbers, exact, pub, agency, time, title) in replies:
             if shingles is None:
                 continue  # evicted by another worker meanwhile
             found[doc_id] = Entry(
                 doc_id, shingles, numbers, exact.decode() or None, float(pub) if pub else None,
-                agency.decode() or None, float(time),
+                agency.decode() or None, float(time), (title or b"").decode(),
             )  # fmt: skip
         return found
 

@@ -7,12 +7,16 @@ only near-verbatim copies count.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 
 from dedup.config import DedupConfig
 from dedup.model import Entry
+
+_WORD = re.compile(r"\w+")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,9 @@ def judge(entry: Entry, other: Entry, config: DedupConfig, leniency: float = 1.0
     found = overlap(left, right)
     if found.jaccard >= config.distant_jaccard_threshold:
         return Match(other.id, "near", found.jaccard)
-    if _gap(entry, other) > config.max_copy_gap.total_seconds() or (
-        leniency == 1.0 and _figures_disagree(entry, other, config)
-    ):
+    if _gap(entry, other) > config.max_copy_gap.total_seconds() or _series_differ(entry, other):
+        return None
+    if leniency == 1.0 and _figures_disagree(entry, other, config):
         return None
     smaller = min(len(left), len(right))
     # A floor on shared shingles, capped by the smaller document so a one-line flash can still match.
@@ -93,6 +97,20 @@ def best(matches: list[Match]) -> Match | None:
     if not matches:
         return None
     return max(matches, key=lambda match: (match.kind == "exact", match.similarity))
+
+
+def normalized_title(title: str | None) -> str:
+    """Casefolded words of a title, single spaces, punctuation out ("16,167" is "16 167")."""
+    return " ".join(_WORD.findall(title.casefold())) if title else ""
+
+
+def _series_differ(entry: Entry, other: Entry) -> bool:
+    """Same title up to its numbers, other numbers: two items of a series or two days of a template
+    ("Highlights 1" and "Highlights 5"; exports for 1-10 and for 1-20 November). Outlets retitle
+    copies in their own words, so copies rarely share a title up to its numbers alone."""
+    if not entry.title or entry.title == other.title or not _DIGITS.search(entry.title):
+        return False
+    return _DIGITS.sub("#", entry.title) == _DIGITS.sub("#", other.title)
 
 
 def _fingerprints(raw: bytes) -> np.ndarray:

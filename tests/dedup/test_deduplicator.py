@@ -287,3 +287,20 @@ def test_templates_with_other_arabic_indic_figures_stay_apart() -> None:
     dd.add(doc("day1", bulletin(10, "٣٢٥٠ جنيها وعيار أربعة وعشرين ٣٧١٥ جنيها والأوقية ٢٦٤٠")))
     verdict = dd.add(doc("day2", bulletin(20, "٣١٨٠ جنيها وعيار أربعة وعشرين ٣٦٣٠ جنيها والأوقية ٢٥٩٥"), 24))
     assert verdict.match == "unique"
+
+
+def test_items_of_a_numbered_series_stay_apart_unless_near_verbatim() -> None:
+    # Xinhua's "Highlights 1" and "Highlights 5" share the series' standing paragraphs.
+    standing = story(23, paragraphs=4)
+    dd = Deduplicator()
+    dd.add(Document("h1", text(standing + story(24, 2)), title="World News Highlights 1", published_at=T0))
+    fifth = Document("h5", text(standing + story(25, 2)), title="World news highlights 5", published_at=T0)
+    assert dd.add(fifth).match == "unique"
+    copy = Document(
+        "h1-copy", text(standing + story(24, 1)), title="World News Highlights 1", published_at=T0
+    )
+    assert dd.add(copy).duplicate_of == "h1"
+    rerun = Document(
+        "h5-rerun", text(standing + story(24, 2)), title="World News Highlights 6", published_at=T0
+    )
+    assert dd.add(rerun).duplicate_of == "h1"  # near-verbatim, whatever its title says
