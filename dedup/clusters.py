@@ -2,9 +2,9 @@
 
 The verifier's links are symmetric and found for every pair in the index, whatever came first; a
 connected group of linked documents is then partitioned in rank order (agency copy, earliest
-published, id). A document joins a cluster only if it is linked to the cluster's origin or to more
-than half of its members: one member that resembles two stories (a numbered series, a recurring
-template) cannot chain them together, as it would with union-find.
+published, longest, id). A document joins a cluster only if it is linked to the cluster's origin, to
+more than half of its members, or to one member while resembling the origin too: one member that
+resembles two stories (a round-up, a numbered series) cannot chain them together, as with union-find.
 """
 
 from __future__ import annotations
