@@ -63,7 +63,7 @@ class Entry:
     exact: str | None
     published: float | None
     agency: str | None
-    time: float
+    time: float  # arrival (the index's clock), which eviction goes by
     # The title with its numbers, normalised: items of a numbered series ("Highlights 1", "Highlights 5")
     # and daily templates share a title up to its numbers.
     title: str = ""

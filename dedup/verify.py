@@ -1,8 +1,9 @@
 """The verifier: decides on actual shingle sets whether a candidate is a copy, and of which kind.
 
-Jaccard accepts edited copies, containment (shared / smaller set) accepts truncated ones. Beyond
-`max_copy_gap` between publication times, or when the figures disagree (recurring wire templates),
-only near-verbatim copies count.
+Jaccard accepts edited copies, containment (shared / smaller set) accepts truncated ones. Pairs
+published more than `window` apart are never compared; beyond `max_copy_gap`, when the figures
+disagree or the titles differ only in their numbers (recurring templates, numbered series), only
+near-verbatim copies count.
 """
 
 from __future__ import annotations
@@ -90,13 +91,6 @@ def describe(entry: Entry, other: Entry) -> Match:
     if 2 * min(len(left), len(right)) <= max(len(left), len(right)):
         return Match(other.id, "contained", found.containment)
     return Match(other.id, "near", found.jaccard)
-
-
-def best(matches: list[Match]) -> Match | None:
-    """The match reported on the verdict: an exact one first, else the most similar."""
-    if not matches:
-        return None
-    return max(matches, key=lambda match: (match.kind == "exact", match.similarity))
 
 
 def normalized_title(title: str | None) -> str:
