@@ -80,7 +80,11 @@ class Deduplicator:
             self._state.add_links(document.id, matches)
             entries, links = self._state.group(document.id)
             placed = partition(entries.values(), links, self._corroborates)
-            self._changed |= self._state.place(placed)
+            changed = self._state.place(placed)
+        if placed[document.id].cluster != document.id:
+            # The document's own one-member cluster only existed within this call: nothing to retire.
+            changed.discard(document.id)
+        self._changed |= changed
         if searchable:
             self._lsh.insert(document.id, minhash, check_duplication=False)
         return self._verdict_of(document.id)
