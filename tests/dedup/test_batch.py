@@ -112,3 +112,18 @@ def test_cli_refuses_a_deeply_nested_line_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "line 2: JSON nested too deeply" in done.stderr and "Traceback" not in done.stderr
     assert done.stderr.strip().count("\n") == 0
+
+
+def test_an_undated_copy_is_found_however_far_the_dated_records_run() -> None:
+    # The batch indexes dated records oldest first and lets them go a window later; undated records
+    # stay throughout, since any dated one may be their original.
+    items = [{"id": "copy", "text": text(story(705, paragraphs=8)[:3])}]
+    items.append({"id": "old", "text": text(story(705, paragraphs=8)), "published_at": "2026-01-01"})
+    items += [
+        {"id": f"later{n}", "text": text(story(710 + n)), "published_at": f"2026-0{n}-02"}
+        for n in range(3, 7)
+    ]
+    out = io.StringIO()
+    cluster_jsonl(io.StringIO(jsonl(items)), out)
+    records = {r["id"]: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert records["copy"]["duplicate_of"] == "old" and records["old"]["match"] == "origin"
