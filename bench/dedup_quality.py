@@ -1,7 +1,9 @@
-"""Dedup quality on the labelled syndication set: ARI and pairwise P/R/F1 for newscrawl, side by side
-with plain datasketch MinHashLSH (threshold 0.5, 128 permutations, word 5-grams, no verifier).
+"""Dedup quality on labelled syndication sets, side by side: ARI and pairwise P/R/F1 for newscrawl in
+file order with dates, shuffled with dates, and text only, beside plain datasketch MinHashLSH
+(threshold 0.5, 128 permutations, word 5-grams, no verifier).
 
-Run: python bench/dedup_quality.py [eval/syndication/docs.jsonl] [--failures]
+Run: python bench/dedup_quality.py [SET.jsonl ...] [--failures]
+(default: the generated set, and the real development set when it has been rebuilt locally)
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import argparse
 import io
 import itertools
 import json
+import random
 import re
 import sys
 import time
@@ -25,6 +28,8 @@ from dedup.batch import cluster_jsonl
 from dedup.config import DedupConfig
 
 DEFAULT_SET = Path(__file__).resolve().parents[1] / "eval" / "syndication" / "docs.jsonl"
+REAL_SET = Path("/work/cache/syndication-real/docs.jsonl")
+SHUFFLE_SEED = 17
 
 
 def adjusted_rand_index(truth: list[str], predicted: list[str]) -> float:
@@ -97,44 +102,64 @@ def failures(docs: list[dict], records: list[dict]) -> list[str]:
         same_pred = a["cluster_id"] == b["cluster_id"]
         if same_truth != same_pred:
             kind = "split" if same_truth else "joined"
-            lines.append(f"{kind}: {a['id']} {by_id[a['id']]['edits']} / {b['id']} {by_id[b['id']]['edits']}")
+            edits_a, edits_b = by_id[a["id"]].get("edits", ""), by_id[b["id"]].get("edits", "")
+            lines.append(f"{kind}: {a['id']} {edits_a} / {b['id']} {edits_b}")
     return lines
+
+
+def variants(docs: list[dict]) -> list[tuple[str, list[dict]]]:
+    """The runs of one set: file order with dates, shuffled with dates, text only (no dates, no agency).
+    `agency` marks an agency's own copy; a set whose records carry `kind` uses it for the credited
+    agency instead, so it is left out there."""
+    own = [d if "kind" not in d else {k: v for k, v in d.items() if k != "agency"} for d in docs]
+    shuffled = own[:]
+    random.Random(SHUFFLE_SEED).shuffle(shuffled)
+    text_only = [{k: v for k, v in d.items() if k not in ("published_at", "agency")} for d in docs]
+    return [("file order, dates", own), ("shuffled, dates", shuffled), ("text only", text_only)]
+
+
+def score_set(path: Path, show_failures: bool) -> None:
+    docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    print(f"\n{path}: {len(docs)} documents, {len({d['label'] for d in docs})} true clusters")
+    print(f"{'system':<44}{'ARI':>7}{'P':>7}{'R':>7}{'F1':>7}{'clusters':>10}{'seconds':>9}")
+    for name, run in variants(docs):
+        records, seconds = run_newscrawl(run, DedupConfig())
+        truth = [d["label"] for d in run]
+        _row(f"newscrawl, {name}", truth, [r["cluster_id"] for r in records], seconds)
+        if name == "file order, dates":
+            file_records = records
+    plain, plain_time = run_plain_datasketch(docs)
+    _row("datasketch MinHashLSH 0.5/128/w5", [d["label"] for d in docs], plain, plain_time)
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for doc in docs:
+        groups[doc["label"]].append(doc)
+    origin_of = {record["id"]: record["duplicate_of"] or record["id"] for record in file_records}
+    if all(doc.get("published_at") for doc in docs):
+        right = sum(
+            all(origin_of[doc["id"]] == expected_origin(members) for doc in members)
+            for members in groups.values()
+        )
+        print(f"origin correct in {right}/{len(groups)} true clusters (agency copy, else earliest published)")
+    wrong = failures(docs, file_records)
+    print(f"wrong pairs (file order): {len(wrong)}")
+    if show_failures:
+        print("\n".join(wrong))
+
+
+def _row(name: str, truth: list[str], labels: list[str], seconds: float) -> None:
+    p, r, f = pairwise(truth, labels)
+    ari = adjusted_rand_index(truth, labels)
+    print(f"{name:<44}{ari:>7.3f}{p:>7.3f}{r:>7.3f}{f:>7.3f}{len(set(labels)):>10}{seconds:>9.2f}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("dataset", nargs="?", type=Path, default=DEFAULT_SET)
+    parser.add_argument("datasets", nargs="*", type=Path)
     parser.add_argument("--failures", action="store_true", help="list every wrong pair")
     args = parser.parse_args()
-    docs = [
-        json.loads(line) for line in args.dataset.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    truth = [doc["label"] for doc in docs]
-    records, ours_time = run_newscrawl(docs, DedupConfig())
-    ours = [record["cluster_id"] for record in records]
-    plain, plain_time = run_plain_datasketch(docs)
-    print(f"{len(docs)} documents, {len(set(truth))} true clusters ({args.dataset})\n")
-    print(f"{'system':<34}{'ARI':>7}{'P':>7}{'R':>7}{'F1':>7}{'clusters':>10}{'seconds':>9}")
-    for name, labels, seconds in (
-        ("newscrawl (LSH + verifier)", ours, ours_time),
-        ("datasketch MinHashLSH 0.5/128/w5", plain, plain_time),
-    ):
-        p, r, f = pairwise(truth, labels)
-        ari = adjusted_rand_index(truth, labels)
-        print(f"{name:<34}{ari:>7.3f}{p:>7.3f}{r:>7.3f}{f:>7.3f}{len(set(labels)):>10}{seconds:>9.2f}")
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for doc in docs:
-        groups[doc["label"]].append(doc)
-    origin_of = {record["id"]: record["duplicate_of"] or record["id"] for record in records}
-    right = sum(
-        all(origin_of[doc["id"]] == expected_origin(members) for doc in members)
-        for members in groups.values()
-    )
-    print(f"\norigin correct in {right}/{len(groups)} true clusters (agency copy, else earliest published)")
-    wrong = failures(docs, records)
-    print(f"wrong pairs: {len(wrong)}")
-    if args.failures:
-        print("\n".join(wrong))
+    sets = args.datasets or [DEFAULT_SET, *([REAL_SET] if REAL_SET.exists() else [])]
+    for path in sets:
+        score_set(path, args.failures)
     return 0
 
 

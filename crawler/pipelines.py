@@ -143,9 +143,8 @@ class DedupPipeline:
         verdict = self.run.dedup.add(document, signature=signature)
         annotate(item, verdict)
         self.stats.inc_value(f"dedup/{verdict.match}_count")
-        if verdict.match != "unique":
-            # A member joined (or became the origin of) a cluster: its record is written at commit.
-            self.run.touched_clusters.add(verdict.cluster_id)
+        # Clusters that gained, lost or regrouped members (or were retired): records written at commit.
+        self.run.touched_clusters.update(self.run.dedup.changed_clusters())
         return item
 
 
@@ -241,8 +240,7 @@ class StorePipeline:
 
 
 def cluster_record(run: CrawlRun, cluster_id: str) -> dict[str, Any]:
-    cluster = run.dedup.cluster(cluster_id)
-    return cluster.to_record() if hasattr(cluster, "to_record") else dict(vars(cluster))
+    return run.dedup.cluster_record(cluster_id)
 
 
 def _jsonable(value: Any) -> Any:

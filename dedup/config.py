@@ -27,6 +27,13 @@ class DedupConfig:
     jaccard_threshold: float = 0.13
     containment_threshold: float = 0.35
     min_shared_shingles: int = 8
+    # Below this many shingles (the smaller document) the Jaccard threshold rises with sqrt(this / size):
+    # short pages that share boilerplate or stock phrases reach Jaccard 0.13-0.16 without being copies.
+    short_text_shingles: int = 150
+    # A document linked to one member of a cluster (not its origin, not most members) joins it only if
+    # it also resembles the origin at this fraction of the thresholds; otherwise one member that
+    # resembles two stories (a numbered series) would chain them as union-find does.
+    corroboration_leniency: float = 0.3
     # Recurring wire templates (daily bulletins, monthly figures) share 0.3-0.4 Jaccard across days;
     # copies of one story appear within a day or two. Beyond this gap only near-verbatim copies count.
     max_copy_gap: timedelta = timedelta(days=3)
@@ -35,7 +42,11 @@ class DedupConfig:
     # least `min_figures` numbers and share under `figure_agreement` of the smaller set, they differ.
     min_figures: int = 2
     figure_agreement: float = 0.3
+    # Two documents published further apart than this are never compared. Documents leave the index
+    # `window + retention_margin` after they *arrived*, so a crawl that meets a window's articles in
+    # any order within the margin still compares every pair of them.
     window: timedelta = timedelta(days=30)
+    retention_margin: timedelta = timedelta(days=1)
     # Pages misdate articles into the future (a wrong year, day and month swapped). A publication time
     # later than the wall clock plus this (time-zone slips stay within a day) counts as unknown: as the
     # index clock it would evict the whole window, and every later document at its next add.

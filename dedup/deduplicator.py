@@ -7,18 +7,20 @@ given, in which case the LSH lives in datasketch's Redis storage and the cluster
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from typing import Any
 
 from datasketch import MinHashLSH
 
+from dedup.clusters import partition
 from dedup.config import DedupConfig
 from dedup.lsh import in_memory_lsh
 from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
 from dedup.redis_state import RedisState, lsh_storage_config
 from dedup.signature import Signature, SignatureError, compute_signature
-from dedup.verify import Match, best, judge
+from dedup.verify import judge, normalized_title
 
 
 class Deduplicator:
@@ -30,8 +32,12 @@ class Deduplicator:
         redis_url: str | None = None,
         namespace: str = "newscrawl",
         on_evict: Callable[[str, Verdict], None] | None = None,
+        clock: Callable[[], float] = time.time,
     ):
-        """`on_evict(id, verdict)` hears each document's final verdict as it leaves the window."""
+        """`on_evict(id, verdict)` hears each document's final verdict as it leaves the index;
+        `clock` gives the arrival time (seconds since the epoch) that eviction goes by."""
+        self._now = clock
+        self._changed: set[str] = set()
         self.config = config or DedupConfig()
         self._on_evict = on_evict
         self._state: MemoryState | RedisState
@@ -44,8 +50,7 @@ class Deduplicator:
                 params=(self.config.lsh_bands, self.config.lsh_rows),
                 storage_config=lsh_storage_config(redis_url, namespace, self.config),
             )
-        self._clock: float | None = None
-        self._window = self.config.window.total_seconds()
+        self._retention = (self.config.window + self.config.retention_margin).total_seconds()
 
     def add(self, document: Document, signature: Signature | None = None) -> Verdict:
         """Index `document` and return its verdict; adding an id already indexed returns its verdict."""
@@ -62,30 +67,50 @@ class Deduplicator:
             return self._verdict_of(document.id)
         exact_of, claimed = reserved
         minhash = signature.lean_minhash()
-        matches = [Match(exact_of, "exact", 1.0)] if exact_of is not None else []
         candidates = (set(self._lsh.query(minhash)) if searchable else set()) | set(claimed)
-        candidates.discard(document.id)
         if exact_of is not None:
-            candidates.discard(exact_of)
+            candidates.add(exact_of)
+        candidates.discard(document.id)
+        matches = []
         for other in self._state.entries(sorted(candidates)).values():
             found = judge(entry, other, self.config)
             if found is not None:
                 matches.append(found)
-        cluster_id, origin = self._state.link(document.id, matches)
+        with self._state.locked():
+            self._state.add_links(document.id, matches)
+            entries, links = self._state.group(document.id)
+            placed = partition(entries.values(), links, self._corroborates)
+            changed = self._state.place(placed)
+        if placed[document.id].cluster != document.id:
+            # The document's own one-member cluster only existed within this call: nothing to retire.
+            changed.discard(document.id)
+        self._changed |= changed
         if searchable:
             self._lsh.insert(document.id, minhash, check_duplication=False)
-        chosen = best(matches)
-        return Verdict(
-            cluster_id=cluster_id,
-            duplicate_of=None if origin == document.id else origin,
-            similarity=None if chosen is None else round(chosen.similarity, 4),
-            match="unique" if chosen is None else chosen.kind,
-            origin=origin,
-        )
+        return self._verdict_of(document.id)
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
-        """Re-index a stored record at start-up; feed records in their original order for the same ids."""
-        self.add(document, signature)
+        """Re-index a stored record at start-up, in any order. Its clusters are not reported by
+        `changed_clusters`: their records are already stored."""
+        pending, self._changed = self._changed, set()
+        try:
+            self.add(document, signature)
+        finally:
+            self._changed = pending
+
+    def changed_clusters(self) -> set[str]:
+        """Ids of the clusters that gained, lost or re-described members since the last call (their
+        stored records are stale); an id that names no cluster any more gives a retired record."""
+        changed, self._changed = self._changed, set()
+        return changed
+
+    def cluster_record(self, cluster_id: str) -> dict[str, Any]:
+        """The storable record of a cluster; a retired id gives no members and no origin, so readers
+        that map members to origins from the latest records drop what it held before."""
+        found = self._state.cluster(cluster_id)
+        if found is None:
+            return {"id": cluster_id, "origin": None, "members": [], "agencies": []}
+        return found.to_record()
 
     def cluster(self, cluster_id: str) -> Cluster:
         """The cluster record; raises KeyError when the id is unknown or left the window."""
@@ -111,7 +136,7 @@ class Deduplicator:
             self._state.drop_all()
         else:
             self._start_memory_index()
-        self._clock = None
+        self._changed = set()
 
     def __enter__(self) -> Deduplicator:
         return self
@@ -153,25 +178,26 @@ class Deduplicator:
                 f"document {document.id!r} has a naive published_at; give it a timezone (UTC) "
                 "so times from different outlets compare"
             )
-        now = datetime.now(UTC).timestamp()
+        now = self._now()
         stamp = published.timestamp() if published is not None else None
         if stamp is not None and stamp > now + self.config.max_future.total_seconds():
             stamp = None  # misdated into the future (see DedupConfig.max_future)
-        if stamp is not None:
-            self._clock = stamp if self._clock is None else max(self._clock, stamp)
-        time = stamp if stamp is not None else (self._clock or now)
         assert signature.shingles is not None and signature.numbers is not None
         return Entry(
             document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
-            stamp, document.agency, time,
+            stamp, document.agency, now, normalized_title(document.title),
         )  # fmt: skip
 
-    def _evict(self, time: float) -> None:
-        clock = max(self._clock or time, time)
+    def _evict(self, now: float) -> None:
+        # By arrival, never by publication time: an old article met late (a sitemap backfill) must not
+        # push out what arrived before it, or the clusters would depend on the order of arrival.
         notify = None if self._on_evict is None else self._notify_evicted
-        for gone in self._state.evict(clock - self._window, notify):
+        for gone in self._state.evict(now - self._retention, notify):
             if gone in self._lsh:
                 self._lsh.remove(gone)
+
+    def _corroborates(self, entry: Entry, origin: Entry) -> bool:
+        return judge(entry, origin, self.config, self.config.corroboration_leniency) is not None
 
     def _notify_evicted(self, doc_id: str) -> None:
         assert self._on_evict is not None
@@ -183,5 +209,6 @@ class Deduplicator:
         return [values[i * rows : (i + 1) * rows].tobytes() for i in range(self.config.lsh_bands)]
 
     def _verdict_of(self, doc_id: str) -> Verdict:
-        cluster_id, origin, kind, similarity = self._state.member(doc_id)
-        return Verdict(cluster_id, None if origin == doc_id else origin, similarity, kind, origin)
+        placed = self._state.member(doc_id)
+        duplicate_of = None if placed.origin == doc_id else placed.origin
+        return Verdict(placed.cluster, duplicate_of, placed.similarity, placed.match, placed.origin)

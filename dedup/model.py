@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,11 @@ class Cluster:
     members: tuple[Member, ...]
     agencies: tuple[str, ...] = field(default=())
 
+    def to_record(self) -> dict[str, Any]:
+        """The stored form: the origin is a member with match "origin" (or "unique" when alone)."""
+        members = [{"id": m.id, "match": m.match, "similarity": m.similarity} for m in self.members]
+        return {"id": self.id, "origin": self.origin, "members": members, "agencies": list(self.agencies)}
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -57,7 +63,10 @@ class Entry:
     exact: str | None
     published: float | None
     agency: str | None
-    time: float
+    time: float  # arrival (the index's clock), which eviction goes by
+    # The title with its numbers, normalised: items of a numbered series ("Highlights 1", "Highlights 5")
+    # and daily templates share a title up to its numbers.
+    title: str = ""
 
     def origin_rank(self, seq: int) -> tuple[int, float, int]:
         """Lower ranks first: an agency's own copy, then the earliest published, then the first seen."""

@@ -1,13 +1,15 @@
 """Shared index state in Redis for many workers: documents, exact hashes, clusters and band claims.
 
-Every change that several workers can race on runs as one Lua script (atomic in Redis): reserving a
-document, claiming its LSH bands, linking clusters and evicting. Keys live under
+Reserving a document and claiming its LSH bands is one Lua script (atomic in Redis); regrouping linked
+documents and evicting run under one lock per namespace. Keys live under
 `<namespace>:dedup:<tag>:`; the datasketch LSH buckets under the same prefix plus `lsh`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import redis
@@ -17,13 +19,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
 from dedup.model import Cluster, Entry, Member
-from dedup.verify import Match, best
+from dedup.verify import Match
 
 # A claim only has to outlive the gap between a worker's claim and its LSH insert.
 CLAIM_TTL_SECONDS = 600
-_NO_TIME = 1e18  # rank of an unknown publication time: after every known one
 
 # Reserve and claim in one step, so the order of sequence numbers (cluster ids, origin ties) is the order
 # of claims: whoever claims a band second sees the first claimer, even before that one's LSH insert.
@@ -32,10 +34,8 @@ local p, id = ARGV[1], ARGV[2]
 if redis.call('EXISTS', p .. 'doc:' .. id) == 1 then return false end
 local seq = redis.call('INCR', p .. 'seq')
 redis.call('HSET', p .. 'doc:' .. id, 'seq', seq, 'shingles', ARGV[3], 'numbers', ARGV[4], 'exact', ARGV[5],
-  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'cluster', id)
-redis.call('HSET', p .. 'cl:' .. id, 'seq', seq, 'origin', id, 'ra', ARGV[9], 'rp', ARGV[10], 'rs', seq)
-redis.call('HSET', p .. 'mem:' .. id, id, 'unique|')
-if ARGV[7] ~= '' then redis.call('HINCRBY', p .. 'agc:' .. id, ARGV[7], 1) end
+  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'place', ARGV[10], 'title', ARGV[11])
+redis.call('HSET', p .. 'mem:' .. id, id, '1')
 redis.call('ZADD', p .. 'timeline', ARGV[8], id)
 local out = {''}
 if ARGV[5] ~= '' then
@@ -49,77 +49,14 @@ for _, key in ipairs(KEYS) do
     seen[previous] = true
     out[#out + 1] = previous
   end
-  redis.call('SET', key, id, 'EX', ARGV[11])
+  redis.call('SET', key, id, 'EX', ARGV[9])
 end
 return out
 """
 
-_LINK = """
-local p, id, record = ARGV[1], ARGV[2], ARGV[3]
-local function cluster_of(doc) return redis.call('HGET', p .. 'doc:' .. doc, 'cluster') end
-local function rank(c)
-  local r = redis.call('HMGET', p .. 'cl:' .. c, 'ra', 'rp', 'rs', 'seq')
-  return {tonumber(r[1]), tonumber(r[2]), tonumber(r[3]), tonumber(r[4])}
-end
-local function before(a, b)
-  if a[1] ~= b[1] then return a[1] < b[1] end
-  if a[2] ~= b[2] then return a[2] < b[2] end
-  return a[3] < b[3]
-end
-local own = cluster_of(id)
-if not own then return false end
-local clusters, seen = {own}, {[own] = true}
-for i = 4, #ARGV do
-  local c = cluster_of(ARGV[i])
-  if c and not seen[c] then seen[c] = true; clusters[#clusters + 1] = c end
-end
-local target, target_rank = own, rank(own)
-for _, c in ipairs(clusters) do
-  local r = rank(c)
-  if r[4] < target_rank[4] then target, target_rank = c, r end
-end
-local best_c, best_rank = target, target_rank
-for _, c in ipairs(clusters) do
-  if c ~= target then
-    local r = rank(c)
-    if before(r, best_rank) then best_c, best_rank = c, r end
-    local members = redis.call('HGETALL', p .. 'mem:' .. c)
-    for j = 1, #members, 2 do
-      redis.call('HSET', p .. 'mem:' .. target, members[j], members[j + 1])
-      redis.call('HSET', p .. 'doc:' .. members[j], 'cluster', target)
-    end
-    local agencies = redis.call('HGETALL', p .. 'agc:' .. c)
-    for j = 1, #agencies, 2 do redis.call('HINCRBY', p .. 'agc:' .. target, agencies[j], agencies[j + 1]) end
-    if best_c == c then
-      local o = redis.call('HGET', p .. 'cl:' .. c, 'origin')
-      redis.call('HSET', p .. 'cl:' .. target, 'origin', o, 'ra', r[1], 'rp', r[2], 'rs', r[3])
-    end
-    redis.call('DEL', p .. 'cl:' .. c, p .. 'mem:' .. c, p .. 'agc:' .. c)
-  end
-end
-if record ~= '' then redis.call('HSET', p .. 'mem:' .. target, id, record) end
-return {target, redis.call('HGET', p .. 'cl:' .. target, 'origin')}
-"""
-
-_EVICT = """
-local p, id = ARGV[1], ARGV[2]
-if redis.call('ZREM', p .. 'timeline', id) == 0 then return 0 end
-local d = redis.call('HMGET', p .. 'doc:' .. id, 'cluster', 'exact', 'agency')
-local c = d[1]
-redis.call('DEL', p .. 'doc:' .. id)
-if d[2] and d[2] ~= '' and redis.call('GET', p .. 'exact:' .. d[2]) == id then
-  redis.call('DEL', p .. 'exact:' .. d[2])
-end
-if not c then return 1 end
-redis.call('HDEL', p .. 'mem:' .. c, id)
-if d[3] and d[3] ~= '' and redis.call('HINCRBY', p .. 'agc:' .. c, d[3], -1) <= 0 then
-  redis.call('HDEL', p .. 'agc:' .. c, d[3])
-end
-if redis.call('HLEN', p .. 'mem:' .. c) == 0 then
-  redis.call('DEL', p .. 'cl:' .. c, p .. 'mem:' .. c, p .. 'agc:' .. c)
-end
-return 1
-"""
+# Placements change whole linked groups at once; one lock per namespace makes each regrouping (and each
+# eviction) a single step for every worker. Held for milliseconds; expires if a worker dies holding it.
+LOCK_TIMEOUT_SECONDS = 30
 
 
 RESTART_RETRIES = 20  # with backoff capped at 2 s: about 35 s, enough for a Redis restart
@@ -155,8 +92,6 @@ class RedisState:
         self._redis: Any = redis.Redis.from_url(redis_url, **resilient_redis_params())
         self._prefix = key_prefix(namespace, config)
         self._reserve = self._redis.register_script(_RESERVE)
-        self._link = self._redis.register_script(_LINK)
-        self._evict = self._redis.register_script(_EVICT)
 
     def close(self) -> None:
         self._redis.close()
@@ -168,24 +103,16 @@ class RedisState:
         return bool(self._redis.exists(self._prefix + "doc:" + doc_id))
 
     def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]] | None:
-        """Record `entry` as a singleton cluster and claim its LSH bands, atomically; return the indexed
+        """Record `entry` alone in its cluster and claim its LSH bands, atomically; return the indexed
         document with the same exact hash (or None) and the documents that claimed a shared band before.
         None when another worker indexed this id first (between our membership check and now): the
         document is not indexed twice.
         """
-        rank = entry.origin_rank(0)
         published = "" if entry.published is None else repr(entry.published)
         keys = [f"{self._prefix}claim:{i}:{key.hex()}" for i, key in enumerate(band_keys)]
-        args: list[Any] = [
-            self._prefix,
-            entry.id,
-            entry.shingles,
-            entry.numbers,
-            entry.exact or "",
-            published,
-        ]
-        args += [entry.agency or "", repr(entry.time), rank[0], repr(min(rank[1], _NO_TIME))]
-        args.append(CLAIM_TTL_SECONDS)
+        args: list[Any] = [self._prefix, entry.id, entry.shingles, entry.numbers, entry.exact or ""]
+        args += [published, entry.agency or "", repr(entry.time), CLAIM_TTL_SECONDS]
+        args += [_encode(Placement(entry.id, entry.id, "unique", None)), entry.title]
         reserved = self._reserve(keys=keys, args=args)
         if reserved is None:
             return None
@@ -196,60 +123,133 @@ class RedisState:
         pipe = self._redis.pipeline(transaction=False)
         for doc_id in ids:
             pipe.hmget(
-                self._prefix + "doc:" + doc_id, "shingles", "numbers", "exact", "pub", "agency", "time"
+                self._prefix + "doc:" + doc_id,
+                *("shingles", "numbers", "exact", "pub", "agency", "time", "title"),
             )
         found: dict[str, Entry] = {}
-        for doc_id, (shingles, numbers, exact, pub, agency, time) in zip(ids, pipe.execute(), strict=True):
+        replies = zip(ids, pipe.execute(), strict=True)
+        for doc_id, (shingles, numbers, exact, pub, agency, time, title) in replies:
             if shingles is None:
                 continue  # evicted by another worker meanwhile
             found[doc_id] = Entry(
                 doc_id, shingles, numbers, exact.decode() or None, float(pub) if pub else None,
-                agency.decode() or None, float(time),
+                agency.decode() or None, float(time), (title or b"").decode(),
             )  # fmt: skip
         return found
 
-    def link(self, doc_id: str, matches: list[Match]) -> tuple[str, str]:
-        chosen = best(matches)
-        record = "" if chosen is None else f"{chosen.kind}|{chosen.similarity:.4f}"
-        result = self._link(args=[self._prefix, doc_id, record, *[m.other for m in matches]])
-        if not result:
-            raise KeyError(f"document {doc_id!r} left the index before it was linked; re-add it")
-        return result[0].decode(), result[1].decode()
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        with self._redis.lock(self._prefix + "lock", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=60):
+            yield
 
-    def member(self, doc_id: str) -> tuple[str, str, str, float | None]:
-        cluster_id = self._redis.hget(self._prefix + "doc:" + doc_id, "cluster")
-        if cluster_id is None:
+    def add_links(self, doc_id: str, matches: list[Match]) -> None:
+        """Record verified matches in both directions, for documents still indexed."""
+        present = self.entries_present([m.other for m in matches])
+        pipe = self._redis.pipeline(transaction=False)
+        for match in matches:
+            if match.other in present:
+                record = f"{match.kind}|{match.similarity!r}"
+                pipe.hset(self._prefix + "adj:" + doc_id, match.other, record)
+                pipe.hset(self._prefix + "adj:" + match.other, doc_id, record)
+        pipe.execute()
+
+    def entries_present(self, ids: list[str]) -> set[str]:
+        pipe = self._redis.pipeline(transaction=False)
+        for doc_id in ids:
+            pipe.exists(self._prefix + "doc:" + doc_id)
+        return {doc_id for doc_id, found in zip(ids, pipe.execute(), strict=True) if found}
+
+    def group(self, doc_id: str) -> tuple[dict[str, Entry], Mapping[str, Links]]:
+        """The entries and links of every document linked to `doc_id`, directly or through others."""
+        links_of: dict[str, dict[str, Match]] = {}
+        frontier = [doc_id]
+        while frontier:
+            pipe = self._redis.pipeline(transaction=False)
+            for current in frontier:
+                pipe.hgetall(self._prefix + "adj:" + current)
+            for current, raw in zip(frontier, pipe.execute(), strict=True):
+                links_of[current] = {k.decode(): _match(k.decode(), v) for k, v in raw.items()}
+            frontier = sorted({o for c in frontier for o in links_of[c]} - set(links_of))
+        return self.entries(sorted(links_of)), links_of
+
+    def place(self, placed: Mapping[str, Placement]) -> set[str]:
+        """Store new placements; return the clusters that gained, lost or re-described a member."""
+        ids = sorted(placed)
+        pipe = self._redis.pipeline(transaction=False)
+        for doc_id in ids:
+            pipe.hget(self._prefix + "doc:" + doc_id, "place")
+        changed: set[str] = set()
+        write = self._redis.pipeline(transaction=True)
+        for doc_id, raw in zip(ids, pipe.execute(), strict=True):
+            new = placed[doc_id]
+            if raw is None or _placement(raw) == new:
+                continue
+            old = _placement(raw)
+            changed |= {old.cluster, new.cluster}
+            write.hdel(self._prefix + "mem:" + old.cluster, doc_id)
+            write.hset(self._prefix + "mem:" + new.cluster, doc_id, "1")
+            write.hset(self._prefix + "doc:" + doc_id, "place", _encode(new))
+        write.execute()
+        return changed
+
+    def member(self, doc_id: str) -> Placement:
+        raw = self._redis.hget(self._prefix + "doc:" + doc_id, "place")
+        if raw is None:
             raise KeyError(f"document {doc_id!r} is not in the index window")
-        cid = cluster_id.decode()
-        origin = self._redis.hget(self._prefix + "cl:" + cid, "origin")
-        record = self._redis.hget(self._prefix + "mem:" + cid, doc_id) or b"unique|"
-        kind, similarity = record.decode().split("|")
-        return cid, (origin or b"").decode() or doc_id, kind, float(similarity) if similarity else None
+        return _placement(raw)
 
     def cluster(self, cluster_id: str) -> Cluster | None:
-        origin = self._redis.hget(self._prefix + "cl:" + cluster_id, "origin")
+        ids = sorted(k.decode() for k in self._redis.hkeys(self._prefix + "mem:" + cluster_id))
+        if not ids:
+            return None
+        pipe = self._redis.pipeline(transaction=False)
+        for doc_id in ids:
+            pipe.hmget(self._prefix + "doc:" + doc_id, "place", "agency")
+        members, agencies, origin = [], set(), None
+        for doc_id, (raw, agency) in zip(ids, pipe.execute(), strict=True):
+            if raw is None:
+                continue
+            placement = _placement(raw)
+            origin = placement.origin
+            members.append(Member(doc_id, placement.match, placement.similarity))
+            if agency:
+                agencies.add(agency.decode())
         if origin is None:
             return None
-        members = []
-        for member, record in sorted(self._redis.hgetall(self._prefix + "mem:" + cluster_id).items()):
-            kind, similarity = record.decode().split("|")
-            members.append(Member(member.decode(), kind, float(similarity) if similarity else None))
-        agencies = sorted(a.decode() for a in self._redis.hkeys(self._prefix + "agc:" + cluster_id))
-        return Cluster(cluster_id, origin.decode(), tuple(members), tuple(agencies))
+        return Cluster(cluster_id, origin, tuple(members), tuple(sorted(agencies)))
 
     def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
-        """Evict documents older than `cutoff`; returns those this worker evicted (others may race)."""
+        """Evict documents that arrived before `cutoff`; returns those this worker evicted."""
         stale = self._redis.zrangebyscore(
             self._prefix + "timeline", "-inf", f"({cutoff!r}", start=0, num=1000
         )
+        if not stale:
+            return []
         gone = []
-        for raw in stale:
-            doc_id = raw.decode()
-            if notify is not None and doc_id in self:
-                notify(doc_id)
-            if self._evict(args=[self._prefix, doc_id]):
+        with self.locked():
+            for raw in stale:
+                doc_id = raw.decode()
+                if not self._redis.zrem(self._prefix + "timeline", doc_id):
+                    continue  # another worker evicted it
+                if notify is not None:
+                    notify(doc_id)
+                self._forget(doc_id)
                 gone.append(doc_id)
         return gone
+
+    def _forget(self, doc_id: str) -> None:
+        key = self._prefix + "doc:" + doc_id
+        place, exact = self._redis.hmget(key, "place", "exact")
+        others = [k.decode() for k in self._redis.hkeys(self._prefix + "adj:" + doc_id)]
+        pipe = self._redis.pipeline(transaction=True)
+        for other in others:
+            pipe.hdel(self._prefix + "adj:" + other, doc_id)
+        pipe.delete(key, self._prefix + "adj:" + doc_id)
+        if place is not None:
+            pipe.hdel(self._prefix + "mem:" + _placement(place).cluster, doc_id)
+        pipe.execute()
+        if exact and self._redis.get(self._prefix + "exact:" + exact.decode()) == doc_id.encode():
+            self._redis.delete(self._prefix + "exact:" + exact.decode())
 
     def drop_all(self) -> int:
         """Delete every key of this namespace and tag (state and LSH buckets); returns how many."""
@@ -257,3 +257,17 @@ class RedisState:
         for key in self._redis.scan_iter(match=self._prefix + "*", count=1000):
             count += int(self._redis.delete(key))
         return count
+
+
+def _match(other: str, raw: bytes) -> Match:
+    kind, similarity = raw.decode().split("|")
+    return Match(other, kind, float(similarity))
+
+
+def _encode(placement: Placement) -> str:
+    return json.dumps([placement.cluster, placement.origin, placement.match, placement.similarity])
+
+
+def _placement(raw: bytes) -> Placement:
+    cluster, origin, match, similarity = json.loads(raw)
+    return Placement(cluster, origin, match, similarity)

@@ -42,7 +42,12 @@ def test_cluster_jsonl_reports_final_clusters_after_merges() -> None:
              {"id": "whole", "text": text(body)}]  # fmt: skip
     out = io.StringIO()
     cluster_jsonl(io.StringIO(jsonl(items)), out)
-    assert {json.loads(line)["cluster_id"] for line in out.getvalue().splitlines()} == {"head"}
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    # Without dates the fullest copy is the origin: the two parts are each contained in it.
+    assert {r["cluster_id"] for r in records} == {"whole"}
+    assert [(r["id"], r["duplicate_of"], r["match"]) for r in records] == [
+        ("head", "whole", "contained"), ("tail", "whole", "contained"), ("whole", None, "origin"),
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -91,3 +96,34 @@ def test_damaged_stored_signature_is_recomputed_from_the_text() -> None:
     cluster_jsonl(io.StringIO(jsonl(items)), out)
     rows = {row["id"]: row for row in map(json.loads, out.getvalue().splitlines())}
     assert rows["b"]["duplicate_of"] == "a" and rows["b"]["minhash"]["hashvalues"] != "AAAA"
+
+
+def test_cli_reads_records_from_stdin() -> None:
+    done = subprocess.run([sys.executable, "-m", "crawler", "dedup", "-"], cwd=ROOT, input=jsonl(records()),
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout.splitlines()) == 3 and "3 records" in done.stderr
+
+
+def test_cli_refuses_a_deeply_nested_line_in_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "deep.jsonl"
+    source.write_text(jsonl(records()[:1]) + "[" * 100_000 + "]" * 100_000 + "\n", encoding="utf-8")
+    done = run_cli(str(source))
+    assert done.returncode == 2
+    assert "line 2: JSON nested too deeply" in done.stderr and "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0
+
+
+def test_an_undated_copy_is_found_however_far_the_dated_records_run() -> None:
+    # The batch indexes dated records oldest first and lets them go a window later; undated records
+    # stay throughout, since any dated one may be their original.
+    items = [{"id": "copy", "text": text(story(705, paragraphs=8)[:3])}]
+    items.append({"id": "old", "text": text(story(705, paragraphs=8)), "published_at": "2026-01-01"})
+    items += [
+        {"id": f"later{n}", "text": text(story(710 + n)), "published_at": f"2026-0{n}-02"}
+        for n in range(3, 7)
+    ]
+    out = io.StringIO()
+    cluster_jsonl(io.StringIO(jsonl(items)), out)
+    records = {r["id"]: r for r in map(json.loads, out.getvalue().splitlines())}
+    assert records["copy"]["duplicate_of"] == "old" and records["old"]["match"] == "origin"

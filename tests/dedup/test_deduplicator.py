@@ -3,7 +3,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from dedup import DedupConfig, Deduplicator, Document, SignatureError, compute_signature
+from dedup import DedupConfig, Deduplicator, Document, SignatureError, Verdict, compute_signature
 from tests.dedup.stories import story, text
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -79,20 +79,37 @@ def test_earliest_published_member_is_origin_without_agency_copy() -> None:
     dd = Deduplicator()
     dd.add(doc("late", text(story(9)), hours=5))
     verdict = dd.add(doc("early", text(story(9)[:3]), hours=1))
-    assert verdict.origin == "early" and verdict.cluster_id == "late"
+    assert verdict.origin == "early" and verdict.cluster_id == "late"  # named by its first arrival
+    late = dd.current("late")
+    assert late is not None and (late.duplicate_of, late.match) == ("early", "contained")
+    assert dd.current("early") == Verdict("late", None, None, "origin", "early")
 
 
-def test_merged_clusters_keep_the_older_cluster_id() -> None:
+def test_clusters_follow_a_bridging_origin_and_report_the_retired_one() -> None:
     dd = Deduplicator()
     base = story(10, paragraphs=12)
-    dd.add(doc("head", text(base[:4])))
-    dd.add(doc("tail", text(base[8:])))
+    dd.add(doc("head", text(base[:4]), hours=2))
+    dd.add(doc("tail", text(base[8:]), hours=2))
+    dd.changed_clusters()
     bridge = dd.add(doc("whole", text(base), hours=1))
-    assert bridge.cluster_id == "head"
-    cluster = dd.cluster("head")
-    assert {m.id for m in cluster.members} == {"head", "tail", "whole"}
+    assert bridge == Verdict("head", None, None, "origin", "whole")
+    assert dd.current("tail") == Verdict("head", "whole", dd.current("tail").similarity, "contained", "whole")
+    assert {m.id for m in dd.cluster("head").members} == {"head", "tail", "whole"}
+    assert dd.cluster("head").origin == "whole"
+    assert dd.changed_clusters() == {"head", "tail"}  # "whole" never stood alone outside its add
+    assert dd.cluster_record("tail") == {"id": "tail", "origin": None, "members": [], "agencies": []}
     with pytest.raises(KeyError):
         dd.cluster("tail")
+
+
+def test_a_document_resembling_two_stories_does_not_chain_them() -> None:
+    # A numbered series: part 1 and part 2 share nothing; a round-up published later holds both.
+    first, second = story(19, paragraphs=6), story(20, paragraphs=6)
+    dd = Deduplicator()
+    dd.add(doc("part1", text(first)))
+    dd.add(doc("part2", text(second), hours=1))
+    dd.add(doc("roundup", text(first[:3] + second[:3]), hours=2))
+    assert dd.current("part1").cluster_id != dd.current("part2").cluster_id
 
 
 def test_adding_an_indexed_id_again_returns_its_verdict() -> None:
@@ -103,14 +120,40 @@ def test_adding_an_indexed_id_again_returns_its_verdict() -> None:
     assert len(dd) == 2
 
 
-def test_documents_leave_the_window() -> None:
-    dd = Deduplicator(DedupConfig(window=timedelta(days=2)))
+class Clock:
+    """Arrival time under the test's control (seconds since the epoch)."""
+
+    def __init__(self) -> None:
+        self.now = T0.timestamp()
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_documents_leave_the_index_by_arrival_time() -> None:
+    clock = Clock()
+    config = DedupConfig(window=timedelta(days=2), retention_margin=timedelta(days=1))
+    dd = Deduplicator(config, clock=clock)
     dd.add(doc("old", text(story(12))))
     for day in range(1, 6):
+        clock.now += 24 * 3600
         dd.add(doc(f"d{day}", text(story(100 + day)), hours=24 * day))
-    assert len(dd) == 3  # days 3..5 are within two days of day 5
+    assert len(dd) == 4  # arrived within three days (window + margin) of day 5: days 2..5
     assert dd.current("old") is None
     assert dd.add(doc("copy", text(story(12)), hours=24 * 5)).match == "unique"
+
+
+def test_an_old_article_arriving_late_evicts_nothing_and_is_matched_within_the_window() -> None:
+    # A sitemap backfill meets last month's article after today's: the order of arrival must not matter.
+    dd = Deduplicator(DedupConfig(window=timedelta(days=30)))
+    dd.add(doc("today", text(story(21)), hours=24 * 40))
+    dd.add(doc("copy", text(story(21)[:4]), hours=24 * 40 + 2))
+    dd.add(doc("last-month", text(story(22)), hours=0))
+    late = dd.add(doc("last-month-copy", text(story(22)[:4]), hours=3))
+    assert len(dd) == 4 and late.duplicate_of == "last-month"
+    assert dd.current("copy").duplicate_of == "today"
+    # Near-verbatim copies further apart than the window are never compared.
+    assert dd.add(doc("rerun", text(story(22)), hours=24 * 31)).match == "unique"
 
 
 def test_restore_rebuilds_the_index_from_stored_signatures() -> None:
@@ -122,6 +165,7 @@ def test_restore_rebuilds_the_index_from_stored_signatures() -> None:
 
     for document, record in zip(stored, records, strict=True):
         fresh.restore(document, Signature.from_record(record, config))
+    assert fresh.changed_clusters() == set(), "restored clusters' records are already stored"
     assert fresh.add(doc("c", text(story(13)), hours=2)).duplicate_of == "a"
 
 
@@ -141,19 +185,27 @@ def test_config_rejects_more_bands_than_permutations() -> None:
         DedupConfig(lsh_bands=64, lsh_rows=4)
 
 
-def test_origin_stays_when_it_leaves_the_window_and_evictions_are_reported() -> None:
+def test_evictions_are_reported_and_regrouping_goes_on_without_the_evicted_origin() -> None:
     evicted: dict[str, str | None] = {}
-    dd = Deduplicator(
-        DedupConfig(window=timedelta(days=1)), on_evict=lambda i, v: evicted.__setitem__(i, v.duplicate_of)
-    )
+    clock = Clock()
+    config = DedupConfig(window=timedelta(days=1), retention_margin=timedelta(0))
+    dd = Deduplicator(config, on_evict=lambda i, v: evicted.__setitem__(i, v.duplicate_of), clock=clock)
     dd.add(doc("wire", text(story(16)), hours=0, agency="afp"))
+    clock.now += 20 * 3600
     dd.add(doc("copy1", text(story(16)[:3]), hours=20))
-    dd.add(doc("other", text(story(17)), hours=30))  # moves the clock: the wire leaves the window
+    clock.now += 10 * 3600
+    dd.add(doc("other", text(story(17)), hours=30))  # a day after the wire arrived: it leaves
     assert evicted == {"wire": None}
+    clock.now += 10 * 3600
+    assert dd.current("copy1").duplicate_of == "wire"  # placements stay until a new link regroups them
+    dd.changed_clusters()
     late = dd.add(doc("copy2", text(story(16)[:4]), hours=40))
-    assert late.cluster_id == "wire" and late.duplicate_of == "wire"
+    assert late.duplicate_of == "copy1" and late.cluster_id == "copy1"
+    assert dd.changed_clusters() == {"wire", "copy1"}
+    assert dd.cluster_record("wire")["members"] == []
+    clock.now += 40 * 3600
     dd.add(doc("last", text(story(18)), hours=80))
-    assert evicted["copy1"] == "wire" and evicted["copy2"] == "wire"
+    assert evicted["copy1"] is None and evicted["copy2"] == "copy1"
 
 
 def test_chinese_copies_are_found_through_character_shingles() -> None:
@@ -235,3 +287,20 @@ def test_templates_with_other_arabic_indic_figures_stay_apart() -> None:
     dd.add(doc("day1", bulletin(10, "٣٢٥٠ جنيها وعيار أربعة وعشرين ٣٧١٥ جنيها والأوقية ٢٦٤٠")))
     verdict = dd.add(doc("day2", bulletin(20, "٣١٨٠ جنيها وعيار أربعة وعشرين ٣٦٣٠ جنيها والأوقية ٢٥٩٥"), 24))
     assert verdict.match == "unique"
+
+
+def test_items_of_a_numbered_series_stay_apart_unless_near_verbatim() -> None:
+    # Xinhua's "Highlights 1" and "Highlights 5" share the series' standing paragraphs.
+    standing = story(23, paragraphs=4)
+    dd = Deduplicator()
+    dd.add(Document("h1", text(standing + story(24, 2)), title="World News Highlights 1", published_at=T0))
+    fifth = Document("h5", text(standing + story(25, 2)), title="World news highlights 5", published_at=T0)
+    assert dd.add(fifth).match == "unique"
+    copy = Document(
+        "h1-copy", text(standing + story(24, 1)), title="World News Highlights 1", published_at=T0
+    )
+    assert dd.add(copy).duplicate_of == "h1"
+    rerun = Document(
+        "h5-rerun", text(standing + story(24, 2)), title="World News Highlights 6", published_at=T0
+    )
+    assert dd.add(rerun).duplicate_of == "h1"  # near-verbatim, whatever its title says
