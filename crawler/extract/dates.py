@@ -79,13 +79,21 @@ _LOOSE_DATE_LINE = re.compile(
 
 def normalise_date(value: object, zone: ZoneInfo) -> str | None:
     """Any date-ish metadata value to 'YYYY-MM-DDTHH:MM:SS+00:00', or None if it is not a usable date."""
+    normalised = parse_any_year(value, zone)
+    if normalised is None or not _MIN_YEAR <= int(normalised[:4]) <= _MAX_YEAR:
+        return None
+    return normalised
+
+
+def parse_any_year(value: object, zone: ZoneInfo) -> str | None:
+    """As `normalise_date`, but a date of any year is returned, so that the caller can say why it refuses it."""
     if not isinstance(value, str):
         return None
     value = value.strip()
     if not value or len(value) > 64:
         return None
     parsed = _parse(value)
-    if parsed is None or not _MIN_YEAR <= parsed.year <= _MAX_YEAR:
+    if parsed is None or parsed.year < 1000:
         return None
     if _DATE_ONLY.match(value):
         # A bare date names a calendar day; shifting it by the zone would move it to another day.

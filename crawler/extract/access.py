@@ -1,0 +1,219 @@
+"""Page status (`access`): was the page the article, or a bot challenge, a consent wall, a soft 404, a
+paywalled teaser or a truncated text? Decided from the signals pages carry, with the evidence named.
+
+`blocked_access` runs before extraction (challenge, consent, soft 404: pages that are not the article);
+`text_access` after it (paywall, truncated, full). Markup patterns only: no rule names a site.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from crawler.extract import prune
+from crawler.extract.options import compile_selector
+
+THIN_WORDS = 200  # challenge and consent pages say a sentence or two; the shortest briefs run longer
+_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+# Markers in script sources and inline scripts, ids and classes, each with the vendor it names. They
+# also appear on ordinary pages of protected outlets (the vendors' sensors), so they count on thin pages only.
+_CHALLENGE_MARKERS = (
+    ("cf_chl_opt", "Cloudflare challenge (cf_chl_opt)"),
+    ("cf-browser-verification", "Cloudflare challenge (cf-browser-verification)"),
+    ("cf-challenge", "Cloudflare challenge (cf-challenge)"),
+    ("challenge-form", "Cloudflare challenge (challenge-form)"),
+    ("/cdn-cgi/challenge-platform/", "Cloudflare challenge-platform"),
+    ("_incapsula_resource", "Imperva/Incapsula (_Incapsula_Resource)"),
+    ("incapsula incident id", "Imperva/Incapsula incident page"),
+    ("captcha-delivery.com", "DataDome captcha"),
+    ("px-captcha", "PerimeterX (px-captcha)"),
+    ("_pxcaptcha", "PerimeterX (_pxCaptcha)"),
+    ("/_sec/cp_challenge/", "Akamai bot manager challenge"),
+    ("sec-if-cpt-container", "Akamai bot manager challenge"),
+    ("errors.edgesuite.net", "Akamai access denied (edgesuite reference)"),
+)
+_CHALLENGE_TITLES = re.compile(
+    r"^(?:just a moment|attention required|please wait\b.*cloudflare|access denied|pardon our interruption"
+    r"|are you a robot|security check|bot verification|one more step|request unsuccessful)",
+    re.IGNORECASE,
+)
+_CMP_MARKERS = (
+    ("cookielaw.org", "OneTrust CMP"),
+    ("otsdkstub", "OneTrust CMP"),
+    ("onetrust", "OneTrust CMP"),
+    ("privacy-center.org", "Didomi CMP"),
+    ("didomi", "Didomi CMP"),
+    ("quantcast", "Quantcast Choice CMP"),
+    ("sp-prod.net", "Sourcepoint CMP"),
+    ("sourcepoint", "Sourcepoint CMP"),
+    ("_sp_", "Sourcepoint CMP"),
+    ("consensu.org", "IAB TCF CMP"),
+    ("__tcfapi", "IAB TCF CMP"),
+    ("cookiebot", "Cookiebot CMP"),
+    ("usercentrics", "Usercentrics CMP"),
+)
+_CONSENT_TITLES = re.compile(
+    r"^(?:before you continue|bevor sie zu \w+ weitergehen|avant d.acc[ée]der [àa]|prima di continuare"
+    r"|antes de continuar|voordat je verdergaat|zanim przejdziesz|consent|cookie consent|privacy settings"
+    r"|datenschutzeinstellungen|your privacy choices|we value your privacy)",
+    re.IGNORECASE,
+)
+_CONSENT_WORDS = re.compile(
+    r"\b(?:cookies?|consent|accept(?: all)?|agree|zustimm\w*|akzeptier\w*|einwilligung|consentement|accepter"
+    r"|aceptar|consenso|accetta|partners?|personali[sz]ed ads)\b",
+    re.IGNORECASE,
+)
+_CONSENT_PATH_SEGMENTS = frozenset({"consent", "collectconsent", "cookie-consent", "privacy-gate", "zustimmung"})
+_NOT_FOUND = re.compile(
+    r"^(?:error\s*)?404\b|\b404\s*(?:error|-|–|:)|\b(?:page|article|story|content|file|seite)\s+(?:was\s+|is\s+)?not"
+    r"\s+(?:be\s+)?found\b|^not found$|\bpage (?:can.?t|cannot|could not) be found|\bnothing (?:was )?found\b"
+    r"|seite (?:wurde )?nicht gefunden|fehler 404|page (?:introuvable|non trouv[ée]e)|p[áa]gina no encontrada"
+    r"|p[áa]gina n[ãa]o encontrada|pagina non trovata|pagina niet gevonden|sidan hittades inte|siden (?:blev )?"
+    r"ikke fundet|side ikke funnet|strona nie (?:zosta[łl]a )?znaleziona|nie znaleziono strony|страница не найдена"
+    r"|ページが見つかりません|页面不存在|找不到(?:该|此)?页面|页面未找到|sayfa bulunamad[ıi]|oops!? that page",
+    re.IGNORECASE,
+)
+_PAYWALL_PROMPT = re.compile(
+    r"subscribe (?:now )?to (?:continue|keep|read)|to (?:continue|keep) reading|already a (?:subscriber|member)"
+    r"|(?:only )?(?:available|reserved|exclusive) (?:to|for) (?:paying )?(?:subscribers|members)|subscribers only"
+    r"|become a (?:subscriber|member) to|unlock (?:this|the full) (?:article|story)|create a free account to"
+    r"|weiterlesen mit|jetzt weiterlesen|exklusiv für abonnenten|abonnieren sie,? um|r[ée]serv[ée] aux abonn[ée]s"
+    r"|exclusivo para suscriptores|riservato agli abbonati",
+    re.IGNORECASE,
+)
+_TRUNCATION = re.compile(
+    r"^(?:continue reading|read (?:the )?(?:full|whole|rest of the) (?:article|story)|read more)\W*$|\[(?:…|\.\.\.)\]$"
+)
+TRUNCATED_RATIO = 0.5  # the text has under half the words the page declares (JSON-LD wordCount)
+
+
+@dataclass(frozen=True)
+class Access:
+    status: str  # full | paywall | challenge | consent | soft_404 | truncated
+    evidence: str | None = None
+
+
+FULL = Access("full")
+
+
+def blocked_access(
+    tree: HtmlElement, url: str, http_status: int, article: dict[str, Any] | None
+) -> Access | None:
+    """A challenge, a consent wall or a soft 404 instead of the article; None for a page worth extracting."""
+    title = prune.normalise_space(tree.findtext(".//title") or "")
+    host = (urlsplit(url).hostname or "").lower()
+    segments = {s.lower() for s in urlsplit(url).path.split("/") if s}
+    if host.startswith(("consent.", "guce.")) or segments & _CONSENT_PATH_SEGMENTS:
+        return Access("consent", f"consent redirect ({host}{urlsplit(url).path})")
+    if http_status in (404, 410):
+        return Access("soft_404", f"HTTP {http_status}")
+    body = tree.find(".//body")
+    if body is not None and "error404" in body.get("class", "").split():
+        return Access("soft_404", "body class error404")
+    if not article:
+        found = _not_found_heading(tree, title)
+        if found:
+            return Access("soft_404", found)
+    if not _thin(tree):
+        return None
+    signals = _markup_signals(tree)
+    challenge = next((label for marker, label in _CHALLENGE_MARKERS if marker in signals), None)
+    if challenge or (_CHALLENGE_TITLES.match(title) and not article):
+        return Access("challenge", challenge or f"challenge page title {title!r}")
+    if _CONSENT_TITLES.match(title):
+        return Access("consent", f"consent page title {title!r}")
+    cmp = next((label for marker, label in _CMP_MARKERS if marker in signals), None)
+    if cmp and not article and _CONSENT_WORDS.search(_visible_text(tree)):
+        return Access("consent", f"thin page with {cmp}")
+    return None
+
+
+def declared_paywall(tree: HtmlElement, article: dict[str, Any] | None) -> Access | None:
+    """Paywall when the JSON-LD declares the article not free and its locked parts were not served to us."""
+    locked = _declared_locked_parts(article or {})
+    if locked is None or any(_words_under(tree, selector) >= 50 for selector in locked):
+        return None
+    where = f" (hasPart {', '.join(locked)})" if locked else ""
+    return Access("paywall", f"JSON-LD isAccessibleForFree=false{where}")
+
+
+def text_access(article: dict[str, Any] | None, paragraphs: list[str], word_count: int) -> Access:
+    """Paywall, truncated or full, from how the text ends and the length the page declares."""
+    article = article or {}
+    tail = " ".join(paragraphs[-3:])[-600:]
+    prompt = _PAYWALL_PROMPT.search(tail)
+    if prompt:
+        return Access("paywall", f"paywall prompt at the end of the text: {prompt.group(0)!r}")
+    declared = article.get("wordCount")
+    if isinstance(declared, str) and declared.strip().isdigit():
+        declared = int(declared.strip())
+    if isinstance(declared, int) and not isinstance(declared, bool) and word_count < declared * TRUNCATED_RATIO:
+        return Access("truncated", f"JSON-LD wordCount {declared}, text has {word_count} words")
+    if paragraphs and _TRUNCATION.search(paragraphs[-1].strip()):
+        return Access("truncated", f"text ends with {paragraphs[-1].strip()[-40:]!r}")
+    return FULL
+
+
+def _declared_locked_parts(article: dict[str, Any]) -> list[str] | None:
+    """None when the page declares no paywall; else the CSS selectors of its locked parts (maybe none)."""
+    declared_free = _free(article.get("isAccessibleForFree"))
+    parts = article.get("hasPart")
+    parts = parts if isinstance(parts, list) else [parts] if isinstance(parts, dict) else []
+    locked = [
+        p["cssSelector"]
+        for p in parts
+        if isinstance(p, dict) and _free(p.get("isAccessibleForFree")) is False and isinstance(p.get("cssSelector"), str)
+    ]
+    if declared_free is False or locked:
+        return locked
+    return None
+
+
+def _free(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _words_under(tree: HtmlElement, css: str) -> int:
+    try:
+        elements = compile_selector(css)(tree)
+    except ValueError:
+        return 0
+    return sum(len((e.text_content() or "").split()) for e in elements if isinstance(e, HtmlElement))
+
+
+def _markup_signals(tree: HtmlElement) -> str:
+    """Lower-cased script sources, inline script starts, iframe/form targets, ids and classes of the page's
+    top levels: where challenge and CMP markup says who it is."""
+    parts: list[str] = []
+    for element in tree.iter("script", "iframe", "form", "div", "body", "noscript"):
+        parts.extend(element.get(name, "") for name in ("src", "action", "id", "class"))
+        if element.tag == "script" and element.text:
+            parts.append(element.text[:2000])
+    parts.append(prune.normalise_space(tree.findtext(".//title") or ""))
+    return " ".join(parts).lower()
+
+
+def _visible_text(tree: HtmlElement) -> str:
+    return " ".join(str(t) for t in _VISIBLE_TEXT(tree))
+
+
+def _thin(tree: HtmlElement) -> bool:
+    return len(_visible_text(tree).split()) < THIN_WORDS
+
+
+def _not_found_heading(tree: HtmlElement, title: str) -> str | None:
+    h1 = tree.find(".//h1")
+    heading = prune.normalise_space(h1.text_content() or "") if h1 is not None else ""
+    for where, text in (("h1", heading), ("title", title)):
+        if text and len(text.split()) <= 12 and _NOT_FOUND.search(text):
+            return f"{where} says not found: {text[:80]!r}"
+    return None
