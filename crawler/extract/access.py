@@ -68,7 +68,9 @@ _CONSENT_WORDS = re.compile(
     r"|aceptar|consenso|accetta|partners?|personali[sz]ed ads)\b",
     re.IGNORECASE,
 )
-_CONSENT_PATH_SEGMENTS = frozenset({"consent", "collectconsent", "cookie-consent", "privacy-gate", "zustimmung"})
+_CONSENT_PATH_SEGMENTS = frozenset(
+    {"consent", "collectconsent", "cookie-consent", "privacy-gate", "zustimmung"}
+)
 _NOT_FOUND = re.compile(
     r"^(?:error\s*)?404\b|\b404\s*(?:error|-|–|:)|\b(?:page|article|story|content|file|seite)\s+(?:was\s+|is\s+)?not"
     r"\s+(?:be\s+)?found\b|^not found$|\bpage (?:can.?t|cannot|could not) be found|\bnothing (?:was )?found\b"
@@ -89,6 +91,7 @@ _PAYWALL_PROMPT = re.compile(
 _TRUNCATION = re.compile(
     r"^(?:continue reading|read (?:the )?(?:full|whole|rest of the) (?:article|story)|read more)\W*$|\[(?:…|\.\.\.)\]$"
 )
+TEASER_WORDS = 250  # the WSJ-style teaser runs 60-120 words; metered outlets serve the whole story
 TRUNCATED_RATIO = 0.5  # the text has under half the words the page declares (JSON-LD wordCount)
 
 
@@ -133,30 +136,43 @@ def blocked_access(
     return None
 
 
-def declared_paywall(tree: HtmlElement, article: dict[str, Any] | None) -> Access | None:
-    """Paywall when the JSON-LD declares the article not free and its locked parts were not served to us."""
+def declared_paywall(tree: HtmlElement, article: dict[str, Any] | None) -> str | None:
+    """Evidence when the JSON-LD declares the article not free and its locked parts were not served to us."""
     locked = _declared_locked_parts(article or {})
     if locked is None or any(_words_under(tree, selector) >= 50 for selector in locked):
         return None
     where = f" (hasPart {', '.join(locked)})" if locked else ""
-    return Access("paywall", f"JSON-LD isAccessibleForFree=false{where}")
+    return f"JSON-LD isAccessibleForFree=false{where}"
 
 
-def text_access(article: dict[str, Any] | None, paragraphs: list[str], word_count: int) -> Access:
-    """Paywall, truncated or full, from how the text ends and the length the page declares."""
+def text_access(
+    article: dict[str, Any] | None, paragraphs: list[str], word_count: int, declared: str | None = None
+) -> Access:
+    """Paywall, truncated or full, from the declared paywall, how the text ends and the declared length.
+
+    Metered outlets declare every article not free and still serve the whole text: a declared paywall
+    makes a paywall only of a teaser-length text."""
     article = article or {}
+    if declared:
+        if word_count < TEASER_WORDS:
+            return Access("paywall", f"{declared}; {word_count} words served")
+        return Access("full", f"{declared}, but {word_count} words served")
     tail = " ".join(paragraphs[-3:])[-600:]
     prompt = _PAYWALL_PROMPT.search(tail)
-    if prompt:
+    if prompt and word_count < TEASER_WORDS:
         return Access("paywall", f"paywall prompt at the end of the text: {prompt.group(0)!r}")
-    declared = article.get("wordCount")
-    if isinstance(declared, str) and declared.strip().isdigit():
-        declared = int(declared.strip())
-    if isinstance(declared, int) and not isinstance(declared, bool) and word_count < declared * TRUNCATED_RATIO:
-        return Access("truncated", f"JSON-LD wordCount {declared}, text has {word_count} words")
+    words = _declared_words(article.get("wordCount"))
+    if words and word_count < words * TRUNCATED_RATIO:
+        return Access("truncated", f"JSON-LD wordCount {words}, text has {word_count} words")
     if paragraphs and _TRUNCATION.search(paragraphs[-1].strip()):
         return Access("truncated", f"text ends with {paragraphs[-1].strip()[-40:]!r}")
     return FULL
+
+
+def _declared_words(value: Any) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _declared_locked_parts(article: dict[str, Any]) -> list[str] | None:
@@ -167,7 +183,9 @@ def _declared_locked_parts(article: dict[str, Any]) -> list[str] | None:
     locked = [
         p["cssSelector"]
         for p in parts
-        if isinstance(p, dict) and _free(p.get("isAccessibleForFree")) is False and isinstance(p.get("cssSelector"), str)
+        if isinstance(p, dict)
+        and _free(p.get("isAccessibleForFree")) is False
+        and isinstance(p.get("cssSelector"), str)
     ]
     if declared_free is False or locked:
         return locked

@@ -94,7 +94,7 @@ def _extract(
     headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
     figure_image = prune.first_figure_image(tree, url)
     # Whether the page's declared locked parts were served is read before anything is pruned.
-    access = blocked or declared_paywall(tree, article)
+    declared = declared_paywall(tree, article)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
     lines = _body_lines(tree, url, options, text_of((article or {}).get("articleBody")))
     fill_fallbacks(tree, url, fields, options)
@@ -108,7 +108,7 @@ def _extract(
         # The caption was not printed in the text (or trafilatura left it out): the page's own.
         cleaned.caption, cleaned.caption_credit = split_caption_credit(page_caption)
     record = _record(url, http_status, fields, cleaned, figure_image)
-    access = access or text_access(article, cleaned.paragraphs, record["word_count"])
+    access = blocked or text_access(article, cleaned.paragraphs, record["word_count"], declared)
     return record | {"page_type": kind.kind, "access": access.status, "access_evidence": access.evidence}
 
 

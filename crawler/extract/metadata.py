@@ -128,7 +128,9 @@ def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options:
     chosen, fields["dates"] = decide(candidates)
     if not chosen["published_at"]:
         # htmldate scans the whole page, so it only runs when the page declared no usable date.
-        found = normalise_date(find_date(tree, url=url, extensive_search=True, original_date=True), options.zone)
+        found = normalise_date(
+            find_date(tree, url=url, extensive_search=True, original_date=True), options.zone
+        )
         if found:
             candidates.append(Candidate("published", "text", found))
             chosen, fields["dates"] = decide(candidates)
@@ -179,7 +181,7 @@ def _date_candidates(
         *_dates("updated", "meta", [v for k in _MODIFIED_META for v in meta.get(k, [])[:1]], zone),
     ]
     day = url_day(url)
-    return found + [Candidate("published", "url", day)] if day else found
+    return [*found, Candidate("published", "url", day)] if day else found
 
 
 def _dates(field: str, source: str, values: list[Any], zone: Any) -> list[Candidate]:

@@ -65,7 +65,14 @@ def decide(candidates: list[Candidate], now: datetime | None = None) -> tuple[di
     for candidate in candidates:
         reason = refusal(candidate.value, now)
         if reason:
-            refused.append({"field": candidate.field, "source": candidate.source, "value": candidate.value, "reason": reason})
+            refused.append(
+                {
+                    "field": candidate.field,
+                    "source": candidate.source,
+                    "value": candidate.value,
+                    "reason": reason,
+                }
+            )
         else:
             usable.append(candidate)
     chosen: dict[str, Any] = {"published_at": None, "updated_at": None}
@@ -89,7 +96,10 @@ def decide(candidates: list[Candidate], now: datetime | None = None) -> tuple[di
 
 
 def with_announcement(
-    record: dict[str, Any], announced: dict[str, Any] | None, discovered_via: str | None, now: datetime | None = None
+    record: dict[str, Any],
+    announced: dict[str, Any] | None,
+    discovered_via: str | None,
+    now: datetime | None = None,
 ) -> None:
     """Weigh the date the feed or sitemap announced against the page's own: fills `published_at` when the
     page gave none, and notes a disagreement (or a refusal) in `dates` otherwise."""
