@@ -27,9 +27,7 @@ _CHALLENGE_MARKERS = (
     ("cf-browser-verification", "Cloudflare challenge (cf-browser-verification)"),
     ("cf-challenge", "Cloudflare challenge (cf-challenge)"),
     ("challenge-form", "Cloudflare challenge (challenge-form)"),
-    ("/cdn-cgi/challenge-platform/", "Cloudflare challenge-platform"),
-    ("_incapsula_resource", "Imperva/Incapsula (_Incapsula_Resource)"),
-    ("incapsula incident id", "Imperva/Incapsula incident page"),
+    ("incapsula incident id", "Imperva/Incapsula incident page (_Incapsula_Resource)"),
     ("captcha-delivery.com", "DataDome captcha"),
     ("px-captcha", "PerimeterX (px-captcha)"),
     ("_pxcaptcha", "PerimeterX (_pxCaptcha)"),
@@ -37,6 +35,12 @@ _CHALLENGE_MARKERS = (
     ("sec-if-cpt-container", "Akamai bot manager challenge"),
     ("errors.edgesuite.net", "Akamai access denied (edgesuite reference)"),
 )
+# The vendors' scripts on every page they protect, challenge or story: they count only without a story.
+_SENSOR_MARKERS = (
+    ("/cdn-cgi/challenge-platform/", "Cloudflare challenge-platform"),
+    ("_incapsula_resource", "Imperva/Incapsula (_Incapsula_Resource)"),
+)
+STORY_PARAGRAPH_WORDS = 30
 _CHALLENGE_TITLES = re.compile(
     r"^(?:just a moment|attention required|please wait\b.*cloudflare|access denied|pardon our interruption"
     r"|are you a robot|security check|bot verification|one more step|request unsuccessful)",
@@ -126,12 +130,17 @@ def blocked_access(
         return None
     signals = _markup_signals(tree)
     challenge = next((label for marker, label in _CHALLENGE_MARKERS if marker in signals), None)
-    if challenge or (_CHALLENGE_TITLES.match(title) and not article):
-        return Access("challenge", challenge or f"challenge page title {title!r}")
+    if challenge:
+        return Access("challenge", challenge)
     if _CONSENT_TITLES.match(title):
         return Access("consent", f"consent page title {title!r}")
+    if article or _has_story_paragraph(tree):
+        return None
+    sensor = next((label for marker, label in _SENSOR_MARKERS if marker in signals), None)
+    if sensor or _CHALLENGE_TITLES.match(title):
+        return Access("challenge", sensor or f"challenge page title {title!r}")
     cmp = next((label for marker, label in _CMP_MARKERS if marker in signals), None)
-    if cmp and not article and _CONSENT_WORDS.search(_visible_text(tree)):
+    if cmp and _CONSENT_WORDS.search(_visible_text(tree)):
         return Access("consent", f"thin page with {cmp}")
     return None
 
@@ -146,7 +155,11 @@ def declared_paywall(tree: HtmlElement, article: dict[str, Any] | None) -> str |
 
 
 def text_access(
-    article: dict[str, Any] | None, paragraphs: list[str], word_count: int, declared: str | None = None
+    article: dict[str, Any] | None,
+    paragraphs: list[str],
+    word_count: int,
+    declared: str | None = None,
+    raw_lines: list[str] | None = None,
 ) -> Access:
     """Paywall, truncated or full, from the declared paywall, how the text ends and the declared length.
 
@@ -157,7 +170,8 @@ def text_access(
         if word_count < TEASER_WORDS:
             return Access("paywall", f"{declared}; {word_count} words served")
         return Access("full", f"{declared}, but {word_count} words served")
-    tail = " ".join(paragraphs[-3:])[-600:]
+    # The prompt is read before cleanup, which takes sign-up boxes out of the text.
+    tail = " ".join([line for line in (raw_lines or paragraphs) if line.strip()][-4:])[-600:]
     prompt = _PAYWALL_PROMPT.search(tail)
     if prompt and word_count < TEASER_WORDS:
         return Access("paywall", f"paywall prompt at the end of the text: {prompt.group(0)!r}")
@@ -209,15 +223,20 @@ def _words_under(tree: HtmlElement, css: str) -> int:
 
 
 def _markup_signals(tree: HtmlElement) -> str:
-    """Lower-cased script sources, inline script starts, iframe/form targets, ids and classes of the page's
-    top levels: where challenge and CMP markup says who it is."""
+    """Lower-cased script sources, inline script starts, iframe/form targets, ids and classes, and the
+    visible text: where challenge and CMP markup says who it is."""
     parts: list[str] = []
     for element in tree.iter("script", "iframe", "form", "div", "body", "noscript"):
         parts.extend(element.get(name, "") for name in ("src", "action", "id", "class"))
         if element.tag == "script" and element.text:
             parts.append(element.text[:2000])
     parts.append(prune.normalise_space(tree.findtext(".//title") or ""))
+    parts.append(_visible_text(tree))  # thin pages only: a sentence or two ("Incapsula incident ID")
     return " ".join(parts).lower()
+
+
+def _has_story_paragraph(tree: HtmlElement) -> bool:
+    return any(len((p.text_content() or "").split()) >= STORY_PARAGRAPH_WORDS for p in tree.iter("p"))
 
 
 def _visible_text(tree: HtmlElement) -> str:

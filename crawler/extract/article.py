@@ -108,7 +108,7 @@ def _extract(
         # The caption was not printed in the text (or trafilatura left it out): the page's own.
         cleaned.caption, cleaned.caption_credit = split_caption_credit(page_caption)
     record = _record(url, http_status, fields, cleaned, figure_image)
-    access = blocked or text_access(article, cleaned.paragraphs, record["word_count"], declared)
+    access = blocked or text_access(article, cleaned.paragraphs, record["word_count"], declared, lines)
     return record | {"page_type": kind.kind, "access": access.status, "access_evidence": access.evidence}
 
 
