@@ -19,6 +19,7 @@ from crawler.extract import prune
 from crawler.extract.options import compile_selector
 
 THIN_WORDS = 200  # challenge and consent pages say a sentence or two; the shortest briefs run longer
+_INVISIBLE = frozenset({"script", "style", "noscript"})
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 # Markers in script sources and inline scripts, ids and classes, each with the vendor it names. They
 # also appear on ordinary pages of protected outlets (the vendors' sensors), so they count on thin pages only.
@@ -244,7 +245,17 @@ def _visible_text(tree: HtmlElement) -> str:
 
 
 def _thin(tree: HtmlElement) -> bool:
-    return len(_visible_text(tree).split()) < THIN_WORDS
+    """Under THIN_WORDS words of visible text; stops counting there, as story pages pass it early."""
+    body = tree.find(".//body")
+    words = 0
+    for element in body.iter() if body is not None else ():
+        if isinstance(element.tag, str) and element.tag not in _INVISIBLE and element.text:
+            words += len(element.text.split())
+        if element is not body and element.tail:
+            words += len(element.tail.split())
+        if words >= THIN_WORDS:
+            return False
+    return True
 
 
 def _not_found_heading(tree: HtmlElement, title: str) -> str | None:
