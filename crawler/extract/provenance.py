@@ -15,6 +15,9 @@ from typing import Any
 # How often each signal names the real date, from the development sets: declared dates are right far
 # more often than a day in the URL, and a date found in the page's text is the weakest guess.
 CONFIDENCE = {"jsonld": 0.9, "meta": 0.85, "feed": 0.8, "sitemap": 0.75, "url": 0.7, "text": 0.5}
+# The crawler saw the text change since the stored revision: updated by then at the latest, but when
+# exactly is unknown (any time since the previous fetch).
+REVISION_CONFIDENCE = 0.5
 SOURCES = tuple(CONFIDENCE)
 EARLIEST_YEAR = 1990  # before the web had news sites: a placeholder (1970-01-01) or a typo
 FUTURE_SLACK = timedelta(days=1)  # time zones and clocks: a day ahead is still today somewhere
@@ -126,6 +129,13 @@ def with_announcement(
         change = AGREEMENT_BONUS
     if "confidence" in provenance:
         provenance["confidence"] = round(min(max(provenance["confidence"] + change, 0.05), 0.99), 2)
+
+
+def record_revision_date(record: dict[str, Any]) -> None:
+    """`updated_at` is the fetch that found the text changed (the page declared no update): say so."""
+    dates = record.get("dates")
+    if isinstance(dates, dict):
+        dates["updated"] = {"source": "revision", "confidence": REVISION_CONFIDENCE}
 
 
 def _announcer(discovered_via: str | None) -> str | None:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from crawler.extract import ExtractOptions, extract_article
-from crawler.extract.provenance import Candidate, decide, url_day, with_announcement
+from crawler.extract.provenance import Candidate, decide, record_revision_date, url_day, with_announcement
 
 NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
 PARAGRAPH = (
@@ -115,3 +115,9 @@ def test_every_extracted_record_names_where_its_date_came_from() -> None:
     record = extract_article(page.encode(), "https://ex.com/2016/08/27/story", options=ExtractOptions())
     assert record["published_at"] == "2016-08-27T00:00:00+00:00"
     assert record["dates"]["published"] == {"source": "url", "confidence": 0.7}
+
+
+def test_an_update_the_crawler_saw_itself_is_marked_as_a_revision() -> None:
+    record = _record("2024-04-20T10:00:00+00:00")
+    record_revision_date(record)
+    assert record["dates"]["updated"] == {"source": "revision", "confidence": 0.5}
