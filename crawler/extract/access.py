@@ -85,6 +85,17 @@ _NOT_FOUND = re.compile(
     r"|ページが見つかりません|页面不存在|找不到(?:该|此)?页面|页面未找到|sayfa bulunamad[ıi]|oops!? that page",
     re.IGNORECASE,
 )
+_NOT_FOUND_SENTENCE = re.compile(
+    r"\bpage (?:you (?:are|were|.re) looking for|you requested|requested) (?:could not be found|cannot be found"
+    r"|can.?t be found|was not found|does(?: not|n.?t) exist|no longer exists|is no longer available)"
+    r"|\bdie (?:von ihnen )?(?:angeforderte|gesuchte|aufgerufene) seite (?:existiert (?:leider )?(?:nicht|nicht mehr)"
+    r"|wurde (?:leider )?nicht gefunden|konnte nicht gefunden werden)"
+    r"|\bla page (?:que vous (?:recherchez|cherchez)|demand[ée]e) (?:n.existe pas|est introuvable)"
+    r"|\bla p[áa]gina (?:que (?:buscas|busca|est[áa]s buscando)|solicitada) no existe"
+    r"|\bla pagina (?:che stai cercando|richiesta) non esiste",
+    re.IGNORECASE,
+)
+_REFUSAL_STATUSES = frozenset({401, 403, 429, 503})
 _PAYWALL_PROMPT = re.compile(
     r"subscribe (?:now )?to (?:continue|keep|read)|to (?:continue|keep) reading|already a (?:subscriber|member)"
     r"|(?:only )?(?:available|reserved|exclusive) (?:to|for) (?:paying )?(?:subscribers|members)|subscribers only"
@@ -114,32 +125,59 @@ def blocked_access(
 ) -> Access | None:
     """A challenge, a consent wall or a soft 404 instead of the article; None for a page worth extracting."""
     title = prune.normalise_space(tree.findtext(".//title") or "")
-    host = (urlsplit(url).hostname or "").lower()
-    segments = {s.lower() for s in urlsplit(url).path.split("/") if s}
+    return (
+        _consent_redirect(url)
+        or _missing(tree, title, http_status, article)
+        or _wall(tree, title, http_status, article)
+    )
+
+
+def _consent_redirect(url: str) -> Access | None:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segments = {s.lower() for s in parts.path.split("/") if s}
     if host.startswith(("consent.", "guce.")) or segments & _CONSENT_PATH_SEGMENTS:
-        return Access("consent", f"consent redirect ({host}{urlsplit(url).path})")
+        return Access("consent", f"consent redirect ({host}{parts.path})")
+    return None
+
+
+def _missing(
+    tree: HtmlElement, title: str, http_status: int, article: dict[str, Any] | None
+) -> Access | None:
     if http_status in (404, 410):
         return Access("soft_404", f"HTTP {http_status}")
     body = tree.find(".//body")
     if body is not None and "error404" in body.get("class", "").split():
         return Access("soft_404", "body class error404")
-    if not article:
-        found = _not_found_heading(tree, title)
-        if found:
-            return Access("soft_404", found)
-    if not _thin(tree):
+    if article:
         return None
+    found = _not_found_heading(tree, title)
+    if found:
+        return Access("soft_404", found)
+    if not _has_story_paragraph(tree):
+        sentence = _NOT_FOUND_SENTENCE.search(_visible_text(tree)[:3000])
+        if sentence:
+            return Access("soft_404", f"text says not found: {sentence.group(0)!r}")
+    return None
+
+
+def _wall(tree: HtmlElement, title: str, http_status: int, article: dict[str, Any] | None) -> Access | None:
+    # A refusal status (403, 429, 503) is what challenges usually come with; a page can be long then.
+    refused = http_status in _REFUSAL_STATUSES
+    if not refused and not _thin(tree):
+        return None
+    status = f", HTTP {http_status}" if refused else ""
     signals = _markup_signals(tree)
     challenge = next((label for marker, label in _CHALLENGE_MARKERS if marker in signals), None)
     if challenge:
-        return Access("challenge", challenge)
+        return Access("challenge", challenge + status)
     if _CONSENT_TITLES.match(title):
         return Access("consent", f"consent page title {title!r}")
     if article or _has_story_paragraph(tree):
         return None
     sensor = next((label for marker, label in _SENSOR_MARKERS if marker in signals), None)
     if sensor or _CHALLENGE_TITLES.match(title):
-        return Access("challenge", sensor or f"challenge page title {title!r}")
+        return Access("challenge", (sensor or f"challenge page title {title!r}") + status)
     cmp = next((label for marker, label in _CMP_MARKERS if marker in signals), None)
     if cmp and _CONSENT_WORDS.search(_visible_text(tree)):
         return Access("consent", f"thin page with {cmp}")

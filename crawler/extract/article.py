@@ -13,7 +13,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract import candidates, prune, trafilatura_api
-from crawler.extract.access import blocked_access, declared_paywall, text_access
+from crawler.extract.access import Access, blocked_access, declared_paywall, text_access
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
@@ -81,8 +81,7 @@ def _extract(
     article = find_article(objects)
     blocked = blocked_access(tree, url, http_status, article)
     if blocked and options.drop_non_articles:
-        drop = _ACCESS_DROPS[blocked.status]
-        raise drop(f"{blocked.status}: {blocked.evidence}", url, evidence=blocked.evidence)
+        raise _access_drop(blocked, url)
     kind = page_type(tree, url, objects, meta)
     if kind.reason and options.drop_non_articles:
         raise NotAnArticle(f"not an article: {kind.reason}", url)
@@ -102,6 +101,8 @@ def _extract(
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
+    if not cleaned.paragraphs and blocked:
+        raise _access_drop(blocked, url)  # `fetch` shows walls; one without text is still named
     if not cleaned.paragraphs:
         raise EmptyText("no article text after extraction and cleanup", url)
     if not cleaned.caption and page_caption and not (image and image.get("caption")):
@@ -110,6 +111,12 @@ def _extract(
     record = _record(url, http_status, fields, cleaned, figure_image)
     access = blocked or text_access(article, cleaned.paragraphs, record["word_count"], declared, lines)
     return record | {"page_type": kind.kind, "access": access.status, "access_evidence": access.evidence}
+
+
+def _access_drop(blocked: Access, url: str) -> AccessDrop:
+    return _ACCESS_DROPS[blocked.status](
+        f"{blocked.status}: {blocked.evidence}", url, evidence=blocked.evidence
+    )
 
 
 def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions, article_body: str | None) -> list[str]:

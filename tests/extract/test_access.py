@@ -29,6 +29,7 @@ EVIDENCE = {
     "access-consent-cmp-wall": "Sourcepoint",
     "access-soft-404-wordpress": "error404",
     "access-soft-404-german": "Fehler 404",
+    "access-soft-404-spanish-text": "la página que buscas no existe",
     "access-paywall-jsonld-teaser": "isAccessibleForFree=false",
     "access-paywall-prompt": "available to subscribers",
     "access-truncated-wordcount": "wordCount 1400",
@@ -135,3 +136,18 @@ def test_access_drops_are_extraction_drops_with_stable_reasons() -> None:
     assert issubclass(AccessDrop, ExtractionDrop)
     reasons = [BlockedByChallenge.reason, ConsentWall.reason, SoftNotFound.reason]
     assert reasons == ["challenge", "consent", "soft_404"]
+
+
+def test_a_refusal_status_with_challenge_markup_is_a_challenge_even_on_a_long_page() -> None:
+    head = "<script>window._cf_chl_opt = {cType: 'managed'};</script>"
+    body = "".join(f"<p>{PARAGRAPH}</p>" for _ in range(8))
+    with pytest.raises(BlockedByChallenge, match=r"cf_chl_opt\), HTTP 403"):
+        extract_article(_page(head, body), "https://n.example.com/g", http_status=403, options=CRAWL)
+    record = extract_article(_page(head, body), "https://n.example.com/g", options=CRAWL)
+    assert record["access"] == "full", "a 200 story page is thin-checked first"
+
+
+def test_fetch_names_a_wall_without_text_rather_than_calling_it_empty() -> None:
+    page = b"<html><head><title>Just a moment...</title></head><body><div id='challenge-form'></div></body></html>"
+    with pytest.raises(BlockedByChallenge):
+        extract_article(page, "https://n.example.com/h", options=FETCH)
