@@ -7,7 +7,6 @@ paywalled teaser or a truncated text? Decided from the signals pages carry, with
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,97 +15,26 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract import prune
+from crawler.extract.access_signals import (
+    CHALLENGE_MARKERS,
+    CHALLENGE_TITLES,
+    CMP_MARKERS,
+    CONSENT_PATH_SEGMENTS,
+    CONSENT_TITLES,
+    CONSENT_WORDS,
+    NOT_FOUND,
+    NOT_FOUND_SENTENCE,
+    PAYWALL_PROMPT,
+    REFUSAL_STATUSES,
+    SENSOR_MARKERS,
+    TRUNCATION,
+)
 from crawler.extract.options import compile_selector
 
 THIN_WORDS = 200  # challenge and consent pages say a sentence or two; the shortest briefs run longer
 _INVISIBLE = frozenset({"script", "style", "noscript"})
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
-# Markers in script sources and inline scripts, ids and classes, each with the vendor it names. They
-# also appear on ordinary pages of protected outlets (the vendors' sensors), so they count on thin pages only.
-_CHALLENGE_MARKERS = (
-    ("cf_chl_opt", "Cloudflare challenge (cf_chl_opt)"),
-    ("cf-browser-verification", "Cloudflare challenge (cf-browser-verification)"),
-    ("cf-challenge", "Cloudflare challenge (cf-challenge)"),
-    ("challenge-form", "Cloudflare challenge (challenge-form)"),
-    ("incapsula incident id", "Imperva/Incapsula incident page (_Incapsula_Resource)"),
-    ("captcha-delivery.com", "DataDome captcha"),
-    ("px-captcha", "PerimeterX (px-captcha)"),
-    ("_pxcaptcha", "PerimeterX (_pxCaptcha)"),
-    ("/_sec/cp_challenge/", "Akamai bot manager challenge"),
-    ("sec-if-cpt-container", "Akamai bot manager challenge"),
-    ("errors.edgesuite.net", "Akamai access denied (edgesuite reference)"),
-)
-# The vendors' scripts on every page they protect, challenge or story: they count only without a story.
-_SENSOR_MARKERS = (
-    ("/cdn-cgi/challenge-platform/", "Cloudflare challenge-platform"),
-    ("_incapsula_resource", "Imperva/Incapsula (_Incapsula_Resource)"),
-)
 STORY_PARAGRAPH_WORDS = 30
-_CHALLENGE_TITLES = re.compile(
-    r"^(?:just a moment|attention required|please wait\b.*cloudflare|access denied|pardon our interruption"
-    r"|are you a robot|security check|bot verification|one more step|request unsuccessful)",
-    re.IGNORECASE,
-)
-_CMP_MARKERS = (
-    ("cookielaw.org", "OneTrust CMP"),
-    ("otsdkstub", "OneTrust CMP"),
-    ("onetrust", "OneTrust CMP"),
-    ("privacy-center.org", "Didomi CMP"),
-    ("didomi", "Didomi CMP"),
-    ("quantcast", "Quantcast Choice CMP"),
-    ("sp-prod.net", "Sourcepoint CMP"),
-    ("sourcepoint", "Sourcepoint CMP"),
-    ("_sp_", "Sourcepoint CMP"),
-    ("consensu.org", "IAB TCF CMP"),
-    ("__tcfapi", "IAB TCF CMP"),
-    ("cookiebot", "Cookiebot CMP"),
-    ("usercentrics", "Usercentrics CMP"),
-)
-_CONSENT_TITLES = re.compile(
-    r"^(?:before you continue|bevor sie zu \w+ weitergehen|avant d.acc[ée]der [àa]|prima di continuare"
-    r"|antes de continuar|voordat je verdergaat|zanim przejdziesz|consent|cookie consent|privacy settings"
-    r"|datenschutzeinstellungen|your privacy choices|we value your privacy)",
-    re.IGNORECASE,
-)
-_CONSENT_WORDS = re.compile(
-    r"\b(?:cookies?|consent|accept(?: all)?|agree|zustimm\w*|akzeptier\w*|einwilligung|consentement|accepter"
-    r"|aceptar|consenso|accetta|partners?|personali[sz]ed ads)\b",
-    re.IGNORECASE,
-)
-_CONSENT_PATH_SEGMENTS = frozenset(
-    {"consent", "collectconsent", "cookie-consent", "privacy-gate", "zustimmung"}
-)
-_NOT_FOUND = re.compile(
-    r"^(?:error\s*)?404\b|\b404\s*(?:error|-|–|:)|\b(?:page|article|story|content|file|seite)\s+(?:was\s+|is\s+)?not"
-    r"\s+(?:be\s+)?found\b|^not found$|\bpage (?:can.?t|cannot|could not) be found|\bnothing (?:was )?found\b"
-    r"|seite (?:wurde )?nicht gefunden|fehler 404|page (?:introuvable|non trouv[ée]e)|p[áa]gina no encontrada"
-    r"|p[áa]gina n[ãa]o encontrada|pagina non trovata|pagina niet gevonden|sidan hittades inte|siden (?:blev )?"
-    r"ikke fundet|side ikke funnet|strona nie (?:zosta[łl]a )?znaleziona|nie znaleziono strony|страница не найдена"
-    r"|ページが見つかりません|页面不存在|找不到(?:该|此)?页面|页面未找到|sayfa bulunamad[ıi]|oops!? that page",
-    re.IGNORECASE,
-)
-_NOT_FOUND_SENTENCE = re.compile(
-    r"\bpage (?:you (?:are|were|.re) looking for|you requested|requested) (?:could not be found|cannot be found"
-    r"|can.?t be found|was not found|does(?: not|n.?t) exist|no longer exists|is no longer available)"
-    r"|\bdie (?:von ihnen )?(?:angeforderte|gesuchte|aufgerufene) seite (?:existiert (?:leider )?(?:nicht|nicht mehr)"
-    r"|wurde (?:leider )?nicht gefunden|konnte nicht gefunden werden)"
-    r"|\bla page (?:que vous (?:recherchez|cherchez)|demand[ée]e) (?:n.existe pas|est introuvable)"
-    r"|\bla p[áa]gina (?:que (?:buscas|busca|est[áa]s buscando)|solicitada) no existe"
-    r"|\bla pagina (?:che stai cercando|richiesta) non esiste",
-    re.IGNORECASE,
-)
-_REFUSAL_STATUSES = frozenset({401, 403, 429, 503})
-_PAYWALL_PROMPT = re.compile(
-    r"subscribe (?:now )?to (?:continue|keep|read)|to (?:continue|keep) reading|already a (?:subscriber|member)"
-    r"|(?:only )?(?:available|reserved|exclusive) (?:to|for) (?:paying )?(?:subscribers|members)|subscribers only"
-    r"|become a (?:subscriber|member) to|unlock (?:this|the full) (?:article|story)|create a free account to"
-    r"|weiterlesen mit|jetzt weiterlesen|exklusiv für abonnenten|abonnieren sie,? um|r[ée]serv[ée] aux abonn[ée]s"
-    r"|exclusivo para suscriptores|riservato agli abbonati",
-    re.IGNORECASE,
-)
-_TRUNCATION = re.compile(
-    r"^(?:continue reading|read (?:the )?(?:full|whole|rest of the) (?:article|story)|read more)\W*$|\[(?:…|\.\.\.)\]$"
-)
 TEASER_WORDS = 250  # the WSJ-style teaser runs 60-120 words; metered outlets serve the whole story
 TRUNCATED_RATIO = 0.5  # the text has under half the words the page declares (JSON-LD wordCount)
 
@@ -136,7 +64,7 @@ def _consent_redirect(url: str) -> Access | None:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     segments = {s.lower() for s in parts.path.split("/") if s}
-    if host.startswith(("consent.", "guce.")) or segments & _CONSENT_PATH_SEGMENTS:
+    if host.startswith(("consent.", "guce.")) or segments & CONSENT_PATH_SEGMENTS:
         return Access("consent", f"consent redirect ({host}{parts.path})")
     return None
 
@@ -155,7 +83,7 @@ def _missing(
     if found:
         return Access("soft_404", found)
     if not _has_story_paragraph(tree):
-        sentence = _NOT_FOUND_SENTENCE.search(_visible_text(tree)[:3000])
+        sentence = NOT_FOUND_SENTENCE.search(_visible_text(tree)[:3000])
         if sentence:
             return Access("soft_404", f"text says not found: {sentence.group(0)!r}")
     return None
@@ -163,23 +91,23 @@ def _missing(
 
 def _wall(tree: HtmlElement, title: str, http_status: int, article: dict[str, Any] | None) -> Access | None:
     # A refusal status (403, 429, 503) is what challenges usually come with; a page can be long then.
-    refused = http_status in _REFUSAL_STATUSES
+    refused = http_status in REFUSAL_STATUSES
     if not refused and not _thin(tree):
         return None
     status = f", HTTP {http_status}" if refused else ""
     signals = _markup_signals(tree)
-    challenge = next((label for marker, label in _CHALLENGE_MARKERS if marker in signals), None)
+    challenge = next((label for marker, label in CHALLENGE_MARKERS if marker in signals), None)
     if challenge:
         return Access("challenge", challenge + status)
-    if _CONSENT_TITLES.match(title):
+    if CONSENT_TITLES.match(title):
         return Access("consent", f"consent page title {title!r}")
     if article or _has_story_paragraph(tree):
         return None
-    sensor = next((label for marker, label in _SENSOR_MARKERS if marker in signals), None)
-    if sensor or _CHALLENGE_TITLES.match(title):
+    sensor = next((label for marker, label in SENSOR_MARKERS if marker in signals), None)
+    if sensor or CHALLENGE_TITLES.match(title):
         return Access("challenge", (sensor or f"challenge page title {title!r}") + status)
-    cmp = next((label for marker, label in _CMP_MARKERS if marker in signals), None)
-    if cmp and _CONSENT_WORDS.search(_visible_text(tree)):
+    cmp = next((label for marker, label in CMP_MARKERS if marker in signals), None)
+    if cmp and CONSENT_WORDS.search(_visible_text(tree)):
         return Access("consent", f"thin page with {cmp}")
     return None
 
@@ -211,13 +139,13 @@ def text_access(
         return Access("full", f"{declared}, but {word_count} words served")
     # The prompt is read before cleanup, which takes sign-up boxes out of the text.
     tail = " ".join([line for line in (raw_lines or paragraphs) if line.strip()][-4:])[-600:]
-    prompt = _PAYWALL_PROMPT.search(tail)
+    prompt = PAYWALL_PROMPT.search(tail)
     if prompt and word_count < TEASER_WORDS:
         return Access("paywall", f"paywall prompt at the end of the text: {prompt.group(0)!r}")
     words = _declared_words(article.get("wordCount"))
     if words and word_count < words * TRUNCATED_RATIO:
         return Access("truncated", f"JSON-LD wordCount {words}, text has {word_count} words")
-    if paragraphs and _TRUNCATION.search(paragraphs[-1].strip()):
+    if paragraphs and TRUNCATION.search(paragraphs[-1].strip()):
         return Access("truncated", f"text ends with {paragraphs[-1].strip()[-40:]!r}")
     return FULL
 
@@ -300,6 +228,6 @@ def _not_found_heading(tree: HtmlElement, title: str) -> str | None:
     h1 = tree.find(".//h1")
     heading = prune.normalise_space(h1.text_content() or "") if h1 is not None else ""
     for where, text in (("h1", heading), ("title", title)):
-        if text and len(text.split()) <= 12 and _NOT_FOUND.search(text):
+        if text and len(text.split()) <= 12 and NOT_FOUND.search(text):
             return f"{where} says not found: {text[:80]!r}"
     return None
