@@ -6,7 +6,8 @@ Usage: python bench/extraction_quality.py [--aeb DIR] [--trafilatura DIR] [--rep
   --trafilatura DIR   trafilatura's evaluation set (evaldata.json, pages/*.gz): snippet F1 as its
                       README defines it; a dropped page counts as empty output
 Prints F1, precision, recall and pages/s per set and extractor, and newscrawl's extraction CPU per
-page as a ratio to plain trafilatura's (process CPU time, best of N per page). newscrawl is scored
+page as a ratio to plain trafilatura's (process CPU time, best of N per page); then how often each
+page status (`access`) is given, which signal gives each date, and how often the signals disagree. newscrawl is scored
 twice: as `fetch` extracts (every page) and as the crawl keeps it (non-articles dropped, so empty).
 """
 
@@ -22,6 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import trafilatura
 
@@ -50,6 +52,7 @@ class Run:
     page_types: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
     drops: Counter[str] = field(default_factory=Counter)
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # access and dates, per page
 
     def crawl_texts(self) -> dict[str, str]:
         """What the crawl keeps: no text for pages it drops as not articles."""
@@ -122,17 +125,18 @@ def load_trafilatura_set(directory: Path) -> list[Page]:
     return pages
 
 
-def plain_trafilatura(page: Page) -> tuple[str, str]:
-    return trafilatura.extract(page.body, url=page.url) or "", "article"
+def plain_trafilatura(page: Page) -> tuple[str, str, dict[str, Any]]:
+    return trafilatura.extract(page.body, url=page.url) or "", "article", {}
 
 
 # As `newscrawl fetch` extracts: every page gets its text, page_type says what it is.
 FETCH_OPTIONS = ExtractOptions(drop_non_articles=False)
 
 
-def newscrawl(page: Page) -> tuple[str, str]:
+def newscrawl(page: Page) -> tuple[str, str, dict[str, Any]]:
     record = extract_article(page.body, page.url, content_type="text/html", options=FETCH_OPTIONS)
-    return record["text"], record["page_type"]
+    status = {k: record[k] for k in ("access", "access_evidence", "published_at", "updated_at", "dates")}
+    return record["text"], record["page_type"], status
 
 
 def run_both(pages: list[Page], repeat: int) -> tuple[Run, Run]:
@@ -150,12 +154,14 @@ def run_both(pages: list[Page], repeat: int) -> tuple[Run, Run]:
     return plain, ours
 
 
-def _best_time(run: Run, page: Page, extract: Callable[[Page], tuple[str, str]], repeat: int) -> float:
+def _best_time(
+    run: Run, page: Page, extract: Callable[[Page], tuple[str, str, dict[str, Any]]], repeat: int
+) -> float:
     best = float("inf")
     for attempt in range(repeat):
         start = time.process_time()
         try:
-            run.texts[page.key], run.page_types[page.key] = extract(page)
+            run.texts[page.key], run.page_types[page.key], run.records[page.key] = extract(page)
         except ExtractionDrop as drop:
             run.texts[page.key] = ""
             if attempt == 0:
@@ -183,6 +189,27 @@ def report(name: str, pages: list[Page], plain: Run, ours: Run) -> None:
         rate = len(pages) / run.seconds if run.seconds else float("inf")
         print(f"  {label:<28}{f1:>8.4f}{precision:>8.4f}{recall:>8.4f}{rate:>10.1f}")
     print(f"  CPU per page, newscrawl / plain trafilatura: {ours.seconds / plain.seconds:.2f}x")
+    report_status(ours)
+
+
+def report_status(ours: Run) -> None:
+    """How often each page status is given, which signal gives each date, and how often signals disagree."""
+    records = list(ours.records.values())
+    access = Counter(r["access"] for r in records)
+    print(f"  access: {dict(access.most_common())}")
+    for name in ("published", "updated"):
+        wins = Counter((r["dates"][name] or {}).get("source", "none") for r in records)
+        shares = ", ".join(f"{source} {count / len(records):.1%}" for source, count in wins.most_common())
+        print(f"  {name} date from: {shares}")
+    unproven = sum(
+        1 for r in records for name in ("published", "updated") if r[f"{name}_at"] and not r["dates"][name]
+    )
+    disagree = sum(1 for r in records if r["dates"]["disagreements"])
+    refused = Counter(x["reason"] for r in records for x in r["dates"]["refused"])
+    print(
+        f"  dates: {disagree} pages ({disagree / len(records):.1%}) with signals over a day apart; "
+        f"refused: {dict(refused) or 'none'}; dates without provenance: {unproven}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

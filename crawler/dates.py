@@ -100,13 +100,21 @@ def parse_date(text: str | None, zone: tzinfo = UTC) -> datetime | None:
 
 def normalise_date(value: object, zone: tzinfo) -> str | None:
     """Any date-ish metadata value to 'YYYY-MM-DDTHH:MM:SS+00:00', or None if it is not a usable date."""
+    normalised = parse_any_year(value, zone)
+    if normalised is None or int(normalised[:4]) not in PLAUSIBLE_YEARS:
+        return None
+    return normalised
+
+
+def parse_any_year(value: object, zone: tzinfo) -> str | None:
+    """As `normalise_date`, but a date of any year from 1000 on, so the caller can say why it refuses it."""
     if not isinstance(value, str):
         return None
     value = value.strip()
     if not value or len(value) > _MAX_METADATA_CHARS:
         return None
     parsed = _parse(value)
-    if parsed is None or parsed.year not in PLAUSIBLE_YEARS:
+    if parsed is None or parsed.year < 1000:
         return None
     if _METADATA_DAY.match(value):
         # A bare date names a calendar day; shifting it by the zone would move it to another day.

@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem
 
 from crawler.drops import Unchanged, drop_for
 from crawler.extract import ExtractionDrop, ExtractOptions
+from crawler.extract.provenance import record_revision_date, with_announcement
 from crawler.monitoring import report_from_stats
 from crawler.processing import article_id, process_page
 from crawler.run import CrawlRun, document_of, get_run
@@ -88,6 +89,7 @@ class ExtractPipeline:
         canonical = item.get("canonical_url") or record.get("canonical_url") or item["final_url"]
         record["canonical_url"] = canonical
         record["id"] = article_id(canonical)
+        with_announcement(record, item.get("announced"), item.get("discovered_via"))
         self.track_revision(record, item["fetched_at"])
         record.update(
             url=item["url"],
@@ -119,7 +121,9 @@ class ExtractPipeline:
             raise Unchanged(f"{record['canonical_url']} has not changed since it was stored")
         record["revision"] = observed.revision
         if observed.changed and not observed.is_new:
-            record["updated_at"] = record.get("updated_at") or fetched_at
+            if not record.get("updated_at"):
+                record["updated_at"] = fetched_at
+                record_revision_date(record)
             self.crawler.stats.inc_value("extract/revision_count")
 
 

@@ -13,10 +13,20 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract import candidates, prune, trafilatura_api
+from crawler.extract.access import Access, blocked_access, declared_paywall, text_access
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
-from crawler.extract.errors import BadInput, EmptyText, ExtractionDrop, NotAnArticle
+from crawler.extract.errors import (
+    AccessDrop,
+    BadInput,
+    BlockedByChallenge,
+    ConsentWall,
+    EmptyText,
+    ExtractionDrop,
+    NotAnArticle,
+    SoftNotFound,
+)
 from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
@@ -35,6 +45,11 @@ EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.3+trafilatura-{trafilat
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
+_ACCESS_DROPS: dict[str, type[AccessDrop]] = {
+    "challenge": BlockedByChallenge,
+    "consent": ConsentWall,
+    "soft_404": SoftNotFound,
+}
 
 
 def extract_article(
@@ -63,6 +78,10 @@ def _extract(
     tree = parse_body(body, content_type, options.max_bytes)
     objects = jsonld_objects(tree)
     meta = collect_meta(tree)
+    article = find_article(objects)
+    blocked = blocked_access(tree, url, http_status, article)
+    if blocked and options.drop_non_articles:
+        raise _access_drop(blocked, url)
     kind = page_type(tree, url, objects, meta)
     if kind.reason and options.drop_non_articles:
         raise NotAnArticle(f"not an article: {kind.reason}", url)
@@ -73,19 +92,31 @@ def _extract(
     first_h1 = tree.find(".//h1")
     headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
     figure_image = prune.first_figure_image(tree, url)
+    # Whether the page's declared locked parts were served is read before anything is pruned.
+    declared = declared_paywall(tree, article)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
-    lines = _body_lines(tree, url, options, text_of((find_article(objects) or {}).get("articleBody")))
+    lines = _body_lines(tree, url, options, text_of((article or {}).get("articleBody")))
     fill_fallbacks(tree, url, fields, options)
     image = fields["image"]
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
+    if not cleaned.paragraphs and blocked:
+        raise _access_drop(blocked, url)  # `fetch` shows walls; one without text is still named
     if not cleaned.paragraphs:
         raise EmptyText("no article text after extraction and cleanup", url)
     if not cleaned.caption and page_caption and not (image and image.get("caption")):
         # The caption was not printed in the text (or trafilatura left it out): the page's own.
         cleaned.caption, cleaned.caption_credit = split_caption_credit(page_caption)
-    return _record(url, http_status, fields, cleaned, figure_image) | {"page_type": kind.kind}
+    record = _record(url, http_status, fields, cleaned, figure_image)
+    access = blocked or text_access(article, cleaned.paragraphs, record["word_count"], declared, lines)
+    return record | {"page_type": kind.kind, "access": access.status, "access_evidence": access.evidence}
+
+
+def _access_drop(blocked: Access, url: str) -> AccessDrop:
+    return _ACCESS_DROPS[blocked.status](
+        f"{blocked.status}: {blocked.evidence}", url, evidence=blocked.evidence
+    )
 
 
 def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions, article_body: str | None) -> list[str]:
@@ -141,6 +172,7 @@ def _record(
         "authors": fields["authors"],
         "published_at": fields["published_at"],
         "updated_at": fields["updated_at"],
+        "dates": fields["dates"],
         "language": fields["language"],
         "categories": fields["categories"],
         "tags": fields["tags"],

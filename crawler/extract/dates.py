@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from crawler.dates import normalise_date
+from crawler.dates import normalise_date, parse_any_year
 
-__all__ = ["is_date_line", "normalise_date"]
+__all__ = ["is_date_line", "normalise_date", "parse_any_year"]
 
 # A loose date line as naive extractors print it ("August 27, 2016, 5:25 am", "27/08/2016 05:25").
 _LOOSE_DATE_LINE = re.compile(

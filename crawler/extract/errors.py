@@ -41,3 +41,31 @@ class EmptyText(ExtractionDrop):
     """An article page on which no body text survived extraction and cleanup."""
 
     reason = "empty_text"
+
+
+class AccessDrop(ExtractionDrop):
+    """The server answered with something other than the article; `evidence` names the signal."""
+
+    reason = "access"
+
+    def __init__(self, message: str, url: str | None = None, evidence: str | None = None) -> None:
+        super().__init__(message, url)
+        self.evidence = evidence
+
+
+class BlockedByChallenge(AccessDrop):
+    """A bot challenge (Cloudflare, Imperva, DataDome, PerimeterX, Akamai) stood in for the article."""
+
+    reason = "challenge"
+
+
+class ConsentWall(AccessDrop):
+    """A cookie or consent wall stood in for the article (a CMP page, a consent.* redirect)."""
+
+    reason = "consent"
+
+
+class SoftNotFound(AccessDrop):
+    """A page that says the article is not there ("Page not found") while answering 200."""
+
+    reason = "soft_404"

@@ -17,9 +17,10 @@ from lxml.html import HtmlElement
 
 from crawler.extract import trafilatura_api
 from crawler.extract.authors import clean_authors, without_date_words
-from crawler.extract.dates import normalise_date
+from crawler.extract.dates import normalise_date, parse_any_year
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
 from crawler.extract.options import ExtractOptions
+from crawler.extract.provenance import Candidate, decide, url_day
 from crawler.extract.titles import outlet_keys, page_title, strip_outlet
 
 _PUBLISHED_META = (
@@ -96,13 +97,7 @@ def extract_metadata_fields(
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
     authors = _not_the_outlet(authors, outlet_names)
-    published = _first_date([article.get("datePublished"), article.get("dateCreated")], zone)
-    published = published or _first_date([_first(meta, k) for k in _PUBLISHED_META], zone)
-    # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
-    published = published or _first_date([o.get("datePublished") for o in objects], zone)
-    updated = _first_date([article.get("dateModified")], zone) or _first_date(
-        [_first(meta, k) for k in _MODIFIED_META], zone
-    )
+    candidates = _date_candidates(url, zone, article, objects, meta)
     fields: dict[str, Any] = {
         "canonical_url": _canonical(tree, url, meta, article),
         "title": title,
@@ -111,8 +106,7 @@ def extract_metadata_fields(
             or _first(meta, "og:description", "description", "twitter:description")
         ),
         "authors": authors,
-        "published_at": published,
-        "updated_at": updated,
+        "date_candidates": candidates,  # not a record field: provenance.decide weighs them
         "language": _language(tree, options, article, meta),
         "categories": _unique(strings_of(article.get("articleSection")) + meta.get("article:section", [])),
         "tags": _unique(
@@ -130,10 +124,17 @@ def extract_metadata_fields(
 
 def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options: ExtractOptions) -> None:
     """trafilatura's and htmldate's heuristics, one field at a time and only for fields still missing."""
-    if not fields["published_at"]:
-        # htmldate scans the whole page, so it only runs when the page declared no date.
-        found = find_date(tree, url=url, extensive_search=True, original_date=True)
-        fields["published_at"] = normalise_date(found, options.zone)
+    candidates: list[Candidate] = fields.pop("date_candidates")
+    chosen, fields["dates"] = decide(candidates)
+    if not chosen["published_at"]:
+        # htmldate scans the whole page, so it only runs when the page declared no usable date.
+        found = normalise_date(
+            find_date(tree, url=url, extensive_search=True, original_date=True), options.zone
+        )
+        if found:
+            candidates.append(Candidate("published", "text", found))
+            chosen, fields["dates"] = decide(candidates)
+    fields.update(chosen)
     if not fields["categories"]:
         fields["categories"] = _unique([_link_text(a) for a in _CATEGORY_LINKS(tree)])
     if not fields["tags"]:
@@ -166,12 +167,30 @@ def _link_text(element: HtmlElement) -> str:
     return re.sub(r"\s+", " ", element.text_content() or "").strip()
 
 
-def _first_date(values: list[Any], zone: Any) -> str | None:
+def _date_candidates(
+    url: str, zone: Any, article: dict[str, Any], objects: list[dict[str, Any]], meta: dict[str, list[str]]
+) -> list[Candidate]:
+    """Every date the page declares, in precedence order: JSON-LD, then meta tags, then the URL's day."""
+    # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
+    others = [o.get("datePublished") for o in objects if o is not article]
+    found = [
+        *_dates("published", "jsonld", [article.get("datePublished"), article.get("dateCreated")], zone),
+        *_dates("published", "meta", [v for k in _PUBLISHED_META for v in meta.get(k, [])[:1]], zone),
+        *_dates("published", "jsonld", others, zone),
+        *_dates("updated", "jsonld", [article.get("dateModified")], zone),
+        *_dates("updated", "meta", [v for k in _MODIFIED_META for v in meta.get(k, [])[:1]], zone),
+    ]
+    day = url_day(url)
+    return [*found, Candidate("published", "url", day)] if day else found
+
+
+def _dates(field: str, source: str, values: list[Any], zone: Any) -> list[Candidate]:
+    out = []
     for value in values:
-        normalised = normalise_date(text_of(value) if not isinstance(value, str) else value, zone)
-        if normalised:
-            return normalised
-    return None
+        parsed = parse_any_year(text_of(value) if not isinstance(value, str) else value, zone)
+        if parsed:
+            out.append(Candidate(field, source, parsed))
+    return out
 
 
 def _canonical(tree: HtmlElement, url: str, meta: dict[str, list[str]], article: dict[str, Any]) -> str:

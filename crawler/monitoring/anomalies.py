@@ -1,5 +1,5 @@
 """Flags sources that broke: no articles this run (unless everything they announced was known already),
-or field completeness far below their recent runs.
+field completeness far below their recent runs, or article pages that were bot challenges or consent walls.
 
 Pure: compares one run's per-source rows with earlier run reports (oldest first).
 """
@@ -24,10 +24,17 @@ class AnomalyRules:
     min_articles: int = 5  # a run with fewer stored articles is too small a sample to judge
     max_drop: float = 0.5  # flag when the value falls below baseline * (1 - max_drop)
     min_share_drop: float = 0.15  # and, for shares, when it is also this much lower in absolute terms
+    # Flag a source when this share of its fetched article pages were bot challenges or consent walls:
+    # one such page in a run may be a hiccup, a tenth means the outlet has started refusing the crawler.
+    max_blocked_share: float = 0.1
 
     def __post_init__(self) -> None:
         if not 0 < self.max_drop < 1:
             raise ValueError(f"AnomalyRules.max_drop={self.max_drop}: give a fraction between 0 and 1")
+        if not 0 < self.max_blocked_share <= 1:
+            raise ValueError(
+                f"AnomalyRules.max_blocked_share={self.max_blocked_share}: give a fraction in (0, 1]"
+            )
         if self.history < self.min_history or self.min_history < 1:
             raise ValueError("AnomalyRules: need 1 <= min_history <= history")
 
@@ -37,10 +44,12 @@ def find_anomalies(
     previous_reports: Sequence[Mapping[str, Any]],
     rules: AnomalyRules | None = None,
 ) -> list[dict[str, Any]]:
-    """One dict per anomaly: source, kind ("empty" | "completeness"), field, value, baseline, message."""
+    """One dict per anomaly: source, kind ("empty" | "completeness" | "blocked"), field, value, baseline,
+    message."""
     rules = rules or AnomalyRules()
     found: list[dict[str, Any]] = []
     for source_id, row in sources.items():
+        found.extend(_blocked(source_id, row, rules))
         if not row.get("stored"):
             if _quiet(row):
                 continue  # discovery worked and announced only what earlier runs fetched
@@ -53,6 +62,33 @@ def find_anomalies(
             anomaly = _completeness(source_id, field, row.get(field), history, rules)
             if anomaly:
                 found.append(anomaly)
+    return found
+
+
+# Drop reasons (crawler.extract.errors class names) that mean the outlet answered with a wall, not the article.
+BLOCKING_DROPS = {"BlockedByChallenge": "challenge", "ConsentWall": "consent"}
+
+
+def _blocked(source_id: str, row: Mapping[str, Any], rules: AnomalyRules) -> list[dict[str, Any]]:
+    fetched = max(int(row.get("fetched") or 0), 1)
+    found = []
+    for reason, wall in BLOCKING_DROPS.items():
+        count = int(dict(row.get("dropped") or {}).get(reason, 0))
+        if count and count / fetched >= rules.max_blocked_share:
+            found.append(
+                {
+                    "source": source_id,
+                    "kind": "blocked",
+                    "field": wall,
+                    "value": count,
+                    "baseline": None,
+                    "message": (
+                        f"{source_id}: {count} of {row.get('fetched') or 0} fetched article pages were "
+                        f"{'bot challenges' if wall == 'challenge' else 'consent walls'} ({reason}), "
+                        "not articles: the outlet is blocking the crawler"
+                    ),
+                }
+            )
     return found
 
 

@@ -89,4 +89,6 @@ def _run(run_stats: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _flag(anomaly: Mapping[str, Any]) -> str:
+    if anomaly["kind"] == "blocked":
+        return f"BLOCKED ({anomaly['field']})"
     return "EMPTY" if anomaly["kind"] == "empty" else f"{anomaly['field']} low"

@@ -15,6 +15,21 @@ import pyarrow.parquet as pq
 
 _STR = pa.string()
 _STRS = pa.list_(pa.string())
+_PROVENANCE = pa.struct([("source", _STR), ("confidence", pa.float64())])
+_DATES = pa.struct(
+    [
+        ("published", _PROVENANCE),
+        ("updated", _PROVENANCE),
+        (
+            "disagreements",
+            pa.list_(pa.struct([("field", _STR), ("source", _STR), ("value", _STR), ("days", pa.int64())])),
+        ),
+        (
+            "refused",
+            pa.list_(pa.struct([("field", _STR), ("source", _STR), ("value", _STR), ("reason", _STR)])),
+        ),
+    ]
+)
 ARTICLE_SCHEMA = pa.schema(
     [
         ("id", _STR),
@@ -51,6 +66,9 @@ ARTICLE_SCHEMA = pa.schema(
             pa.struct([("title", _STR), ("published_at", _STR), ("keywords", _STRS), ("language", _STR)]),
         ),
         ("warc", pa.struct([("file", _STR), ("offset", pa.int64()), ("length", pa.int64())])),
+        ("access", _STR),
+        ("access_evidence", _STR),
+        ("dates", _DATES),
         ("extra", _STR),
     ]
 )

@@ -1,0 +1,233 @@
+"""Page status (`access`): was the page the article, or a bot challenge, a consent wall, a soft 404, a
+paywalled teaser or a truncated text? Decided from the signals pages carry, with the evidence named.
+
+`blocked_access` runs before extraction (challenge, consent, soft 404: pages that are not the article);
+`text_access` after it (paywall, truncated, full). Markup patterns only: no rule names a site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from crawler.extract import prune
+from crawler.extract.access_signals import (
+    CHALLENGE_MARKERS,
+    CHALLENGE_TITLES,
+    CMP_MARKERS,
+    CONSENT_PATH_SEGMENTS,
+    CONSENT_TITLES,
+    CONSENT_WORDS,
+    NOT_FOUND,
+    NOT_FOUND_SENTENCE,
+    PAYWALL_PROMPT,
+    REFUSAL_STATUSES,
+    SENSOR_MARKERS,
+    TRUNCATION,
+)
+from crawler.extract.options import compile_selector
+
+THIN_WORDS = 200  # challenge and consent pages say a sentence or two; the shortest briefs run longer
+_INVISIBLE = frozenset({"script", "style", "noscript"})
+_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+STORY_PARAGRAPH_WORDS = 30
+TEASER_WORDS = 250  # the WSJ-style teaser runs 60-120 words; metered outlets serve the whole story
+TRUNCATED_RATIO = 0.5  # the text has under half the words the page declares (JSON-LD wordCount)
+
+
+@dataclass(frozen=True)
+class Access:
+    status: str  # full | paywall | challenge | consent | soft_404 | truncated
+    evidence: str | None = None
+
+
+FULL = Access("full")
+
+
+def blocked_access(
+    tree: HtmlElement, url: str, http_status: int, article: dict[str, Any] | None
+) -> Access | None:
+    """A challenge, a consent wall or a soft 404 instead of the article; None for a page worth extracting."""
+    title = prune.normalise_space(tree.findtext(".//title") or "")
+    return (
+        _consent_redirect(url)
+        or _missing(tree, title, http_status, article)
+        or _wall(tree, title, http_status, article)
+    )
+
+
+def _consent_redirect(url: str) -> Access | None:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    segments = {s.lower() for s in parts.path.split("/") if s}
+    if host.startswith(("consent.", "guce.")) or segments & CONSENT_PATH_SEGMENTS:
+        return Access("consent", f"consent redirect ({host}{parts.path})")
+    return None
+
+
+def _missing(
+    tree: HtmlElement, title: str, http_status: int, article: dict[str, Any] | None
+) -> Access | None:
+    if http_status in (404, 410):
+        return Access("soft_404", f"HTTP {http_status}")
+    body = tree.find(".//body")
+    if body is not None and "error404" in body.get("class", "").split():
+        return Access("soft_404", "body class error404")
+    if article:
+        return None
+    found = _not_found_heading(tree, title)
+    if found:
+        return Access("soft_404", found)
+    if not _has_story_paragraph(tree):
+        sentence = NOT_FOUND_SENTENCE.search(_visible_text(tree)[:3000])
+        if sentence:
+            return Access("soft_404", f"text says not found: {sentence.group(0)!r}")
+    return None
+
+
+def _wall(tree: HtmlElement, title: str, http_status: int, article: dict[str, Any] | None) -> Access | None:
+    # A refusal status (403, 429, 503) is what challenges usually come with; a page can be long then.
+    refused = http_status in REFUSAL_STATUSES
+    if not refused and not _thin(tree):
+        return None
+    status = f", HTTP {http_status}" if refused else ""
+    signals = _markup_signals(tree)
+    challenge = next((label for marker, label in CHALLENGE_MARKERS if marker in signals), None)
+    if challenge:
+        return Access("challenge", challenge + status)
+    if CONSENT_TITLES.match(title):
+        return Access("consent", f"consent page title {title!r}")
+    if article or _has_story_paragraph(tree):
+        return None
+    sensor = next((label for marker, label in SENSOR_MARKERS if marker in signals), None)
+    if sensor or CHALLENGE_TITLES.match(title):
+        return Access("challenge", (sensor or f"challenge page title {title!r}") + status)
+    cmp = next((label for marker, label in CMP_MARKERS if marker in signals), None)
+    if cmp and CONSENT_WORDS.search(_visible_text(tree)):
+        return Access("consent", f"thin page with {cmp}")
+    return None
+
+
+def declared_paywall(tree: HtmlElement, article: dict[str, Any] | None) -> str | None:
+    """Evidence when the JSON-LD declares the article not free and its locked parts were not served to us."""
+    locked = _declared_locked_parts(article or {})
+    if locked is None or any(_words_under(tree, selector) >= 50 for selector in locked):
+        return None
+    where = f" (hasPart {', '.join(locked)})" if locked else ""
+    return f"JSON-LD isAccessibleForFree=false{where}"
+
+
+def text_access(
+    article: dict[str, Any] | None,
+    paragraphs: list[str],
+    word_count: int,
+    declared: str | None = None,
+    raw_lines: list[str] | None = None,
+) -> Access:
+    """Paywall, truncated or full, from the declared paywall, how the text ends and the declared length.
+
+    Metered outlets declare every article not free and still serve the whole text: a declared paywall
+    makes a paywall only of a teaser-length text."""
+    article = article or {}
+    if declared:
+        if word_count < TEASER_WORDS:
+            return Access("paywall", f"{declared}; {word_count} words served")
+        return Access("full", f"{declared}, but {word_count} words served")
+    # The prompt is read before cleanup, which takes sign-up boxes out of the text.
+    tail = " ".join([line for line in (raw_lines or paragraphs) if line.strip()][-4:])[-600:]
+    prompt = PAYWALL_PROMPT.search(tail)
+    if prompt and word_count < TEASER_WORDS:
+        return Access("paywall", f"paywall prompt at the end of the text: {prompt.group(0)!r}")
+    words = _declared_words(article.get("wordCount"))
+    if words and word_count < words * TRUNCATED_RATIO:
+        return Access("truncated", f"JSON-LD wordCount {words}, text has {word_count} words")
+    if paragraphs and TRUNCATION.search(paragraphs[-1].strip()):
+        return Access("truncated", f"text ends with {paragraphs[-1].strip()[-40:]!r}")
+    return FULL
+
+
+def _declared_words(value: Any) -> int | None:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _declared_locked_parts(article: dict[str, Any]) -> list[str] | None:
+    """None when the page declares no paywall; else the CSS selectors of its locked parts (maybe none)."""
+    declared_free = _free(article.get("isAccessibleForFree"))
+    parts = article.get("hasPart")
+    parts = parts if isinstance(parts, list) else [parts] if isinstance(parts, dict) else []
+    locked = [
+        p["cssSelector"]
+        for p in parts
+        if isinstance(p, dict)
+        and _free(p.get("isAccessibleForFree")) is False
+        and isinstance(p.get("cssSelector"), str)
+    ]
+    if declared_free is False or locked:
+        return locked
+    return None
+
+
+def _free(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None
+
+
+def _words_under(tree: HtmlElement, css: str) -> int:
+    try:
+        elements = compile_selector(css)(tree)
+    except ValueError:
+        return 0
+    return sum(len((e.text_content() or "").split()) for e in elements if isinstance(e, HtmlElement))
+
+
+def _markup_signals(tree: HtmlElement) -> str:
+    """Lower-cased script sources, inline script starts, iframe/form targets, ids and classes, and the
+    visible text: where challenge and CMP markup says who it is."""
+    parts: list[str] = []
+    for element in tree.iter("script", "iframe", "form", "div", "body", "noscript"):
+        parts.extend(element.get(name, "") for name in ("src", "action", "id", "class"))
+        if element.tag == "script" and element.text:
+            parts.append(element.text[:2000])
+    parts.append(prune.normalise_space(tree.findtext(".//title") or ""))
+    parts.append(_visible_text(tree))  # thin pages only: a sentence or two ("Incapsula incident ID")
+    return " ".join(parts).lower()
+
+
+def _has_story_paragraph(tree: HtmlElement) -> bool:
+    return any(len((p.text_content() or "").split()) >= STORY_PARAGRAPH_WORDS for p in tree.iter("p"))
+
+
+def _visible_text(tree: HtmlElement) -> str:
+    return " ".join(str(t) for t in _VISIBLE_TEXT(tree))
+
+
+def _thin(tree: HtmlElement) -> bool:
+    """Under THIN_WORDS words of visible text; stops counting there, as story pages pass it early."""
+    body = tree.find(".//body")
+    words = 0
+    for element in body.iter() if body is not None else ():
+        if isinstance(element.tag, str) and element.tag not in _INVISIBLE and element.text:
+            words += len(element.text.split())
+        if element is not body and element.tail:
+            words += len(element.tail.split())
+        if words >= THIN_WORDS:
+            return False
+    return True
+
+
+def _not_found_heading(tree: HtmlElement, title: str) -> str | None:
+    h1 = tree.find(".//h1")
+    heading = prune.normalise_space(h1.text_content() or "") if h1 is not None else ""
+    for where, text in (("h1", heading), ("title", title)):
+        if text and len(text.split()) <= 12 and NOT_FOUND.search(text):
+            return f"{where} says not found: {text[:80]!r}"
+    return None
