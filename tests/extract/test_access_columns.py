@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import copy
 
-from crawler.extract.schema import load_schema, validate
+from tests.support.schema import load_schema, validate
 from crawler.storage.parquet import decode_parquet, encode_parquet
 
 RECORD = {
