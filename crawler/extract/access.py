@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
+from crawler.discovery.sections import UnparseableMarkup, check_markup
 from crawler.extract import prune
 from crawler.extract.access_signals import (
     CHALLENGE_MARKERS,
@@ -29,6 +30,8 @@ from crawler.extract.access_signals import (
     SENSOR_MARKERS,
     TRUNCATION,
 )
+from crawler.extract.decode import parse_body
+from crawler.extract.errors import ExtractionDrop
 from crawler.extract.options import compile_selector
 
 THIN_WORDS = 200  # challenge and consent pages say a sentence or two; the shortest briefs run longer
@@ -231,3 +234,24 @@ def _not_found_heading(tree: HtmlElement, title: str) -> str | None:
         if text and len(text.split()) <= 12 and NOT_FOUND.search(text):
             return f"{where} says not found: {text[:80]!r}"
     return None
+
+
+REFUSAL_BODY_BYTES = 512 * 1024  # challenge and consent pages are a few KiB; anything larger is no wall
+
+
+def wall_behind_refusal(body: bytes, url: str, http_status: int, content_type: str | None) -> Access | None:
+    """The challenge or consent wall a refused request (401, 403, 429, 503) was answered with, or None.
+
+    Most bot challenges come with such a status, which the crawl treats as a failed fetch; this tells
+    the crawl that the outlet is walling it, not failing. Bounded: it parses at most
+    REFUSAL_BODY_BYTES, and only markup that cannot take minutes (a tag under 64 KiB).
+    """
+    if http_status not in REFUSAL_STATUSES or not body or len(body) > REFUSAL_BODY_BYTES:
+        return None
+    try:
+        check_markup(body)
+        tree = parse_body(body, content_type, REFUSAL_BODY_BYTES)
+    except (UnparseableMarkup, ExtractionDrop):
+        return None
+    wall = blocked_access(tree, url, http_status, None)
+    return wall if wall is not None and wall.status in ("challenge", "consent") else None

@@ -15,10 +15,12 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.discovery.announce import Announcement, iso, too_old
 from crawler.discovery.urls import canonical_identity, host_allowed, host_source_id, normalize_url
+from crawler.extract.access import wall_behind_refusal
 from crawler.monitoring.counters import counter_key
 from crawler.registry import Source, load_registry
 from crawler.run import get_run
@@ -95,17 +97,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
     def parse_article(self, response: Response) -> Iterable[dict[str, Any]]:
         announcement: Announcement | None = response.meta.get("announcement")
         requested = response.request.url if response.request is not None else response.url
-        item = {
-            "url": response.meta.get("given_url") or requested,
-            "final_url": response.url,
-            "status": response.status,
-            "headers": _headers(response),
-            "body": response.body,
-            "source": response.meta["source_id"],
-            "discovered_via": announcement.via if announcement else "url",
-            "announced": announcement.as_announced() if announcement else None,
-            "fetched_at": _now_iso(),
-        }
+        item = self._page_item(response)
         if self.urls:  # `fetch` reports every URL it was given, duplicates included
             yield item
             return
@@ -120,6 +112,21 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         self._canonicals.add(canonical)
         item["canonical_url"] = canonical
         yield item
+
+    def _page_item(self, response: Response) -> dict[str, Any]:
+        announcement: Announcement | None = response.meta.get("announcement")
+        requested = response.request.url if response.request is not None else response.url
+        return {
+            "url": response.meta.get("given_url") or requested,
+            "final_url": response.url,
+            "status": response.status,
+            "headers": _headers(response),
+            "body": response.body,
+            "source": response.meta["source_id"],
+            "discovered_via": announcement.via if announcement else "url",
+            "announced": announcement.as_announced() if announcement else None,
+            "fetched_at": _now_iso(),
+        }
 
     def fetch_failed(self, failure: Failure) -> Iterable[dict[str, Any]]:
         """urls mode: one error item per URL that could not be fetched, for `newscrawl fetch` to report."""
@@ -137,9 +144,16 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             "source": request.meta["source_id"],
         }
 
-    def article_failed(self, failure: Failure) -> None:
+    def article_failed(self, failure: Failure) -> Iterable[dict[str, Any]]:
         record_failure(self.crawler.stats, failure)  # logs the URL and counts fetch/failed_<reason>
         self._stat("article_error_count")
+        # A bot challenge or consent wall usually comes with 403 or 503: hand it to the pipeline,
+        # which drops it as BlockedByChallenge / ConsentWall for the source's counts and BLOCKED flag.
+        response = getattr(failure.value, "response", None)
+        if isinstance(response, Response) and failure.check(HttpError):
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+            if wall_behind_refusal(response.body, response.url, response.status, content_type):
+                yield self._page_item(response)
 
     # -- scheduling ----------------------------------------------------------------------------------
 

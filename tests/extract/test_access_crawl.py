@@ -80,3 +80,40 @@ def test_walls_and_missing_pages_are_counted_and_flagged_never_stored(sites, tmp
         ("blocked", "consent"),
     }
     assert "BLOCKED (challenge)" in result.stdout + result.stderr
+
+
+def test_a_challenge_sent_with_a_refusal_status_is_counted_as_blocking(sites, tmp_path: Path) -> None:
+    # Bot challenges mostly come with 403 or 503; a plain 403 error page is an HTTP error, no wall.
+    site = sites("127.0.0.1")
+    published = datetime.now(UTC) - timedelta(hours=3)
+    story = Article("story", "Terminal story", "\n\n".join([PARAGRAPH] * 6), published)
+    refused = [
+        Article(slug, slug.title(), PARAGRAPH, published) for slug in ("cf-403", "dd-503", "plain-403")
+    ]
+    site.add(story.path, article_page(site, story))
+    challenge = (GOLDEN / "access-challenge-cloudflare.html").read_bytes()
+    site.add("/news/cf-403/", challenge, status=403)
+    site.add("/news/dd-503/", (GOLDEN / "access-challenge-datadome.html").read_bytes(), status=503)
+    site.add("/news/plain-403/", "<html><body><h1>403 Forbidden</h1></body></html>", status=403)
+    site.add("/feed.xml", rss_feed(site, [story, *refused]), content_type="application/rss+xml")
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        '[[source]]\nid = "walled-harbour"\nname = "Walled Harbour"\n'
+        f'homepage = "{site.url("/")}"\nfeeds = ["{site.url("/feed.xml")}"]\n'
+        'article_pattern = "/news/"\nwp_json = false\n'
+    )
+    store_uri = f"file://{tmp_path / 'store'}"
+    result = run_cli(
+        "crawl", "--sources", str(registry), "--store", store_uri, "--allow-private", *FAST,
+        "-s", "RETRY_ENABLED=False",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    with open_store(store_uri) as store:
+        reader = Reader(store)
+        stored = [record["url"] for record in reader.articles()]
+        report = json.loads(store.get_bytes(reader.runs()[-1]["stats"]["run_report"]))
+    assert stored == [site.url(story.path)]
+    row = report["sources"]["walled-harbour"]
+    assert row["dropped"] == {"BlockedByChallenge": 2}
+    assert "BLOCKED (challenge)" in row["flags"]
