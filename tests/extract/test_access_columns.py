@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import copy
 
-from tests.support.schema import load_schema, validate
 from crawler.storage.parquet import decode_parquet, encode_parquet
+from tests.support.schema import load_schema, validate
 
 RECORD = {
     "id": "0" * 32,

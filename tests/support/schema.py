@@ -24,7 +24,9 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(load_schema())
 
 
-def validate(record: Any) -> list[str]:
-    """Every violation as '<JSON path>: <jsonschema message>'; an empty list means the record is valid."""
-    errors = sorted(_validator().iter_errors(record), key=lambda error: error.json_path)
+def validate(record: Any, schema: dict[str, Any] | None = None) -> list[str]:
+    """Every violation as '<JSON path>: <jsonschema message>'; an empty list means the record is valid.
+    `schema`: another schema than the record's (a part of it, say)."""
+    validator = _validator() if schema is None else Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(record), key=lambda error: error.json_path)
     return [f"{error.json_path}: {error.message}" for error in errors]
