@@ -20,6 +20,7 @@ class PageItem(TypedDict, total=False):
     discovered_via: str  # feed | sitemap | news-sitemap | wp-json | section | url
     announced: dict[str, Any] | None
     fetched_at: str
+    rights: dict[str, Any] | None  # the outlet's TDM stance (crawler/rights)
     error: str
 
 
