@@ -30,6 +30,7 @@ from crawler.rights.tdmrep import TdmRepError, from_headers, from_meta, parse_td
 logger = logging.getLogger(__name__)
 
 RIGHTS_META = "tdm_rights"  # set on the response's meta only: the request is never scheduled again
+RESERVED_LOCATIONS_META = "tdm_reserved_locations"  # `sources --check`: what tdmrep.json reserves
 KINDS = frozenset({"article", "rights_check"})
 TDMREP_PATH = "/.well-known/tdmrep.json"
 
@@ -66,7 +67,8 @@ class TdmRightsMiddleware:
         if request.meta.get("newscrawl_kind") not in KINDS:
             return response
         now = _now()
-        before = host_stance(await self.host_rights(request), response.url, now, self.agents)
+        host = await self.host_rights(request)
+        before = host_stance(host, response.url, now, self.agents)
         headers = {
             name.decode("latin-1").lower(): values[0].decode("latin-1")
             for name, values in response.headers.items()
@@ -78,6 +80,8 @@ class TdmRightsMiddleware:
         if stance["tdm_reserved"]:
             self._reserved(request, stance)
         request.meta[RIGHTS_META] = stance
+        if request.meta.get("newscrawl_kind") == "rights_check":
+            request.meta[RESERVED_LOCATIONS_META] = [rule.location for rule in host.rules if rule.reserved]
         return response
 
     async def host_rights(self, request: Request) -> HostRights:

@@ -38,18 +38,21 @@ def articles(source_id: str) -> list[Article]:
 def plant(site: FakeSite, source_id: str, signal: str | None) -> None:
     """`news_outlet`, plus the outlet's reservation by `signal`."""
     stories = articles(source_id)
-    robots = "User-agent: GPTBot\nDisallow: /news/\n\nUser-agent: *\nAllow: /\n"
+    robots = "User-agent: GPTBot\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
     news_outlet(site, stories, robots=robots if signal == "robots" else "User-agent: *\nAllow: /\n")
     if signal == "tdmrep.json":
         rules = [{"location": "/news/", "tdm-reservation": 1, "tdm-policy": POLICY}]
         site.add("/.well-known/tdmrep.json", json.dumps(rules), content_type="application/json")
-    for story in stories:
-        page = article_page(site, story)
+    homepage = f"<html><head><title>{source_id}</title></head><body>Front page</body></html>"
+    site.add("/", homepage)
+    # The header and meta outlets declare it on every page, homepage included (`sources --check`).
+    pages = [(story.path, article_page(site, story)) for story in stories] + [("/", homepage)]
+    for path, page in pages:
         if signal == "header":
-            site.add(story.path, page, **{"tdm-reservation": "1", "tdm-policy": POLICY})
+            site.add(path, page, **{"tdm-reservation": "1", "tdm-policy": POLICY})
         elif signal == "meta":
             tags = f'<meta name="tdm-reservation" content="1"><meta name="tdm-policy" content="{POLICY}">'
-            site.add(story.path, page.replace("<head>", "<head>" + tags))
+            site.add(path, page.replace("<head>", "<head>" + tags))
 
 
 def start_outlets(sites: Callable[[str], FakeSite]) -> dict[str, FakeSite]:
