@@ -47,7 +47,8 @@ class TdmRightsMiddleware:
         self.skip_default = settings.getbool("NEWSCRAWL_SKIP_TDM_RESERVED", False)
         self.max_bytes = settings.getint("NEWSCRAWL_TDMREP_MAX_BYTES", 256 * 1024)
         self.agents = tuple(settings.getlist("NEWSCRAWL_TDM_ROBOTS_AGENTS"))
-        self._hosts: dict[str, HostRights | Deferred[HostRights]] = {}
+        self._hosts: dict[str, HostRights] = {}  # origin -> what it says
+        self._waiters: dict[str, list[Deferred[HostRights]]] = {}  # origin being read -> who waits
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TdmRightsMiddleware:
@@ -89,12 +90,15 @@ class TdmRightsMiddleware:
         url = urlparse_cached(request)
         origin = f"{url.scheme}://{url.netloc}"
         known = self._hosts.get(origin)
-        if isinstance(known, HostRights):
-            return known
         if known is not None:
-            return await maybe_deferred_to_future(known)
-        waiting: Deferred[HostRights] = Deferred()
-        self._hosts[origin] = waiting
+            return known
+        if origin in self._waiters:
+            # One Deferred per waiter: a Deferred passes its result down one callback chain, so a
+            # second waiter on a shared one would get what the first one's callback returned (None).
+            waiter: Deferred[HostRights] = Deferred()
+            self._waiters[origin].append(waiter)
+            return await maybe_deferred_to_future(waiter)
+        self._waiters[origin] = []
         try:
             rules, rules_seen_at = await self._fetch_tdmrep(origin, request)
             robots = await self._robots(request)
@@ -104,7 +108,8 @@ class TdmRightsMiddleware:
             logger.warning("TDM rights of %s unknown (%s: %s)", origin, type(error).__name__, error)
             host = HostRights()
         self._hosts[origin] = host
-        waiting.callback(host)
+        for waiter in self._waiters.pop(origin):
+            waiter.callback(host)
         return host
 
     async def _fetch_tdmrep(self, origin: str, request: Request) -> tuple[tuple[Any, ...], str | None]:

@@ -24,20 +24,20 @@ OUTLETS = (
 ARTICLES_EACH = 2
 
 
-def articles(source_id: str) -> list[Article]:
+def articles(source_id: str, count: int = ARTICLES_EACH) -> list[Article]:
     return [
         Article(
             f"{source_id}-{n}",
             f"{source_id} story {n}",
             f"The {source_id} outlet reports story number {n} in some detail. " * 12,
         )
-        for n in range(ARTICLES_EACH)
+        for n in range(count)
     ]
 
 
-def plant(site: FakeSite, source_id: str, signal: str | None) -> None:
+def plant(site: FakeSite, source_id: str, signal: str | None, count: int = ARTICLES_EACH) -> None:
     """`news_outlet`, plus the outlet's reservation by `signal`."""
-    stories = articles(source_id)
+    stories = articles(source_id, count)
     robots = "User-agent: GPTBot\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
     news_outlet(site, stories, robots=robots if signal == "robots" else "User-agent: *\nAllow: /\n")
     if signal == "tdmrep.json":

@@ -3,12 +3,15 @@ outlets when told to (globally or per source), counting what it skipped and nami
 
 from __future__ import annotations
 
+import json
+import time
 from collections import defaultdict
 
 import pytest
 
 from crawler.extract.schema import validate
-from tests.rights.outlets import ARTICLES_EACH, OUTLETS, POLICY, crawl, start_outlets
+from tests.rights.outlets import ARTICLES_EACH, OUTLETS, POLICY, crawl, plant, start_outlets
+from tests.support.fakesite import Reply
 
 pytestmark = pytest.mark.slow
 
@@ -81,3 +84,19 @@ def test_a_source_switch_skips_one_reserved_outlet_while_the_others_are_recorded
     assert report["sources"]["by-meta"]["tdm_reserved"] == ARTICLES_EACH
     assert report["tdm_reserved"]["by-meta"]["skipped"] == ARTICLES_EACH
     assert report["tdm_reserved"]["by-file"]["skipped"] == 0
+
+
+def test_every_article_waiting_on_a_slow_tdmrep_json_gets_its_answer(tmp_path, sites):
+    site = sites("127.0.0.2")
+    plant(site, "slow", "tdmrep.json", count=6)
+    rules = json.dumps([{"location": "/news/", "tdm-reservation": 1}]).encode()
+
+    def slow(hit):
+        time.sleep(1.0)  # every article request of the host meets the file still being read
+        return Reply(200, rules, {"Content-Type": "application/json"})
+
+    site.routes["/.well-known/tdmrep.json"] = slow
+    _, articles, _ = crawl(tmp_path, {"slow": site}, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8")
+    assert len(articles) == 6
+    assert {(a["rights"]["tdm_reserved"], a["rights"]["signal"]) for a in articles} == {(True, "tdmrep.json")}
+    assert len(site.hits_for("/.well-known/tdmrep.json")) == 1
