@@ -41,9 +41,12 @@ class Verdict:
     rights: dict[str, Any] | None = None  # None: the homepage could not be fetched
     error: str | None = None
     reserved_locations: tuple[str, ...] = ()  # the paths tdmrep.json reserves, wherever they are
+    disallowed: bool = False  # robots.txt keeps newscrawl itself off the homepage
 
     def line(self, width: int = 0) -> str:
         name = self.source_id.ljust(width)
+        if self.disallowed:
+            return f"{name}  disallowed (robots.txt keeps newscrawl off its homepage: nothing is fetched)"
         if self.rights is None:
             return f"{name}  unknown: {self.error} ({self.url})"
         if not self.rights["tdm_reserved"]:
@@ -96,6 +99,9 @@ class RightsCheckSpider(scrapy.Spider):
             reason = "unreachable" if "unreachable" in detail else failure_reason(failure.value)
             message = f"{reason}: {detail}"
         source_id = request.meta["source_id"]
+        if message.startswith("robots_forbidden"):  # the outlet's answer, not a failure to get one
+            self.verdicts[source_id] = Verdict(source_id, request.url, disallowed=True)
+            return
         self.verdicts[source_id] = Verdict(source_id, request.url, None, message)
 
 

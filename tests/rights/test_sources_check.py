@@ -40,6 +40,16 @@ def test_check_prints_each_outlets_stance(tmp_path, sites):
         assert len(site.hits_for("/robots.txt")) == 1
 
 
+def test_check_names_an_outlet_whose_robots_txt_keeps_newscrawl_out(tmp_path, sites):
+    site = sites("127.0.0.2")
+    site.add("/robots.txt", "User-agent: newscrawl\nDisallow: /\n", content_type="text/plain")
+    result = check(tmp_path, [source(site, "closed")], "--allow-private")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert stance_lines(result.stdout) == {
+        "closed": "disallowed (robots.txt keeps newscrawl off its homepage: nothing is fetched)"
+    }
+
+
 def test_check_without_a_reachable_outlet_prints_one_error_line_each(tmp_path):
     entries = [
         {"id": "refused", "name": "Refused", "homepage": "http://127.0.0.9:9/"},
