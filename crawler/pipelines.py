@@ -98,6 +98,7 @@ class ExtractPipeline:
             fetched_at=item["fetched_at"],
             discovered_via=item.get("discovered_via"),
             announced=item.get("announced"),
+            rights=item.get("rights"),
         )
         record["_signature"] = signature  # for DedupPipeline; not stored
         # Archived as received (crawler.wirecapture): still in its Content-Encoding, headers intact.

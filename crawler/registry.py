@@ -46,6 +46,7 @@ _KNOWN_KEYS = {
     "max_response_bytes",
     "agency",
     "compare_extractors",
+    "skip_tdm_reserved",
 }
 
 
@@ -70,6 +71,8 @@ class Source:
     max_response_bytes: int | None = None
     agency: str | None = None  # the outlet is this news agency: its copies are a cluster's origin
     compare_extractors: bool = False  # trafilatura also tries readability and jusText (slower)
+    # Skip articles whose outlet reserves text and data mining; None: NEWSCRAWL_SKIP_TDM_RESERVED decides.
+    skip_tdm_reserved: bool | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -164,6 +167,9 @@ def parse_source(entry: dict[str, Any], where: str) -> Source:
         max_response_bytes=_optional_size(entry, "max_response_bytes", where),
         agency=_optional_string(entry, "agency", where),
         compare_extractors=_bool(entry, "compare_extractors", where),
+        skip_tdm_reserved=_optional_bool(
+            entry, "skip_tdm_reserved", where, "to follow NEWSCRAWL_SKIP_TDM_RESERVED"
+        ),
     )
 
 
@@ -264,10 +270,12 @@ def _regex(value: Any, key: str, where: str) -> re.Pattern[str]:
         ) from None
 
 
-def _optional_bool(entry: dict[str, Any], key: str, where: str) -> bool | None:
+def _optional_bool(
+    entry: dict[str, Any], key: str, where: str, left_out: str = "to detect it"
+) -> bool | None:
     value = entry.get(key)
     if value is not None and not isinstance(value, bool):
-        raise RegistryError(f"{where}: {key} must be true or false (or left out to detect it)")
+        raise RegistryError(f"{where}: {key} must be true or false (or left out {left_out}), not {value!r}")
     return value
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from crawler.monitoring import MONITORING_SETTINGS as monitoring_settings
 from crawler.politeness.settings import POLITENESS_SETTINGS as politeness_settings
+from crawler.rights.settings import RIGHTS_SETTINGS as rights_settings
 from crawler.security.settings import SECURITY_SETTINGS as security_settings
 
 BOT_NAME = "newscrawl"
@@ -77,3 +78,4 @@ def _merge(component_settings: dict[str, Any]) -> None:
 _merge(politeness_settings)
 _merge(security_settings)
 _merge(monitoring_settings)
+_merge(rights_settings)  # publishers' text-and-data-mining opt-outs

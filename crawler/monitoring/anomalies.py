@@ -53,6 +53,8 @@ def find_anomalies(
         if not row.get("stored"):
             if _quiet(row):
                 continue  # discovery worked and announced only what earlier runs fetched
+            if _all_reserved(row):
+                continue  # the run chose to skip an outlet that reserves text and data mining
             found.append(_empty(source_id, row))
             continue
         if row["stored"] < rules.min_articles:
@@ -97,6 +99,13 @@ def _quiet(row: Mapping[str, Any]) -> bool:
     before, or older than the window), and no new one was found. An hourly crawl meets this most hours;
     flagging it would bury the real breakages."""
     return bool(row.get("known")) and not row.get("discovered") and not row.get("fetched")
+
+
+def _all_reserved(row: Mapping[str, Any]) -> bool:
+    """Every article URL found was skipped because the outlet reserves text and data mining: the
+    report lists the outlet under `tdm_reserved`; it is the run's choice, not a breakage."""
+    skipped = row.get("tdm_reserved") or 0
+    return bool(skipped) and skipped >= (row.get("discovered") or 0)
 
 
 def _empty(source_id: str, row: Mapping[str, Any]) -> dict[str, Any]:

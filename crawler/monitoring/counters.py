@@ -22,6 +22,8 @@ COUNTERS = (
     "http_errors",
     "with_author",
     "with_date",
+    # Pages not fetched or not stored because the outlet reserves text and data mining (crawler/rights).
+    "tdm_reserved",
 )
 DROPPED = "dropped_count"
 MEDIAN = "text_length_median"

@@ -31,6 +31,10 @@ _COUNTER_METRICS = {
     "http_errors": ("newscrawl_http_errors_total", "Fetch attempts with status >= 400 or no response."),
     "with_author": ("newscrawl_articles_with_author_total", "Stored records that name an author."),
     "with_date": ("newscrawl_articles_with_date_total", "Stored records with a publication date."),
+    "tdm_reserved": (
+        "newscrawl_tdm_reserved_skipped_total",
+        "Article pages skipped because the outlet reserves text and data mining.",
+    ),
 }
 _RUN_TIMESTAMPS = (
     ("start_time", "newscrawl_run_start_timestamp_seconds", "When this crawl started."),

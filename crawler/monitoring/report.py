@@ -13,6 +13,7 @@ from crawler.monitoring.anomalies import AnomalyRules, find_anomalies
 from crawler.monitoring.counters import empty_row, per_source_stats, totals
 
 SCHEMA_VERSION = 1
+_RESERVED_PREFIX = "rights/reserved/"  # crawler/rights/middleware.py sets these
 # Scrapy stats keys copied into the report's "run" section, under the names on the right.
 _RUN_FIELDS = {
     "start_time": "started_at",
@@ -50,6 +51,7 @@ def build_run_report(
         "totals": totals(rows),
         "sources": rows,
         "anomalies": anomalies,
+        "tdm_reserved": reserved_outlets(run_stats, rows),
     }
 
 
@@ -75,6 +77,23 @@ def _row(row: Mapping[str, Any]) -> dict[str, Any]:
     out["date_share"] = round(out["with_date"] / stored, 4) if stored else None
     out["flags"] = []
     return out
+
+
+def reserved_outlets(
+    run_stats: Mapping[str, Any], rows: Mapping[str, Mapping[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """Each outlet seen reserving text and data mining this run (crawler/rights): the signal that
+    said so, the policy URL it offered, and how many of its pages were skipped for it."""
+    outlets = {}
+    for key, signal in run_stats.items():
+        if key.startswith(_RESERVED_PREFIX):
+            source_id = key[len(_RESERVED_PREFIX) :]
+            outlets[source_id] = {
+                "signal": signal,
+                "policy": run_stats.get(f"rights/policy/{source_id}") or None,
+                "skipped": int(rows.get(source_id, {}).get("tdm_reserved", 0)),
+            }
+    return dict(sorted(outlets.items()))
 
 
 def _run(run_stats: Mapping[str, Any]) -> dict[str, Any]:

@@ -35,6 +35,8 @@ def format_summary_table(report: Mapping[str, Any]) -> str:
     out.insert(1, _join(["-" * width for width in widths], widths))
     out.insert(len(out) - 1, out[1])
     out.extend(_drop_lines(sources))
+    # Rare, so listed below rather than as a column of zeros: each reserved outlet and what it cost.
+    out.extend(_reserved_lines(report.get("tdm_reserved") or {}))
     anomalies = report.get("anomalies", [])
     if anomalies:
         out.append("")
@@ -67,3 +69,13 @@ def _drop_lines(sources: Mapping[str, Mapping[str, Any]]) -> list[str]:
             listed = ", ".join(f"{reason} {count}" for reason, count in sorted(reasons.items()))
             lines.append(f"  {source_id}: {listed}")
     return ["", "dropped by reason:", *lines] if lines else []
+
+
+def _reserved_lines(outlets: Mapping[str, Mapping[str, Any]]) -> list[str]:
+    lines = []
+    for source_id, stance in outlets.items():
+        policy = f", policy {stance['policy']}" if stance.get("policy") else ""
+        lines.append(
+            f"  {source_id}: by {stance['signal']}{policy}; {stance.get('skipped', 0)} page(s) skipped"
+        )
+    return ["", "text and data mining reserved:", *lines] if lines else []

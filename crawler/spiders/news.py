@@ -23,6 +23,7 @@ from crawler.discovery.urls import canonical_identity, host_allowed, host_source
 from crawler.extract.access import wall_behind_refusal
 from crawler.monitoring.counters import counter_key
 from crawler.registry import Source, load_registry
+from crawler.rights.middleware import RIGHTS_META, TdmReserved
 from crawler.run import get_run
 from crawler.security.failures import record_failure
 from crawler.seen import REFETCH_META, SeenStore
@@ -126,6 +127,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             "discovered_via": announcement.via if announcement else "url",
             "announced": announcement.as_announced() if announcement else None,
             "fetched_at": _now_iso(),
+            "rights": response.meta.get(RIGHTS_META),
         }
 
     def fetch_failed(self, failure: Failure) -> Iterable[dict[str, Any]]:
@@ -145,6 +147,8 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
         }
 
     def article_failed(self, failure: Failure) -> Iterable[dict[str, Any]]:
+        if failure.check(TdmReserved):
+            return  # counted per source by TdmRightsMiddleware; a choice of the run, not an error
         record_failure(self.crawler.stats, failure)  # logs the URL and counts fetch/failed_<reason>
         self._stat("article_error_count")
         # A bot challenge or consent wall usually comes with 403 or 503: hand it to the pipeline,

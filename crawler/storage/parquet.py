@@ -65,6 +65,10 @@ ARTICLE_SCHEMA = pa.schema(
             "announced",
             pa.struct([("title", _STR), ("published_at", _STR), ("keywords", _STRS), ("language", _STR)]),
         ),
+        (
+            "rights",
+            pa.struct([("tdm_reserved", pa.bool_()), ("policy", _STR), ("signal", _STR), ("seen_at", _STR)]),
+        ),
         ("warc", pa.struct([("file", _STR), ("offset", pa.int64()), ("length", pa.int64())])),
         ("access", _STR),
         ("access_evidence", _STR),
@@ -80,6 +84,8 @@ def _coerce(value: Any, kind: pa.DataType) -> Any:
         return None
     if pa.types.is_string(kind):
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if pa.types.is_boolean(kind):
+        return value if isinstance(value, bool) else None
     if pa.types.is_integer(kind):
         return value if isinstance(value, int) and not isinstance(value, bool) else None
     if pa.types.is_floating(kind):

@@ -63,3 +63,25 @@ def test_table_lists_drop_reasons_and_anomaly_messages_below() -> None:
 def test_table_of_a_clean_run_has_no_extra_sections() -> None:
     text = format_summary_table(build_run_report({"alpha": {"stored": 1, "fetched": 1}}, {}, []))
     assert "dropped by reason" not in text and "anomal" not in text
+
+
+def test_table_lists_outlets_that_reserve_text_and_data_mining_below() -> None:
+    stats = {
+        "rights/reserved/alpha-news": "tdmrep.json",
+        "rights/policy/alpha-news": "https://alpha.example/tdm.json",
+        "rights/reserved/beta": "robots",
+        "rights/policy/beta": "",
+    }
+    rows = {**ROWS, "beta": {**ROWS["beta"], "tdm_reserved": 4}}
+    report = build_run_report(rows, stats, [])
+    assert report["tdm_reserved"] == {
+        "alpha-news": {"signal": "tdmrep.json", "policy": "https://alpha.example/tdm.json", "skipped": 0},
+        "beta": {"signal": "robots", "policy": None, "skipped": 4},
+    }
+    assert report["anomalies"] == [], "an outlet skipped for its reservation is not flagged empty"
+    text = format_summary_table(report)
+    assert (
+        "text and data mining reserved:\n"
+        "  alpha-news: by tdmrep.json, policy https://alpha.example/tdm.json; 0 page(s) skipped\n"
+        "  beta: by robots; 4 page(s) skipped"
+    ) in text

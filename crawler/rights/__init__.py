@@ -1,0 +1,1 @@
+"""Publishers' text-and-data-mining opt-outs: W3C TDMRep signals and robots.txt rules for AI crawlers."""
