@@ -19,9 +19,9 @@ def load_schema() -> dict[str, Any]:
 
 @cache
 def _validator() -> Draft202012Validator:
-    # Not check_schema: the file's $id ends in a fragment ("#1.1"), which draft 2020-12's meta-schema
-    # refuses; validating records against it is unaffected.
-    return Draft202012Validator(load_schema())
+    schema = load_schema()
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
 
 
 def validate(record: Any, schema: dict[str, Any] | None = None) -> list[str]:
