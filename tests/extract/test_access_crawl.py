@@ -30,6 +30,16 @@ WALLS = {
 }
 
 
+def _registry(site, tmp_path: Path) -> Path:
+    registry = tmp_path / "sources.toml"
+    registry.write_text(
+        '[[source]]\nid = "walled-harbour"\nname = "Walled Harbour"\n'
+        f'homepage = "{site.url("/")}"\nfeeds = ["{site.url("/feed.xml")}"]\n'
+        'article_pattern = "/news/"\nwp_json = false\n'
+    )
+    return registry
+
+
 def _outlet(site, tmp_path: Path) -> tuple[list[Article], Path]:
     published = datetime.now(UTC) - timedelta(hours=3)
     stories = [
@@ -43,12 +53,7 @@ def _outlet(site, tmp_path: Path) -> tuple[list[Article], Path]:
         site.add(wall.path, (GOLDEN / f"{WALLS[wall.slug]}.html").read_bytes())
     site.add("/feed.xml", rss_feed(site, stories + walls), content_type="application/rss+xml")
     site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
-    registry = tmp_path / "sources.toml"
-    registry.write_text(
-        '[[source]]\nid = "walled-harbour"\nname = "Walled Harbour"\n'
-        f'homepage = "{site.url("/")}"\nfeeds = ["{site.url("/feed.xml")}"]\n'
-        'article_pattern = "/news/"\nwp_json = false\n'
-    )
+    registry = _registry(site, tmp_path)
     return stories, registry
 
 
@@ -97,12 +102,7 @@ def test_a_challenge_sent_with_a_refusal_status_is_counted_as_blocking(sites, tm
     site.add("/news/plain-403/", "<html><body><h1>403 Forbidden</h1></body></html>", status=403)
     site.add("/feed.xml", rss_feed(site, [story, *refused]), content_type="application/rss+xml")
     site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
-    registry = tmp_path / "sources.toml"
-    registry.write_text(
-        '[[source]]\nid = "walled-harbour"\nname = "Walled Harbour"\n'
-        f'homepage = "{site.url("/")}"\nfeeds = ["{site.url("/feed.xml")}"]\n'
-        'article_pattern = "/news/"\nwp_json = false\n'
-    )
+    registry = _registry(site, tmp_path)
     store_uri = f"file://{tmp_path / 'store'}"
     result = run_cli(
         "crawl", "--sources", str(registry), "--store", store_uri, "--allow-private", *FAST,
