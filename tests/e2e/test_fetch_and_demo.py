@@ -109,4 +109,5 @@ def test_demo_serve_keeps_the_network_up_for_fetch_and_crawl(tmp_path):
         assert len(list(Reader(open_store(store)).articles())) == 13
     finally:
         server.terminate()
-    assert server.wait(timeout=30) == 0
+        server.communicate(timeout=30)  # reaps it and closes its pipes
+    assert server.returncode == 0
