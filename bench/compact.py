@@ -1,0 +1,96 @@
+"""How much faster a compacted day reads: 200 sources x 24 hourly runs of tiny articles written
+through the writer API, read before and after `compact`, in one process run. Prints a table.
+
+Reads timed: the Reader (`newscrawl read`'s path, JSON Lines parts) and DuckDB over the manifests'
+Parquet list (the README recipe). Each is the best of `--repeat` reads.
+
+    python bench/compact.py [--store file:///tmp/x | s3://bucket/prefix] [--sources 200] [--runs 24]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT)]
+
+from crawler.storage import Reader, RunWriter, Store, open_store  # noqa: E402
+from crawler.storage.compaction import compact  # noqa: E402
+from tests.storage.factories import article  # noqa: E402
+
+DAY = "2016-08-27"
+
+
+def fill(store: Store, sources: int, runs: int) -> None:
+    for hour in range(runs):
+        writer = RunWriter(store, batch_size=sources + 1)
+        for s in range(sources):
+            writer.add_article(article(hour, source=f"outlet-{s:03d}", day=DAY))
+        writer.commit({})
+
+
+def best(repeat: int, read: Callable[[], int]) -> tuple[float, int]:
+    times, count = [], 0
+    for _ in range(repeat):
+        start = time.perf_counter()
+        count = read()
+        times.append(time.perf_counter() - start)
+    return min(times), count
+
+
+def reader_read(store: Store) -> int:
+    return sum(
+        1 for _ in Reader(store).articles(since=date.fromisoformat(DAY), until=date.fromisoformat(DAY))
+    )
+
+
+def duckdb_read(store: Store) -> int:
+    urls = Reader(store).parquet_urls(since=date.fromisoformat(DAY), until=date.fromisoformat(DAY))
+    with duckdb.connect() as con:
+        row = con.execute("SELECT count(DISTINCT id) FROM read_parquet(?)", [urls]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", help="default: a fresh temporary file:// store")
+    parser.add_argument("--sources", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=24)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        store = open_store(args.store or f"file://{scratch}/store")
+        start = time.perf_counter()
+        fill(store, args.sources, args.runs)
+        print(f"wrote {args.sources} sources x {args.runs} runs in {time.perf_counter() - start:.1f} s")
+        readers = {"Reader (newscrawl read)": reader_read}
+        if store.describe().startswith("file://"):  # DuckDB's S3 support is an extension download
+            readers["DuckDB over parquet_urls"] = duckdb_read
+        before = {name: best(args.repeat, lambda r=read: r(store)) for name, read in readers.items()}
+        files_before = len(Reader(store).parquet_urls())
+        start = time.perf_counter()
+        result = compact(store, day=date.fromisoformat(DAY))
+        took = time.perf_counter() - start
+        files_after = len(Reader(store).parquet_urls())
+        after = {name: best(args.repeat, lambda r=read: r(store)) for name, read in readers.items()}
+        store.close()
+    print(f"compact: {result.superseded} parts -> {result.written} in {took:.1f} s ({store.describe()})")
+    print(f"Parquet files of the day: {files_before} before, {files_after} after")
+    print(f"{'read of the day':<26} {'before s':>9} {'after s':>9} {'before/after':>13} {'records':>8}")
+    for name in readers:
+        (t0, n0), (t1, n1) = before[name], after[name]
+        assert n0 == n1, f"{name}: {n0} records before, {n1} after"
+        print(f"{name:<26} {t0:>9.3f} {t1:>9.3f} {t0 / t1:>12.1f}x {n1:>8}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
