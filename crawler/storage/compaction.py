@@ -22,6 +22,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
 from crawler.storage.errors import DamagedObject, ObjectNotFound
@@ -96,9 +99,11 @@ def compact(
     }
     if not wanted:
         return result
-    readable = [part for part in parts if _load(reader, part, result.damaged)]
+    targets = {part.jsonl["key"]: part for group in wanted.values() for part in group}
+    readable = [part for part in targets.values() if _load(reader, part, result.damaged)]
     readable_keys = {part.jsonl["key"] for part in readable}
-    copies = _copies(readable)
+    others = [part for part in parts if part.jsonl["key"] not in targets]
+    copies = _copies(readable, others, reader)
     run_id = new_run_id()
     started_at = now_iso()
     objects: list[dict[str, Any]] = []
@@ -173,13 +178,31 @@ def _load(reader: Reader, part: _Part, damaged: list[DamagedObject]) -> bool:
     return True
 
 
-def _copies(parts: list[_Part]) -> dict[str, list[tuple[int, str]]]:
-    """Article id → (rank, part key) of every current copy of it."""
+def _copies(parts: list[_Part], others: list[_Part], reader: Reader) -> dict[str, list[tuple[int, str]]]:
+    """Article id → (rank, part key) of every current copy of it: of the parts to compact, and of
+    the others (by their ids only, which only the check for copies filed elsewhere needs)."""
     copies: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for part in parts:
         for record in part.records:
             copies[record["id"]].append((part.rank, part.jsonl["key"]))
+    for part in others:
+        for article_id in _ids(reader, part):
+            copies[article_id].append((part.rank, part.jsonl["key"]))
     return copies
+
+
+def _ids(reader: Reader, part: _Part) -> list[str]:
+    """A part's article ids, from the Parquet `id` column (no JSON to decode) where it is usable."""
+    if part.parquet is not None:
+        try:
+            data = reader.read_object(part.parquet)
+            return [
+                str(value) for value in pq.read_table(pa.BufferReader(data), columns=["id"])["id"].to_pylist()
+            ]
+        except (DamagedObject, ObjectNotFound, pa.ArrowException):
+            pass  # the JSON Lines part is what readers use; ask it
+    lenient = Reader(reader.store, on_damaged=lambda _error: None)  # readers skip it too
+    return [record["id"] for record in lenient.read_records(part.jsonl, article_problem)]
 
 
 def _plan(group: list[_Part], copies: dict[str, list[tuple[int, str]]]) -> tuple[list[_Part], list[_Part]]:

@@ -4,6 +4,7 @@ on both backends; killed, repeated, or meeting damage, it changes nothing reader
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -89,7 +90,8 @@ def newscrawl(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-def test_read_and_duckdb_give_the_same_records_before_and_after(tmp_path, child_env):
+def test_read_and_duckdb_give_the_same_records_before_and_after(tmp_path):
+    child_env = dict(os.environ)
     uri = f"file://{tmp_path / 'store'}"
     with open_store(uri) as store:
         _hourly_day(store, sources=5, runs=6)
@@ -210,6 +212,6 @@ def test_the_change_feed_is_the_same_after_compaction(store):
 
 
 @pytest.mark.parametrize("bad", [["--target-bytes", "0"], ["--date", "yesterday"]])
-def test_compact_refuses_bad_input_with_one_line(tmp_path, child_env, bad):
-    result = newscrawl("compact", "--store", f"file://{tmp_path}", *bad, env=child_env)
+def test_compact_refuses_bad_input_with_one_line(tmp_path, bad):
+    result = newscrawl("compact", "--store", f"file://{tmp_path}", *bad, env=dict(os.environ))
     assert result.returncode == 2 and "Traceback" not in result.stderr
