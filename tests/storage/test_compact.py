@@ -215,3 +215,50 @@ def test_the_change_feed_is_the_same_after_compaction(store):
 def test_compact_refuses_bad_input_with_one_line(tmp_path, bad):
     result = newscrawl("compact", "--store", f"file://{tmp_path}", *bad, env=dict(os.environ))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+def test_a_compaction_manifest_validates_and_a_bad_supersedes_is_damage(tmp_path):
+    from tests.storage.test_schemas import _validator
+
+    store = open_store(str(tmp_path))
+    _hourly_day(store, sources=1, runs=2)
+    compact(store)
+    manifest = Reader(store).runs()[-1]
+    _validator("manifest").validate(manifest)
+    assert manifest["supersedes"] and {e["rank"] for e in manifest["objects"]} == {2}
+
+
+def test_readers_during_a_compaction_and_a_crawl_committed_meanwhile(store, store_uri, child_env):
+    """Reads between the compaction's writes equal those before; a run committed while it worked,
+    with a newer copy of an article it is compacting, still wins after."""
+    _hourly_day(store, sources=2, runs=3)
+    before = _records(store)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.storage.compact_child", store_uri],
+        cwd=ROOT,
+        env=child_env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert _step(child).startswith("put articles/")
+    assert _records(store) == before
+    newer = article(1, source="outlet-000", day=DAY, run_tag=" newer")
+    newer["fetched_at"] = "2026-12-01T00:00:00Z"
+    _run(store, [newer])
+    latest = {json.loads(r)["id"]: r for r in before} | {newer["id"]: _json(newer)}
+    expected = sorted(latest.values())
+    for _ in range(3):  # the remaining parts
+        assert _step(child).startswith("put articles/")
+        assert _records(store) == expected
+    child.stdin.write("go\n")  # the manifest
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert out.splitlines()[-1].startswith("done 0")
+    assert _records(store) == expected
+    assert [r["text"] for r in Reader(store).articles() if r["id"] == newer["id"]] == [newer["text"]]
+
+
+def _json(record: dict[str, Any]) -> str:
+    return json.dumps(record, sort_keys=True)
