@@ -9,58 +9,36 @@ killed before it leaves only unreferenced objects. Superseded parts are never de
 flight and change-feed readers (`after=`) keep using them.
 
 A compacted part ranks as the newest run it holds (`rank` in its manifest entry), so a run committed
-after the compaction's inputs, or during the compaction, still wins. A part is held back (left as it
-is) when one of its articles has a copy filed under another partition whose rank lies between its
-own copy's and the compacted part's: compacting it would change which copy readers return.
+after the compaction's inputs, or during the compaction, still wins; `compaction_plan` decides which
+parts may be merged.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
-from crawler.storage.errors import DamagedObject, ObjectNotFound
-from crawler.storage.manifest import (
-    commit_manifest,
-    entry_rank,
-    now_iso,
-    software_versions,
-    superseded_keys,
+from crawler.storage.compaction_plan import (
+    Part,
+    Partition,
+    copies_of,
+    current_parts,
+    load,
+    partitions_to_compact,
+    plan,
 )
+from crawler.storage.errors import DamagedObject
+from crawler.storage.manifest import commit_manifest, now_iso, software_versions
 from crawler.storage.parquet import encode_parquet
 from crawler.storage.reader import Reader
 from crawler.storage.records import MANIFEST_SCHEMA_VERSION, encode_jsonl
-from crawler.storage.shapes import article_problem
 from crawler.storage.writer import new_run_id
 
 DEFAULT_TARGET_BYTES = 128 * 1024 * 1024  # of Parquet per compacted part: large enough to scan fast
-_JSONL, _PARQUET = ".jsonl.gz", ".parquet"
-
-
-@dataclass(eq=False)
-class _Part:
-    """One committed part as readers see it: its JSON Lines entry, the Parquet twin, its place."""
-
-    jsonl: dict[str, Any]
-    order: tuple[int, int, int]  # (rank, sequence, -position): higher is newer, as the Reader orders
-    parquet: dict[str, Any] | None = None
-    records: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def rank(self) -> int:
-        return self.order[0]
-
-    @property
-    def size(self) -> int:
-        return int((self.parquet or self.jsonl)["size"])
 
 
 @dataclass
@@ -86,31 +64,17 @@ def compact(
     result = CompactionResult()
     reader = Reader(store, on_damaged=result.damaged.append)
     manifests = reader.runs()
-    parts = _current_parts(manifests)
-    groups: dict[tuple[str, str], list[_Part]] = defaultdict(list)
-    for part in parts:
-        groups[(part.jsonl["date"], part.jsonl["source"])].append(part)
-    wanted = {
-        where: group
-        for where, group in sorted(groups.items())
-        if len(group) > 1
-        and (day is None or where[0] == day.isoformat())
-        and (source is None or where[1] == source)
-    }
+    parts = current_parts(manifests)
+    wanted = partitions_to_compact(parts, day, source)
     if not wanted:
         return result
-    targets = {part.jsonl["key"]: part for group in wanted.values() for part in group}
-    readable = [part for part in targets.values() if _load(reader, part, result.damaged)]
-    readable_keys = {part.jsonl["key"] for part in readable}
-    others = [part for part in parts if part.jsonl["key"] not in targets]
-    copies = _copies(readable, others, reader)
+    copies = _read(reader, wanted, parts, result.damaged)
     run_id = new_run_id()
     started_at = now_iso()
     objects: list[dict[str, Any]] = []
     supersedes: list[str] = []
     for (day_text, source_id), group in wanted.items():
-        usable = [part for part in group if part.jsonl["key"] in readable_keys]
-        included, held = _plan(usable, copies)
+        included, held = plan([part for part in group if part.records], copies)
         result.held_back += [part.jsonl["key"] for part in held]
         if len(included) < 2:
             continue
@@ -121,8 +85,31 @@ def compact(
         result.superseded += len(included)
         result.written += len(written) // 2
         result.articles += sum(entry["records"] for entry in written if entry["kind"] == "articles")
-    if not objects:
-        return result
+    if objects:
+        result.checkpoint = _commit(store, run_id, started_at, objects, supersedes, result)
+    return result
+
+
+def _read(
+    reader: Reader, wanted: dict[Partition, list[Part]], parts: list[Part], damaged: list[DamagedObject]
+) -> dict[str, list[tuple[int, str]]]:
+    """Load the records of the parts to compact (damaged ones stay empty and are reported), and
+    where every copy of an article lives."""
+    targets = {part.jsonl["key"]: part for group in wanted.values() for part in group}
+    readable = [part for part in targets.values() if load(reader, part, damaged)]
+    others = [part for part in parts if part.jsonl["key"] not in targets]
+    return copies_of(readable, others, reader)
+
+
+def _commit(
+    store: Store,
+    run_id: str,
+    started_at: str,
+    objects: list[dict[str, Any]],
+    supersedes: list[str],
+    result: CompactionResult,
+) -> str:
+    """Write the compaction run's manifest, last: from here on readers use the compacted parts."""
     manifest = {
         "schema_version": MANIFEST_SCHEMA_VERSION,
         "run_id": run_id,
@@ -135,105 +122,15 @@ def compact(
         "objects": objects,
         "supersedes": supersedes,
     }
-    result.checkpoint = commit_manifest(store, manifest)["checkpoint"]
-    return result
-
-
-def _stem(key: str) -> str:
-    return key.removesuffix(_JSONL).removesuffix(_PARQUET)
-
-
-def _current_parts(manifests: list[dict[str, Any]]) -> list[_Part]:
-    """The article parts readers of the whole store use, each with its Parquet twin."""
-    skip = superseded_keys(manifests)
-    parts: list[_Part] = []
-    twins: dict[str, dict[str, Any]] = {}
-    for manifest in manifests:
-        for entry in manifest["objects"]:
-            if entry["key"] in skip:
-                continue
-            if entry["kind"] == "articles":
-                order = (entry_rank(manifest, entry), manifest["sequence"], -len(parts))
-                parts.append(_Part(entry, order))
-            elif entry["kind"] == "articles-parquet":
-                twins[_stem(entry["key"])] = entry
-    for part in parts:
-        part.parquet = twins.get(_stem(part.jsonl["key"]))
-    return parts
-
-
-def _load(reader: Reader, part: _Part, damaged: list[DamagedObject]) -> bool:
-    """Read a part's records and check its Parquet twin; False (and reported) if either is damaged."""
-    checker = Reader(reader.store)  # raises, so the damage is tied to this part
-    try:
-        part.records = checker.read_records(part.jsonl, article_problem)
-        if part.parquet is not None:
-            try:
-                checker.read_object(part.parquet)
-            except ObjectNotFound:
-                raise DamagedObject(part.parquet["key"], reader.store.describe(), "missing") from None
-    except DamagedObject as error:
-        damaged.append(error)
-        return False
-    return True
-
-
-def _copies(parts: list[_Part], others: list[_Part], reader: Reader) -> dict[str, list[tuple[int, str]]]:
-    """Article id → (rank, part key) of every current copy of it: of the parts to compact, and of
-    the others (by their ids only, which only the check for copies filed elsewhere needs)."""
-    copies: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for part in parts:
-        for record in part.records:
-            copies[record["id"]].append((part.rank, part.jsonl["key"]))
-    for part in others:
-        for article_id in _ids(reader, part):
-            copies[article_id].append((part.rank, part.jsonl["key"]))
-    return copies
-
-
-def _ids(reader: Reader, part: _Part) -> list[str]:
-    """A part's article ids, from the Parquet `id` column (no JSON to decode) where it is usable."""
-    if part.parquet is not None:
-        try:
-            data = reader.read_object(part.parquet)
-            return [
-                str(value) for value in pq.read_table(pa.BufferReader(data), columns=["id"])["id"].to_pylist()
-            ]
-        except (DamagedObject, ObjectNotFound, pa.ArrowException):
-            pass  # the JSON Lines part is what readers use; ask it
-    lenient = Reader(reader.store, on_damaged=lambda _error: None)  # readers skip it too
-    return [record["id"] for record in lenient.read_records(part.jsonl, article_problem)]
-
-
-def _plan(group: list[_Part], copies: dict[str, list[tuple[int, str]]]) -> tuple[list[_Part], list[_Part]]:
-    """(parts to compact, parts held back) of one partition; see the module doc for holding back."""
-    included = list(group)
-    held: list[_Part] = []
-    while len(included) > 1:
-        top = max(part.rank for part in included)
-        inside = {part.jsonl["key"] for part in included}
-        newest: dict[str, int] = {}
-        for part in included:
-            for record in part.records:
-                newest[record["id"]] = max(newest.get(record["id"], 0), part.rank)
-        contested = {
-            article_id
-            for article_id, own in newest.items()
-            if any(own <= rank <= top and key not in inside for rank, key in copies[article_id])
-        }
-        if not contested:
-            break
-        moving = {part.jsonl["key"] for part in included if any(r["id"] in contested for r in part.records)}
-        held += [part for part in included if part.jsonl["key"] in moving]
-        included = [part for part in included if part.jsonl["key"] not in moving]
-    return included, held
+    checkpoint: str = commit_manifest(store, manifest)["checkpoint"]
+    return checkpoint
 
 
 def _write_partition(
     store: Store,
     run_id: str,
     where: tuple[str, str],
-    parts: list[_Part],
+    parts: list[Part],
     target_bytes: int,
     written_before: int,
 ) -> list[dict[str, Any]]:
