@@ -154,15 +154,21 @@ def test_kill_9_mid_compaction_changes_nothing_readers_see(store, store_uri, chi
 def test_a_damaged_part_is_left_in_place_and_reported(store):
     _hourly_day(store, sources=2, runs=3)
     reader = Reader(store)
-    damaged = next(e for e in reader.current_entries(reader.runs()) if e["source"] == "outlet-000")
+    entries = reader.current_entries(reader.runs())
+    damaged = next(e for e in entries if e["source"] == "outlet-000")
+    twin = next(e for e in entries if e["source"] == "outlet-001")
+    twin_parquet = twin["key"].replace(".jsonl.gz", ".parquet")
     flip_bit(store, damaged["key"])
+    flip_bit(store, twin_parquet)  # the JSON Lines part is fine; its Parquet copy is not
     before = _records_skipping(store)
 
     result = compact(store)
 
-    assert [error.key for error in result.damaged] == [damaged["key"]]
-    assert (result.partitions, result.superseded) == (2, 5)
-    assert damaged["key"] in {e["key"] for e in reader.current_entries(reader.runs())}
+    assert sorted(error.key for error in result.damaged) == sorted([damaged["key"], twin_parquet])
+    assert (result.partitions, result.superseded) == (2, 4)
+    left = {e["key"] for e in reader.current_entries(reader.runs())}
+    assert {damaged["key"], twin["key"]} <= left
+    assert any(url.endswith(twin_parquet) for url in Reader(store).parquet_urls())
     assert _records_skipping(store) == before
 
 
