@@ -52,10 +52,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def summary(result: CompactionResult) -> str:
-    held = f"; {len(result.held_back)} parts held back" if result.held_back else ""
+    held = f"; {_count(len(result.held_back), 'part')} held back" if result.held_back else ""
     if result.checkpoint is None:
         return f"nothing to compact: no partition has more than one part to merge{held}"
     return (
-        f"compacted {result.superseded} parts of {result.partitions} partitions into {result.written} "
-        f"({result.articles} articles){held}; checkpoint {result.checkpoint}"
+        f"compacted {_count(result.superseded, 'part')} of {_count(result.partitions, 'partition')} "
+        f"into {result.written} ({_count(result.articles, 'article')}){held}; checkpoint {result.checkpoint}"
     )
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -268,3 +268,17 @@ def test_readers_during_a_compaction_and_a_crawl_committed_meanwhile(store, stor
 
 def _json(record: dict[str, Any]) -> str:
     return json.dumps(record, sort_keys=True)
+
+
+def test_compact_names_a_damaged_part_and_exits_3(tmp_path):
+    uri = f"file://{tmp_path / 'store'}"
+    with open_store(uri) as store:
+        _hourly_day(store, sources=1, runs=3)
+        reader = Reader(store)
+        damaged = reader.current_entries(reader.runs())[0]["key"]
+        flip_bit(store, damaged)
+    result = newscrawl("compact", "--store", uri, env=dict(os.environ))
+    assert result.returncode == 3, result.stderr
+    assert "compacted 2 parts of 1 partition into 1 (2 articles)" in result.stderr
+    assert f"newscrawl compact: left damaged {damaged} in" in result.stderr
+    assert "Traceback" not in result.stderr
