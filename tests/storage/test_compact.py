@@ -98,6 +98,7 @@ def test_read_and_duckdb_give_the_same_records_before_and_after(tmp_path):
         duck_before = _duckdb_latest(store)
         urls_before = len(Reader(store).parquet_urls())
     read_before = newscrawl("read", "--store", uri, env=child_env)
+    stats_before = json.loads(newscrawl("stats", "--store", uri, "--json", env=child_env).stdout)
 
     compacted = newscrawl("compact", "--store", uri, "--date", DAY, env=child_env)
     assert compacted.returncode == 0, compacted.stderr
@@ -105,12 +106,22 @@ def test_read_and_duckdb_give_the_same_records_before_and_after(tmp_path):
     read_after = newscrawl("read", "--store", uri, env=child_env)
 
     assert sorted(read_after.stdout.splitlines()) == sorted(read_before.stdout.splitlines())
+    stats_after = json.loads(newscrawl("stats", "--store", uri, "--json", env=child_env).stdout)
+    for field in ("articles", "duplicates", "per_day", "per_source"):
+        assert stats_after[field] == stats_before[field]
     assert len(read_after.stdout.splitlines()) == 30
     with open_store(uri) as store:
         assert _duckdb_latest(store) == duck_before and len(duck_before) == 30
         assert (urls_before, len(Reader(store).parquet_urls())) == (30, 5)
     again = newscrawl("compact", "--store", uri, env=child_env)
     assert again.returncode == 0 and "nothing to compact" in again.stderr
+
+
+def test_source_and_date_choose_the_partitions(store):
+    _hourly_day(store, sources=2, runs=2)
+    assert compact(store, day=date(2016, 8, 28)).checkpoint is None
+    assert compact(store, source="outlet-001").partitions == 1
+    assert _files_per_source(store, "articles") == Counter({"outlet-000": 2, "outlet-001": 1})
 
 
 def test_target_bytes_splits_a_partition_into_a_few_parts(store):
