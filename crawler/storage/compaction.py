@@ -24,7 +24,6 @@ from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
 from crawler.storage.compaction_plan import (
     Part,
-    Partition,
     copies_of,
     current_parts,
     load,
@@ -68,37 +67,28 @@ def compact(
     wanted = partitions_to_compact(parts, day, source)
     if not wanted:
         return result
-    copies = _read(reader, wanted, parts, result.damaged)
+    copies = copies_of(parts, reader)
     run_id = new_run_id()
     started_at = now_iso()
     objects: list[dict[str, Any]] = []
     supersedes: list[str] = []
-    for (day_text, source_id), group in wanted.items():
-        included, held = plan([part for part in group if part.records], copies)
+    for where, group in wanted.items():
+        usable = [part for part in group if load(reader, part, result.damaged)]
+        included, held = plan(usable, copies)
         result.held_back += [part.jsonl["key"] for part in held]
-        if len(included) < 2:
-            continue
-        written = _write_partition(store, run_id, (day_text, source_id), included, target_bytes, len(objects))
-        objects += written
-        supersedes += [entry["key"] for part in included for entry in (part.jsonl, part.parquet) if entry]
-        result.partitions += 1
-        result.superseded += len(included)
-        result.written += len(written) // 2
-        result.articles += sum(entry["records"] for entry in written if entry["kind"] == "articles")
+        if len(included) > 1:
+            written = _write_partition(store, run_id, where, included, target_bytes, len(objects))
+            objects += written
+            supersedes += [entry["key"] for part in included for entry in (part.jsonl, part.parquet) if entry]
+            result.partitions += 1
+            result.superseded += len(included)
+            result.written += len(written) // 2
+            result.articles += sum(entry["records"] for entry in written if entry["kind"] == "articles")
+        for part in group:
+            part.records = []  # one partition's records in memory at a time
     if objects:
         result.checkpoint = _commit(store, run_id, started_at, objects, supersedes, result)
     return result
-
-
-def _read(
-    reader: Reader, wanted: dict[Partition, list[Part]], parts: list[Part], damaged: list[DamagedObject]
-) -> dict[str, list[tuple[int, str]]]:
-    """Load the records of the parts to compact (damaged ones stay empty and are reported), and
-    where every copy of an article lives."""
-    targets = {part.jsonl["key"]: part for group in wanted.values() for part in group}
-    readable = [part for part in targets.values() if load(reader, part, damaged)]
-    others = [part for part in parts if part.jsonl["key"] not in targets]
-    return copies_of(readable, others, reader)
 
 
 def _commit(

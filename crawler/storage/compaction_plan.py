@@ -99,14 +99,11 @@ def load(reader: Reader, part: Part, damaged: list[DamagedObject]) -> bool:
     return True
 
 
-def copies_of(parts: list[Part], others: list[Part], reader: Reader) -> dict[str, list[tuple[int, str]]]:
-    """Article id → (rank, part key) of every current copy of it: of the parts to compact, and of
-    the others (by their ids only, which only the check for copies filed elsewhere needs)."""
+def copies_of(parts: list[Part], reader: Reader) -> dict[str, list[tuple[int, str]]]:
+    """Article id → (rank, part key) of every current copy of it, from the parts' ids only, so a
+    compaction holds the records of one partition at a time."""
     copies: dict[str, list[tuple[int, str]]] = defaultdict(list)
     for part in parts:
-        for record in part.records:
-            copies[record["id"]].append((part.rank, part.jsonl["key"]))
-    for part in others:
         for article_id in _ids(reader, part):
             copies[article_id].append((part.rank, part.jsonl["key"]))
     return copies
