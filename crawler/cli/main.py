@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "crawler.cli.dedup",
     "crawler.cli.read",
     "crawler.cli.stats",
+    "crawler.cli.compact",
 )
 
 

@@ -84,6 +84,24 @@ def read_manifest(store: Store, key: str) -> dict[str, Any]:
     return checked
 
 
+def is_compaction(manifest: dict[str, Any]) -> bool:
+    """Whether a run only rewrote parts already stored (`newscrawl compact`): it adds no articles."""
+    return "supersedes" in manifest
+
+
+def superseded_keys(manifests: list[dict[str, Any]]) -> set[str]:
+    """Keys of parts that a committed compaction replaced; readers of the whole store skip them."""
+    return {key for manifest in manifests for key in manifest.get("supersedes", ())}
+
+
+def entry_rank(manifest: dict[str, Any], entry: dict[str, Any]) -> int:
+    """Where a part stands when several runs stored one article id (the higher wins): its run's
+    sequence, or for a compacted part the sequence of the newest run whose records it holds, so a
+    compaction never overrides a run committed after its inputs."""
+    rank = entry.get("rank", manifest["sequence"])
+    return int(rank)
+
+
 def manifest_keys(store: Store, after: str | None = None) -> list[str]:
     """Committed manifest keys in commit order, optionally only those after a checkpoint."""
     start = keys.manifest(int(keys.validate_checkpoint(after))) if after else None

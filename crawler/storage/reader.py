@@ -1,7 +1,9 @@
 """Reader: everything downstream needs, read through committed manifests only, with sha256 checks.
 
 A run without a manifest does not exist here. An article id stored by several runs (a retried
-crawl, a re-fetch) is returned once: the copy from the most recently committed run. A damaged
+crawl, a re-fetch) is returned once: the copy from the most recently committed run. Parts that a
+committed compaction (`newscrawl compact`) rewrote are skipped in favour of the compacted ones,
+which rank as the newest run they hold, so compaction never changes which copy is returned. A damaged
 manifest or part (wrong checksum, does not decode, wrong shape) raises DamagedObject, or, with an
 `on_damaged` handler, is handed to it and skipped whole.
 """
@@ -16,7 +18,13 @@ from typing import Any
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
 from crawler.storage.errors import ChecksumMismatch, DamagedObject, ObjectNotFound
-from crawler.storage.manifest import manifest_keys, read_manifest
+from crawler.storage.manifest import (
+    entry_rank,
+    is_compaction,
+    manifest_keys,
+    read_manifest,
+    superseded_keys,
+)
 from crawler.storage.records import RawResponse, decode_jsonl
 from crawler.storage.shapes import article_problem, cluster_problem, member_id
 from crawler.storage.warc import read_record
@@ -112,13 +120,39 @@ class Reader:
         seen: set[str] = set()
         origins = {} if include_duplicates else self.cluster_origins(verify)
         manifests = [manifest for _checkpoint, manifest in self.changes(after)]
-        for manifest in reversed(manifests):
-            for record in self.run_articles(manifest, since, until, source, verify):
+        for entry in self.current_entries(manifests, since, until, source, whole=after is None):
+            for record in self.read_records(entry, article_problem, verify):
                 if record["id"] in seen:
                     continue
                 seen.add(record["id"])
                 if include_duplicates or not is_copy(record, origins):
                     yield record
+
+    def current_entries(
+        self,
+        manifests: list[dict[str, Any]],
+        since: date | None = None,
+        until: date | None = None,
+        source: str | None = None,
+        kind: str = "articles",
+        whole: bool = True,
+    ) -> list[dict[str, Any]]:
+        """The article parts of `manifests` a reader uses, highest rank (newest) first.
+
+        `whole`: the manifests are the whole store, so superseded parts give way to compacted ones.
+        Otherwise (a change feed) compaction runs are left out, as they store nothing new, and the
+        parts they superseded, which are never deleted, are read instead."""
+        skip = superseded_keys(manifests) if whole else set()
+        ranked: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
+        for manifest in manifests:
+            if not whole and is_compaction(manifest):
+                continue
+            for entry in self.article_entries(manifest, since, until, source, kind):
+                if entry["key"] not in skip:
+                    order = (entry_rank(manifest, entry), manifest["sequence"], -len(ranked))
+                    ranked.append((order, entry))
+        ranked.sort(key=lambda item: item[0], reverse=True)
+        return [entry for _order, entry in ranked]
 
     def cluster_origins(self, verify: bool = True) -> dict[str, str]:
         """Article id → its cluster's current origin, from the latest cluster records."""
@@ -138,7 +172,10 @@ class Reader:
         source: str | None = None,
         verify: bool = True,
     ) -> Iterator[dict[str, Any]]:
-        """The article records one run stored (e.g. for each manifest `changes` yields)."""
+        """The article records one run stored (e.g. for each manifest `changes` yields); none for a
+        compaction run, which only rewrote records earlier runs stored."""
+        if is_compaction(manifest):
+            return
         for entry in self.article_entries(manifest, since, until, source, kind="articles"):
             yield from self.read_records(entry, article_problem, verify)
 
@@ -165,11 +202,8 @@ class Reader:
     ) -> list[str]:
         """Addresses of the committed Parquet parts, for `read_parquet(urls, hive_partitioning=true)`
         in DuckDB or Spark. Unlike a glob over `articles/`, this never includes a killed run's leftovers."""
-        return [
-            self.store.url(entry["key"])
-            for manifest in self.runs()
-            for entry in self.article_entries(manifest, since, until, source, kind="articles-parquet")
-        ]
+        entries = self.current_entries(self.runs(), since, until, source, kind="articles-parquet")
+        return [self.store.url(entry["key"]) for entry in entries]
 
     def clusters(self, verify: bool = True) -> Iterator[dict[str, Any]]:
         """The latest version of each cluster (later commits replace earlier ones), sorted by id."""

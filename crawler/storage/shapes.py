@@ -60,6 +60,9 @@ def manifest_problem(manifest: Any, key: str) -> str | None:
         problem = object_entry_problem(entry)
         if problem is not None:
             return f"objects[{number}]: {problem}"
+    supersedes = manifest.get("supersedes", [])
+    if not isinstance(supersedes, list) or not all(isinstance(key, str) for key in supersedes):
+        return "'supersedes' should be an array of keys"
     return None
 
 
@@ -81,6 +84,9 @@ def object_entry_problem(entry: Any) -> str | None:
         return str(error)
     if entry["size"] < 0 or not _SHA256.fullmatch(entry["sha256"]):
         return f"{entry['key']} has no usable size and sha256"
+    rank = entry.get("rank", 0)
+    if not isinstance(rank, int) or isinstance(rank, bool):
+        return f"'rank' should be a number but is {json_name(rank)}"
     if entry["kind"] in ARTICLE_KINDS:
         problem = _first(_wrong(entry, "date", str, "a string"), _wrong(entry, "source", str, "a string"))
         if problem is not None:
