@@ -32,7 +32,9 @@ from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import page_type
 
-SCHEMA_VERSION = "1.2"  # of crawler/schemas/article.schema.json; 1.1 added page_type, 1.2 access, dates, rights
+SCHEMA_VERSION = (
+    "1.2"  # of crawler/schemas/article.schema.json; 1.1 added page_type, 1.2 access, dates, rights
+)
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
 # readability/jusText comparison unless the source asks for it (ExtractOptions.compare_extractors).
 # 1.2: charsets read as browsers read them; dates without a calendar day dropped, bare days kept as

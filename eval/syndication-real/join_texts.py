@@ -15,8 +15,19 @@ import sys
 from pathlib import Path
 
 LABELS = Path(__file__).resolve().parent / "labels.jsonl"
-FIELDS = ("id", "label", "text", "published_at", "url", "source", "agency", "wire", "kind", "date_source",
-          "date_precision")
+FIELDS = (
+    "id",
+    "label",
+    "text",
+    "published_at",
+    "url",
+    "source",
+    "agency",
+    "wire",
+    "kind",
+    "date_source",
+    "date_precision",
+)
 
 
 def main(texts_path: str) -> int:

@@ -63,7 +63,10 @@ def test_downstream_fields_are_allowed(stored: dict) -> None:
         (lambda r: r.update(word_count=True), "$.word_count: True is not of type 'integer'"),
         (lambda r: r.update(authors=["ok", 3]), "$.authors[1]: 3 is not of type 'string'"),
         (lambda r: r.update(image={"url": "x", "caption": None, "credit": None}), "$.image.url"),
-        (lambda r: r.update(schema_version="0.9"), "$.schema_version: '0.9' is not one of ['1.0', '1.1', '1.2']"),
+        (
+            lambda r: r.update(schema_version="0.9"),
+            "$.schema_version: '0.9' is not one of ['1.0', '1.1', '1.2']",
+        ),
         (lambda r: r.update(page_type="blog"), "$.page_type: 'blog' is not one of"),
         (
             lambda r: r.update(surprise=1),
