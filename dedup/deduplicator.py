@@ -41,14 +41,21 @@ class Deduplicator:
         self.config = config or DedupConfig()
         self._on_evict = on_evict
         self._state: MemoryState | RedisState
+        # True when an index of an older layout was found in Redis and dropped unread: the caller
+        # re-indexes its stored records (`restore`), as it does for an in-memory index.
+        self.needs_restore = False
         if redis_url is None:
             self._start_memory_index()
         else:
             self._state = RedisState(redis_url, namespace, self.config)
+            self.needs_restore = self._state.drop_pickled_index()
+            # Keys go to Redis as the ids' UTF-8 bytes: datasketch's default there (prepickle) would
+            # unpickle every bucket member a query reads, so a write to Redis would run in every worker.
             self._lsh = MinHashLSH(
                 num_perm=self.config.num_perm,
                 params=(self.config.lsh_bands, self.config.lsh_rows),
                 storage_config=lsh_storage_config(redis_url, namespace, self.config),
+                prepickle=False,
             )
         self._retention = (self.config.window + self.config.retention_margin).total_seconds()
 
@@ -67,7 +74,7 @@ class Deduplicator:
             return self._verdict_of(document.id)
         exact_of, claimed = reserved
         minhash = signature.lean_minhash()
-        candidates = (set(self._lsh.query(minhash)) if searchable else set()) | set(claimed)
+        candidates = (self._query(minhash) if searchable else set()) | set(claimed)
         if exact_of is not None:
             candidates.add(exact_of)
         candidates.discard(document.id)
@@ -86,7 +93,7 @@ class Deduplicator:
             changed.discard(document.id)
         self._changed |= changed
         if searchable:
-            self._lsh.insert(document.id, minhash, check_duplication=False)
+            self._lsh.insert(self._lsh_key(document.id), minhash, check_duplication=False)
         return self._verdict_of(document.id)
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
@@ -193,8 +200,21 @@ class Deduplicator:
         # push out what arrived before it, or the clusters would depend on the order of arrival.
         notify = None if self._on_evict is None else self._notify_evicted
         for gone in self._state.evict(now - self._retention, notify):
-            if gone in self._lsh:
-                self._lsh.remove(gone)
+            key = self._lsh_key(gone)
+            if key in self._lsh:
+                self._lsh.remove(key)
+
+    def _lsh_key(self, doc_id: str) -> str | bytes:
+        # In memory the ids are kept as they are; Redis storage takes bytes (see __init__).
+        return doc_id if isinstance(self._state, MemoryState) else doc_id.encode()
+
+    def _query(self, minhash: Any) -> set[str]:
+        found = self._lsh.query(minhash)
+        if isinstance(self._state, MemoryState):
+            return set(found)
+        # A member some other writer put in a bucket is only ever a string here: at worst an unknown
+        # id, which entries() skips.
+        return {key.decode("utf-8", "replace") for key in found}
 
     def _corroborates(self, entry: Entry, origin: Entry) -> bool:
         return judge(entry, origin, self.config, self.config.corroboration_leniency) is not None

@@ -7,14 +7,16 @@ documents and evicting run under one lock per namespace. Keys live under
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff
-from redis.connection import parse_url
+from redis.connection import SSLConnection, parse_url
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
@@ -23,6 +25,8 @@ from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
 from dedup.model import Cluster, Entry, Member
 from dedup.verify import Match
+
+logger = logging.getLogger(__name__)
 
 # A claim only has to outlive the gap between a worker's claim and its LSH insert.
 CLAIM_TTL_SECONDS = 600
@@ -75,13 +79,24 @@ def key_prefix(namespace: str, config: DedupConfig) -> str:
     return f"{namespace}:dedup:{config.tag}:"
 
 
+# The connection arguments of a URL that a `redis.Redis(...)` accepts: datasketch builds its clients
+# from keyword arguments, not from a URL.
+_CLIENT_ARGUMENTS = set(inspect.signature(redis.Redis.__init__).parameters) - {"self"}
+
+
 def lsh_storage_config(redis_url: str, namespace: str, config: DedupConfig) -> dict[str, Any]:
-    """datasketch storage config: Redis from the URL, an explicit basename so restarts find the index."""
-    params = {
-        k: v for k, v in parse_url(redis_url).items() if k in ("host", "port", "db", "password", "username")
-    }
+    """datasketch storage config: Redis from the URL (credentials and TLS included, so the LSH's
+    clients connect as the state's do), an explicit basename so restarts find the index."""
+    parsed = parse_url(redis_url)
+    params = {k: v for k, v in parsed.items() if k in _CLIENT_ARGUMENTS}
+    if parsed.get("connection_class") is SSLConnection:  # rediss://
+        params["ssl"] = True
     params.update(resilient_redis_params())
-    return {"type": "redis", "basename": (key_prefix(namespace, config) + "lsh").encode(), "redis": params}
+    return {"type": "redis", "basename": lsh_basename(namespace, config), "redis": params}
+
+
+def lsh_basename(namespace: str, config: DedupConfig) -> bytes:
+    return (key_prefix(namespace, config) + "lsh").encode()
 
 
 class RedisState:
@@ -251,11 +266,31 @@ class RedisState:
         if exact and self._redis.get(self._prefix + "exact:" + exact.decode()) == doc_id.encode():
             self._redis.delete(self._prefix + "exact:" + exact.decode())
 
-    def drop_all(self) -> int:
-        """Delete every key of this namespace and tag (state and LSH buckets); returns how many."""
+    def drop_pickled_index(self) -> bool:
+        """Drop the whole index if its LSH holds pickled document keys (the layout before ids were
+        stored as bytes): reading them back would run whatever anyone with access to Redis wrote
+        there. True when it was dropped; the caller re-indexes the stored records."""
+        with self.locked():
+            sample = self._redis.hrandfield(self._prefix + "lsh_keys")
+            # Every pickle of protocol 2 or later starts with the PROTO opcode 0x80; an id stored as
+            # UTF-8 never does (0x80 is a continuation byte).
+            if sample is None or not sample.startswith(b"\x80"):
+                return False
+            count = self.drop_all(keep=self._prefix + "lock")
+        logger.warning(
+            "dedup index under %r held pickled keys (an older layout): dropped its %d keys unread; "
+            "it is rebuilt from the stored signatures",
+            self._prefix,
+            count,
+        )
+        return True
+
+    def drop_all(self, keep: str | None = None) -> int:
+        """Delete every key of this namespace and tag (state and LSH buckets) but `keep`; returns how many."""
         count = 0
         for key in self._redis.scan_iter(match=self._prefix + "*", count=1000):
-            count += int(self._redis.delete(key))
+            if keep is None or key != keep.encode():
+                count += int(self._redis.delete(key))
         return count
 
 

@@ -3,14 +3,19 @@ copies of one story never both become its origin."""
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
+import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
+from datasketch import MinHashLSH
 
-from dedup import DedupConfig, Deduplicator, Document
-from dedup.redis_state import key_prefix
+from dedup import DedupConfig, Deduplicator, Document, compute_signature
+from dedup.redis_state import key_prefix, lsh_storage_config
 from tests.dedup.conftest import REDIS_URL
 from tests.dedup.stories import story, text
 
@@ -122,3 +127,38 @@ def test_an_id_another_worker_indexed_a_moment_ago_is_not_indexed_twice(
     client = redis.Redis.from_url(REDIS_URL)
     assert int(client.get(key_prefix(redis_namespace, DedupConfig()) + "seq")) == 1, "reserved once"
     client.close()
+
+
+class _Exploit:
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_an_index_of_pickled_keys_is_dropped_unread_and_asks_for_a_restore(
+    redis_namespace: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = DedupConfig()
+    marker = tmp_path / "pwned"
+    # The layout before: datasketch's default on Redis pickles every key it stores.
+    old = MinHashLSH(
+        num_perm=config.num_perm,
+        params=(config.lsh_bands, config.lsh_rows),
+        storage_config=lsh_storage_config(REDIS_URL, redis_namespace, config),
+    )
+    signature = compute_signature(text(story(600)), config)
+    old.insert(_Exploit(marker), signature.lean_minhash())
+    for storage in [*old.hashtables, old.keys]:
+        storage._redis.close()
+    with caplog.at_level(logging.WARNING, logger="dedup.redis_state"):
+        dd = Deduplicator(config, redis_url=REDIS_URL, namespace=redis_namespace)
+    with dd:
+        assert dd.needs_restore
+        assert "held pickled keys" in caplog.text
+        verdict = dd.add(Document("copy", text(story(600)), published_at=T0))
+        assert verdict.match == "unique"
+    assert not marker.exists()
+    with Deduplicator(config, redis_url=REDIS_URL, namespace=redis_namespace) as again:
+        assert not again.needs_restore and len(again) == 1
