@@ -18,6 +18,7 @@ from dedup.config import DedupConfig
 from dedup.lsh import in_memory_lsh
 from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
+from dedup.redis_bands import band_values
 from dedup.redis_state import RedisState, lsh_storage_config
 from dedup.signature import Signature, SignatureError, compute_signature
 from dedup.verify import judge, normalized_title
@@ -33,22 +34,27 @@ class Deduplicator:
         namespace: str = "newscrawl",
         on_evict: Callable[[str, Verdict], None] | None = None,
         clock: Callable[[], float] = time.time,
+        compact: bool = False,
     ):
         """`on_evict(id, verdict)` hears each document's final verdict as it leaves the index;
-        `clock` gives the arrival time (seconds since the epoch) that eviction goes by."""
+        `clock` gives the arrival time (seconds since the epoch) that eviction goes by; `compact` keeps a
+        Redis index's LSH bands in `redis_bands`' small hashes instead of datasketch's Redis storage."""
         self._now = clock
         self._changed: set[str] = set()
         self.config = config or DedupConfig()
         self._on_evict = on_evict
         self._state: MemoryState | RedisState
+        self._lsh: MinHashLSH | None  # None when the compact Redis layout keeps the bands itself
         # True when an index of an older layout was found in Redis and dropped unread: the caller
         # re-indexes its stored records (`restore`), as it does for an in-memory index.
         self.needs_restore = False
         if redis_url is None:
             self._start_memory_index()
         else:
-            self._state = RedisState(redis_url, namespace, self.config)
-            self.needs_restore = self._state.drop_pickled_index()
+            self._state = RedisState(redis_url, namespace, self.config, compact=compact)
+            self.needs_restore = self._state.retire_older_layouts(namespace, self.config)
+            self._lsh = None
+        if redis_url is not None and not compact:
             # Keys go to Redis as the ids' UTF-8 bytes: datasketch's default there (prepickle) would
             # unpickle every bucket member a query reads, so a write to Redis would run in every worker.
             self._lsh = MinHashLSH(
@@ -69,15 +75,10 @@ class Deduplicator:
         # A text with no shingles (empty after normalisation) would share every band with every other
         # such text; it is kept out of the LSH so those buckets cannot grow without bound.
         searchable = signature.shingles is not None and len(signature.shingles) > 0
-        reserved = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
+        reserved = self._reserve(entry, signature, searchable)
         if reserved is None:  # another worker indexed this id since the check above
             return self._verdict_of(document.id)
-        exact_of, claimed = reserved
-        minhash = signature.lean_minhash()
-        candidates = (self._query(minhash) if searchable else set()) | set(claimed)
-        if exact_of is not None:
-            candidates.add(exact_of)
-        candidates.discard(document.id)
+        candidates, minhash = reserved
         matches = []
         for other in self._state.entries(sorted(candidates)).values():
             found = judge(entry, other, self.config)
@@ -92,9 +93,28 @@ class Deduplicator:
             # The document's own one-member cluster only existed within this call: nothing to retire.
             changed.discard(document.id)
         self._changed |= changed
-        if searchable:
+        if searchable and self._lsh is not None:
             self._lsh.insert(self._lsh_key(document.id), minhash, check_duplication=False)
         return self._verdict_of(document.id)
+
+    def _reserve(self, entry: Entry, signature: Signature, searchable: bool) -> tuple[set[str], Any] | None:
+        """Record the entry and find its candidates (band matches, claims, the exact twin); None when
+        another worker indexed the id first. Returns the LeanMinHash still to insert in datasketch."""
+        if isinstance(self._state, RedisState) and self._state.compact:
+            bands = band_values(signature.hashvalues, self.config.lsh_bands, self.config.lsh_rows)
+            reserved = self._state.reserve_banded(entry, bands[:0] if not searchable else bands)
+            minhash = None
+        else:
+            reserved = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
+            minhash = signature.lean_minhash()
+        if reserved is None:
+            return None
+        exact_of, candidates = reserved
+        found = set(candidates) | (self._query(minhash) if searchable and self._lsh is not None else set())
+        if exact_of is not None:
+            found.add(exact_of)
+        found.discard(entry.id)
+        return found, minhash
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
         """Re-index a stored record at start-up, in any order. Its clusters are not reported by
@@ -132,7 +152,8 @@ class Deduplicator:
             self._state.close()
             # datasketch's Redis storage opens a client per band table and one for its keys, and has
             # no close of its own: left to the garbage collector, their sockets linger.
-            for storage in [*self._lsh.hashtables, self._lsh.keys]:
+            tables = [] if self._lsh is None else [*self._lsh.hashtables, self._lsh.keys]
+            for storage in tables:
                 client = getattr(storage, "_redis", None)
                 if client is not None:
                     client.close()
@@ -201,7 +222,7 @@ class Deduplicator:
         notify = None if self._on_evict is None else self._notify_evicted
         for gone in self._state.evict(now - self._retention, notify):
             key = self._lsh_key(gone)
-            if key in self._lsh:
+            if self._lsh is not None and key in self._lsh:
                 self._lsh.remove(key)
 
     def _lsh_key(self, doc_id: str) -> str | bytes:
@@ -209,6 +230,7 @@ class Deduplicator:
         return doc_id if isinstance(self._state, MemoryState) else doc_id.encode()
 
     def _query(self, minhash: Any) -> set[str]:
+        assert self._lsh is not None
         found = self._lsh.query(minhash)
         if isinstance(self._state, MemoryState):
             return set(found)

@@ -21,6 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from dedup import redis_bands
 from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
 from dedup.model import Cluster, Entry, Member
@@ -75,7 +76,11 @@ def resilient_redis_params() -> dict[str, Any]:
     }
 
 
-def key_prefix(namespace: str, config: DedupConfig) -> str:
+def key_prefix(namespace: str, config: DedupConfig, compact: bool = False) -> str:
+    """Where an index's keys live. The compact layout's carry a hash tag (`{...}`): its scripts touch
+    keys they compute, which Redis Cluster allows only within one slot."""
+    if compact:
+        return f"{namespace}:dedup:{{{namespace}:{config.tag}}}:"
     return f"{namespace}:dedup:{config.tag}:"
 
 
@@ -102,11 +107,21 @@ def lsh_basename(namespace: str, config: DedupConfig) -> bytes:
 class RedisState:
     """The MemoryState contract, shared by every worker that uses the same Redis and namespace."""
 
-    def __init__(self, redis_url: str, namespace: str, config: DedupConfig) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        namespace: str,
+        config: DedupConfig,
+        compact: bool = False,
+        key_bits: int = redis_bands.DEFAULT_KEY_BITS,
+    ) -> None:
+        """`compact`: keep the LSH bands here (`redis_bands`) rather than in datasketch's storage."""
         # redis-py's stubs type every reply as a union of bytes/str/...; replies here are always bytes.
         self._redis: Any = redis.Redis.from_url(redis_url, **resilient_redis_params())
-        self._prefix = key_prefix(namespace, config)
-        self._reserve = self._redis.register_script(_RESERVE)
+        self._prefix = key_prefix(namespace, config, compact)
+        self._reserve = self._redis.register_script(redis_bands.RESERVE if compact else _RESERVE)
+        self._remove_bands = self._redis.register_script(redis_bands.REMOVE)
+        self.compact, self._key_bits = compact, key_bits
 
     def close(self) -> None:
         self._redis.close()
@@ -116,6 +131,20 @@ class RedisState:
 
     def __contains__(self, doc_id: str) -> bool:
         return bool(self._redis.exists(self._prefix + "doc:" + doc_id))
+
+    def reserve_banded(self, entry: Entry, bands: Any) -> tuple[str | None, list[str]] | None:
+        """The compact layout's reserve: record `entry`, put it in the buckets of its band values
+        (`redis_bands.band_values`) and return its exact-hash twin and every document already in
+        one of those buckets (its LSH candidates). None when another worker indexed this id first."""
+        keys, fields = redis_bands.band_slots(self._prefix, bands, self._key_bits)
+        args: list[Any] = [self._prefix, entry.id, *_entry_fields(entry)]
+        args += [_encode(Placement(entry.id, entry.id, "unique", None)), entry.title]
+        args += [redis_bands.pack_bands(bands), *fields]
+        reserved = self._reserve(keys=keys, args=args)
+        if reserved is None:
+            return None
+        exact, *found = reserved
+        return (exact.decode() or None), [value.decode("utf-8", "replace") for value in found]
 
     def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]] | None:
         """Record `entry` alone in its cluster and claim its LSH bands, atomically; return the indexed
@@ -254,7 +283,12 @@ class RedisState:
 
     def _forget(self, doc_id: str) -> None:
         key = self._prefix + "doc:" + doc_id
-        place, exact = self._redis.hmget(key, "place", "exact")
+        place, exact, seq, bands = self._redis.hmget(key, "place", "exact", "seq", "bands")
+        if self.compact and seq is not None and bands:
+            keys, fields = redis_bands.band_slots(
+                self._prefix, redis_bands.unpack_bands(bands), self._key_bits
+            )
+            self._remove_bands(keys=keys, args=[self._prefix, int(seq), *fields])
         others = [k.decode() for k in self._redis.hkeys(self._prefix + "adj:" + doc_id)]
         pipe = self._redis.pipeline(transaction=True)
         for other in others:
@@ -265,6 +299,27 @@ class RedisState:
         pipe.execute()
         if exact and self._redis.get(self._prefix + "exact:" + exact.decode()) == doc_id.encode():
             self._redis.delete(self._prefix + "exact:" + exact.decode())
+
+    def retire_older_layouts(self, namespace: str, config: DedupConfig) -> bool:
+        """Drop what an older layout left under this namespace; True when the caller must re-index the
+        stored records (the index it would have found is gone)."""
+        if not self.compact:
+            return self.drop_pickled_index()
+        legacy = key_prefix(namespace, config, compact=False)
+        with self.locked():
+            if not self._redis.exists(legacy + "seq"):
+                return False
+            count = 0
+            for key in self._redis.scan_iter(match=legacy + "*", count=1000):
+                count += int(self._redis.delete(key))
+        logger.warning(
+            "dedup index under %r has the datasketch layout: dropped its %d keys unread for the compact "
+            "one under %r, which is rebuilt from the stored signatures",
+            legacy,
+            count,
+            self._prefix,
+        )
+        return True
 
     def drop_pickled_index(self) -> bool:
         """Drop the whole index if its LSH holds pickled document keys (the layout before ids were
@@ -292,6 +347,11 @@ class RedisState:
             if keep is None or key != keep.encode():
                 count += int(self._redis.delete(key))
         return count
+
+
+def _entry_fields(entry: Entry) -> list[Any]:
+    published = "" if entry.published is None else repr(entry.published)
+    return [entry.shingles, entry.numbers, entry.exact or "", published, entry.agency or "", repr(entry.time)]
 
 
 def _match(other: str, raw: bytes) -> Match:
