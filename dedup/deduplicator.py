@@ -21,7 +21,10 @@ from dedup.model import Cluster, Document, Entry, Verdict
 from dedup.redis_bands import band_values
 from dedup.redis_state import RedisState, lsh_storage_config
 from dedup.signature import Signature, SignatureError, compute_signature
-from dedup.verify import judge, normalized_title
+from dedup.verify import Match, judge, normalized_title
+
+# How often (by the index's clock) a shared index looks for documents due to leave the window.
+EVICT_CHECK_SECONDS = 1.0
 
 
 class Deduplicator:
@@ -63,6 +66,7 @@ class Deduplicator:
                 storage_config=lsh_storage_config(redis_url, namespace, self.config),
                 prepickle=False,
             )
+        self._evict_checked = float("-inf")
         self._retention = (self.config.window + self.config.retention_margin).total_seconds()
 
     def add(self, document: Document, signature: Signature | None = None) -> Verdict:
@@ -84,18 +88,24 @@ class Deduplicator:
             found = judge(entry, other, self.config)
             if found is not None:
                 matches.append(found)
-        with self._state.locked():
-            self._state.add_links(document.id, matches)
-            entries, links = self._state.group(document.id)
-            placed = partition(entries.values(), links, self._corroborates)
-            changed = self._state.place(placed)
-        if placed[document.id].cluster != document.id:
-            # The document's own one-member cluster only existed within this call: nothing to retire.
-            changed.discard(document.id)
-        self._changed |= changed
+        if matches:
+            self._regroup(document.id, matches)
+        # Without a match the document stays as reserved, alone (most documents): a worker that links
+        # to it later regroups it under the lock, so this one needs none.
         if searchable and self._lsh is not None:
             self._lsh.insert(self._lsh_key(document.id), minhash, check_duplication=False)
         return self._verdict_of(document.id)
+
+    def _regroup(self, doc_id: str, matches: list[Match]) -> None:
+        with self._state.locked():
+            self._state.add_links(doc_id, matches)
+            entries, links = self._state.group(doc_id)
+            placed = partition(entries.values(), links, self._corroborates)
+            changed = self._state.place(placed)
+        if placed[doc_id].cluster != doc_id:
+            # The document's own one-member cluster only existed within this call: nothing to retire.
+            changed.discard(doc_id)
+        self._changed |= changed
 
     def _reserve(self, entry: Entry, signature: Signature, searchable: bool) -> tuple[set[str], Any] | None:
         """Record the entry and find its candidates (band matches, claims, the exact twin); None when
@@ -219,6 +229,11 @@ class Deduplicator:
     def _evict(self, now: float) -> None:
         # By arrival, never by publication time: an old article met late (a sitemap backfill) must not
         # push out what arrived before it, or the clusters would depend on the order of arrival.
+        if isinstance(self._state, RedisState):
+            # A round trip per add to find nothing due: the shared window is checked once a second.
+            if now - self._evict_checked < EVICT_CHECK_SECONDS:
+                return
+            self._evict_checked = now
         notify = None if self._on_evict is None else self._notify_evicted
         for gone in self._state.evict(now - self._retention, notify):
             key = self._lsh_key(gone)

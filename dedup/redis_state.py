@@ -183,7 +183,12 @@ class RedisState:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        with self._redis.lock(self._prefix + "lock", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=60):
+        # Polled every 5 ms: redis-py's default of 100 ms would idle a waiting worker for longer than
+        # the few milliseconds a regrouping holds the lock.
+        lock = self._redis.lock(
+            self._prefix + "lock", timeout=LOCK_TIMEOUT_SECONDS, sleep=0.005, blocking_timeout=60
+        )
+        with lock:
             yield
 
     def add_links(self, doc_id: str, matches: list[Match]) -> None:
