@@ -211,3 +211,19 @@ def test_bytes_written_into_the_compact_bands_are_never_run(redis_namespace: str
     client.close()
     assert not marker.exists()
     assert verdict.cluster_id == "a"  # the planted bytes are read as (unknown) document numbers
+
+
+def test_eviction_takes_a_document_out_of_the_compact_band_tables(redis_namespace: str) -> None:
+    config = DedupConfig(window=timedelta(days=1), retention_margin=timedelta(0))
+    arrival = [T0.timestamp()]
+    client = redis.Redis.from_url(REDIS_URL)
+    prefix = key_prefix(redis_namespace, config, compact=True)
+    with Deduplicator(
+        config, redis_url=REDIS_URL, namespace=redis_namespace, clock=lambda: arrival[0], compact=True
+    ) as dd:
+        dd.add(Document("old", text(story(410)), published_at=T0))
+        arrival[0] += 3 * 86400
+        dd.add(Document("new", text(story(411)), published_at=T0 + timedelta(days=3)))
+    entries = [value for key in client.scan_iter(match=prefix + "band:*") for value in client.hvals(key)]
+    client.close()
+    assert len(entries) == config.lsh_bands and all(len(value) == 4 for value in entries), "only new's"
