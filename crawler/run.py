@@ -66,7 +66,8 @@ def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
         dedup = Deduplicator(config)
     agencies = {source.id: source.agency for source in sources if source.agency}
     reader = Reader(store, on_damaged=lambda error: logger.warning("not restoring from %s", error))
-    restored = 0 if redis_url else restore_index(dedup, reader, window, agencies)
+    # A shared index persists in Redis; it is re-indexed only when it was dropped (an older layout).
+    restored = restore_index(dedup, reader, window, agencies) if dedup.needs_restore or not redis_url else 0
     writer = (
         RunWriter(store, batch_size=settings.getint("STORAGE_BATCH_SIZE"))
         if settings.getbool("STORAGE_WRITE")

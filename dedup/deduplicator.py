@@ -18,9 +18,13 @@ from dedup.config import DedupConfig
 from dedup.lsh import in_memory_lsh
 from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
+from dedup.redis_bands import band_values
 from dedup.redis_state import RedisState, lsh_storage_config
 from dedup.signature import Signature, SignatureError, compute_signature
-from dedup.verify import judge, normalized_title
+from dedup.verify import Match, judge, normalized_title
+
+# How often (by the index's clock) a shared index looks for documents due to leave the window.
+EVICT_CHECK_SECONDS = 1.0
 
 
 class Deduplicator:
@@ -33,23 +37,36 @@ class Deduplicator:
         namespace: str = "newscrawl",
         on_evict: Callable[[str, Verdict], None] | None = None,
         clock: Callable[[], float] = time.time,
+        compact: bool = False,
     ):
         """`on_evict(id, verdict)` hears each document's final verdict as it leaves the index;
-        `clock` gives the arrival time (seconds since the epoch) that eviction goes by."""
+        `clock` gives the arrival time (seconds since the epoch) that eviction goes by; `compact` keeps a
+        Redis index's LSH bands in `redis_bands`' small hashes instead of datasketch's Redis storage."""
         self._now = clock
         self._changed: set[str] = set()
         self.config = config or DedupConfig()
         self._on_evict = on_evict
         self._state: MemoryState | RedisState
+        self._lsh: MinHashLSH | None  # None when the compact Redis layout keeps the bands itself
+        # True when an index of an older layout was found in Redis and dropped unread: the caller
+        # re-indexes its stored records (`restore`), as it does for an in-memory index.
+        self.needs_restore = False
         if redis_url is None:
             self._start_memory_index()
         else:
-            self._state = RedisState(redis_url, namespace, self.config)
+            self._state = RedisState(redis_url, namespace, self.config, compact=compact)
+            self.needs_restore = self._state.retire_older_layouts(namespace, self.config)
+            self._lsh = None
+        if redis_url is not None and not compact:
+            # Keys go to Redis as the ids' UTF-8 bytes: datasketch's default there (prepickle) would
+            # unpickle every bucket member a query reads, so a write to Redis would run in every worker.
             self._lsh = MinHashLSH(
                 num_perm=self.config.num_perm,
                 params=(self.config.lsh_bands, self.config.lsh_rows),
                 storage_config=lsh_storage_config(redis_url, namespace, self.config),
+                prepickle=False,
             )
+        self._evict_checked = float("-inf")
         self._retention = (self.config.window + self.config.retention_margin).total_seconds()
 
     def add(self, document: Document, signature: Signature | None = None) -> Verdict:
@@ -62,32 +79,52 @@ class Deduplicator:
         # A text with no shingles (empty after normalisation) would share every band with every other
         # such text; it is kept out of the LSH so those buckets cannot grow without bound.
         searchable = signature.shingles is not None and len(signature.shingles) > 0
-        reserved = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
+        reserved = self._reserve(entry, signature, searchable)
         if reserved is None:  # another worker indexed this id since the check above
             return self._verdict_of(document.id)
-        exact_of, claimed = reserved
-        minhash = signature.lean_minhash()
-        candidates = (set(self._lsh.query(minhash)) if searchable else set()) | set(claimed)
-        if exact_of is not None:
-            candidates.add(exact_of)
-        candidates.discard(document.id)
+        candidates, minhash = reserved
         matches = []
         for other in self._state.entries(sorted(candidates)).values():
             found = judge(entry, other, self.config)
             if found is not None:
                 matches.append(found)
+        if matches:
+            self._regroup(document.id, matches)
+        # Without a match the document stays as reserved, alone (most documents): a worker that links
+        # to it later regroups it under the lock, so this one needs none.
+        if searchable and self._lsh is not None:
+            self._lsh.insert(self._lsh_key(document.id), minhash, check_duplication=False)
+        return self._verdict_of(document.id)
+
+    def _regroup(self, doc_id: str, matches: list[Match]) -> None:
         with self._state.locked():
-            self._state.add_links(document.id, matches)
-            entries, links = self._state.group(document.id)
+            self._state.add_links(doc_id, matches)
+            entries, links = self._state.group(doc_id)
             placed = partition(entries.values(), links, self._corroborates)
             changed = self._state.place(placed)
-        if placed[document.id].cluster != document.id:
+        if placed[doc_id].cluster != doc_id:
             # The document's own one-member cluster only existed within this call: nothing to retire.
-            changed.discard(document.id)
+            changed.discard(doc_id)
         self._changed |= changed
-        if searchable:
-            self._lsh.insert(document.id, minhash, check_duplication=False)
-        return self._verdict_of(document.id)
+
+    def _reserve(self, entry: Entry, signature: Signature, searchable: bool) -> tuple[set[str], Any] | None:
+        """Record the entry and find its candidates (band matches, claims, the exact twin); None when
+        another worker indexed the id first. Returns the LeanMinHash still to insert in datasketch."""
+        if isinstance(self._state, RedisState) and self._state.compact:
+            bands = band_values(signature.hashvalues, self.config.lsh_bands, self.config.lsh_rows)
+            reserved = self._state.reserve_banded(entry, bands[:0] if not searchable else bands)
+            minhash = None
+        else:
+            reserved = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
+            minhash = signature.lean_minhash()
+        if reserved is None:
+            return None
+        exact_of, candidates = reserved
+        found = set(candidates) | (self._query(minhash) if searchable and self._lsh is not None else set())
+        if exact_of is not None:
+            found.add(exact_of)
+        found.discard(entry.id)
+        return found, minhash
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
         """Re-index a stored record at start-up, in any order. Its clusters are not reported by
@@ -125,7 +162,8 @@ class Deduplicator:
             self._state.close()
             # datasketch's Redis storage opens a client per band table and one for its keys, and has
             # no close of its own: left to the garbage collector, their sockets linger.
-            for storage in [*self._lsh.hashtables, self._lsh.keys]:
+            tables = [] if self._lsh is None else [*self._lsh.hashtables, self._lsh.keys]
+            for storage in tables:
                 client = getattr(storage, "_redis", None)
                 if client is not None:
                     client.close()
@@ -191,10 +229,29 @@ class Deduplicator:
     def _evict(self, now: float) -> None:
         # By arrival, never by publication time: an old article met late (a sitemap backfill) must not
         # push out what arrived before it, or the clusters would depend on the order of arrival.
+        if isinstance(self._state, RedisState):
+            # A round trip per add to find nothing due: the shared window is checked once a second.
+            if now - self._evict_checked < EVICT_CHECK_SECONDS:
+                return
+            self._evict_checked = now
         notify = None if self._on_evict is None else self._notify_evicted
         for gone in self._state.evict(now - self._retention, notify):
-            if gone in self._lsh:
-                self._lsh.remove(gone)
+            key = self._lsh_key(gone)
+            if self._lsh is not None and key in self._lsh:
+                self._lsh.remove(key)
+
+    def _lsh_key(self, doc_id: str) -> str | bytes:
+        # In memory the ids are kept as they are; Redis storage takes bytes (see __init__).
+        return doc_id if isinstance(self._state, MemoryState) else doc_id.encode()
+
+    def _query(self, minhash: Any) -> set[str]:
+        assert self._lsh is not None
+        found = self._lsh.query(minhash)
+        if isinstance(self._state, MemoryState):
+            return set(found)
+        # A member some other writer put in a bucket is only ever a string here: at worst an unknown
+        # id, which entries() skips.
+        return {key.decode("utf-8", "replace") for key in found}
 
     def _corroborates(self, entry: Entry, origin: Entry) -> bool:
         return judge(entry, origin, self.config, self.config.corroboration_leniency) is not None

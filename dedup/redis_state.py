@@ -7,22 +7,27 @@ documents and evicting run under one lock per namespace. Keys live under
 
 from __future__ import annotations
 
+import inspect
 import json
+import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import redis
 from redis.backoff import ExponentialBackoff
-from redis.connection import parse_url
+from redis.connection import SSLConnection, parse_url
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from dedup import redis_bands
 from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
 from dedup.model import Cluster, Entry, Member
 from dedup.verify import Match
+
+logger = logging.getLogger(__name__)
 
 # A claim only has to outlive the gap between a worker's claim and its LSH insert.
 CLAIM_TTL_SECONDS = 600
@@ -71,27 +76,52 @@ def resilient_redis_params() -> dict[str, Any]:
     }
 
 
-def key_prefix(namespace: str, config: DedupConfig) -> str:
+def key_prefix(namespace: str, config: DedupConfig, compact: bool = False) -> str:
+    """Where an index's keys live. The compact layout's carry a hash tag (`{...}`): its scripts touch
+    keys they compute, which Redis Cluster allows only within one slot."""
+    if compact:
+        return f"{namespace}:dedup:{{{namespace}:{config.tag}}}:"
     return f"{namespace}:dedup:{config.tag}:"
 
 
+# The connection arguments of a URL that a `redis.Redis(...)` accepts: datasketch builds its clients
+# from keyword arguments, not from a URL.
+_CLIENT_ARGUMENTS = set(inspect.signature(redis.Redis.__init__).parameters) - {"self"}
+
+
 def lsh_storage_config(redis_url: str, namespace: str, config: DedupConfig) -> dict[str, Any]:
-    """datasketch storage config: Redis from the URL, an explicit basename so restarts find the index."""
-    params = {
-        k: v for k, v in parse_url(redis_url).items() if k in ("host", "port", "db", "password", "username")
-    }
+    """datasketch storage config: Redis from the URL (credentials and TLS included, so the LSH's
+    clients connect as the state's do), an explicit basename so restarts find the index."""
+    parsed = parse_url(redis_url)
+    params = {k: v for k, v in parsed.items() if k in _CLIENT_ARGUMENTS}
+    if parsed.get("connection_class") is SSLConnection:  # rediss://
+        params["ssl"] = True
     params.update(resilient_redis_params())
-    return {"type": "redis", "basename": (key_prefix(namespace, config) + "lsh").encode(), "redis": params}
+    return {"type": "redis", "basename": lsh_basename(namespace, config), "redis": params}
+
+
+def lsh_basename(namespace: str, config: DedupConfig) -> bytes:
+    return (key_prefix(namespace, config) + "lsh").encode()
 
 
 class RedisState:
     """The MemoryState contract, shared by every worker that uses the same Redis and namespace."""
 
-    def __init__(self, redis_url: str, namespace: str, config: DedupConfig) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        namespace: str,
+        config: DedupConfig,
+        compact: bool = False,
+        key_bits: int = redis_bands.DEFAULT_KEY_BITS,
+    ) -> None:
+        """`compact`: keep the LSH bands here (`redis_bands`) rather than in datasketch's storage."""
         # redis-py's stubs type every reply as a union of bytes/str/...; replies here are always bytes.
         self._redis: Any = redis.Redis.from_url(redis_url, **resilient_redis_params())
-        self._prefix = key_prefix(namespace, config)
-        self._reserve = self._redis.register_script(_RESERVE)
+        self._prefix = key_prefix(namespace, config, compact)
+        self._reserve = self._redis.register_script(redis_bands.RESERVE if compact else _RESERVE)
+        self._remove_bands = self._redis.register_script(redis_bands.REMOVE)
+        self.compact, self._key_bits = compact, key_bits
 
     def close(self) -> None:
         self._redis.close()
@@ -101,6 +131,20 @@ class RedisState:
 
     def __contains__(self, doc_id: str) -> bool:
         return bool(self._redis.exists(self._prefix + "doc:" + doc_id))
+
+    def reserve_banded(self, entry: Entry, bands: Any) -> tuple[str | None, list[str]] | None:
+        """The compact layout's reserve: record `entry`, put it in the buckets of its band values
+        (`redis_bands.band_values`) and return its exact-hash twin and every document already in
+        one of those buckets (its LSH candidates). None when another worker indexed this id first."""
+        keys, fields = redis_bands.band_slots(self._prefix, bands, self._key_bits)
+        args: list[Any] = [self._prefix, entry.id, *_entry_fields(entry)]
+        args += [_encode(Placement(entry.id, entry.id, "unique", None)), entry.title]
+        args += [redis_bands.pack_bands(bands), *fields]
+        reserved = self._reserve(keys=keys, args=args)
+        if reserved is None:
+            return None
+        exact, *found = reserved
+        return (exact.decode() or None), [value.decode("utf-8", "replace") for value in found]
 
     def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]] | None:
         """Record `entry` alone in its cluster and claim its LSH bands, atomically; return the indexed
@@ -139,7 +183,12 @@ class RedisState:
 
     @contextmanager
     def locked(self) -> Iterator[None]:
-        with self._redis.lock(self._prefix + "lock", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=60):
+        # Polled every 5 ms: redis-py's default of 100 ms would idle a waiting worker for longer than
+        # the few milliseconds a regrouping holds the lock.
+        lock = self._redis.lock(
+            self._prefix + "lock", timeout=LOCK_TIMEOUT_SECONDS, sleep=0.005, blocking_timeout=60
+        )
+        with lock:
             yield
 
     def add_links(self, doc_id: str, matches: list[Match]) -> None:
@@ -239,7 +288,12 @@ class RedisState:
 
     def _forget(self, doc_id: str) -> None:
         key = self._prefix + "doc:" + doc_id
-        place, exact = self._redis.hmget(key, "place", "exact")
+        place, exact, seq, bands = self._redis.hmget(key, "place", "exact", "seq", "bands")
+        if self.compact and seq is not None and bands:
+            keys, fields = redis_bands.band_slots(
+                self._prefix, redis_bands.unpack_bands(bands), self._key_bits
+            )
+            self._remove_bands(keys=keys, args=[self._prefix, int(seq), *fields])
         others = [k.decode() for k in self._redis.hkeys(self._prefix + "adj:" + doc_id)]
         pipe = self._redis.pipeline(transaction=True)
         for other in others:
@@ -251,12 +305,58 @@ class RedisState:
         if exact and self._redis.get(self._prefix + "exact:" + exact.decode()) == doc_id.encode():
             self._redis.delete(self._prefix + "exact:" + exact.decode())
 
-    def drop_all(self) -> int:
-        """Delete every key of this namespace and tag (state and LSH buckets); returns how many."""
+    def retire_older_layouts(self, namespace: str, config: DedupConfig) -> bool:
+        """Drop what an older layout left under this namespace; True when the caller must re-index the
+        stored records (the index it would have found is gone)."""
+        if not self.compact:
+            return self.drop_pickled_index()
+        legacy = key_prefix(namespace, config, compact=False)
+        with self.locked():
+            if not self._redis.exists(legacy + "seq"):
+                return False
+            count = 0
+            for key in self._redis.scan_iter(match=legacy + "*", count=1000):
+                count += int(self._redis.delete(key))
+        logger.warning(
+            "dedup index under %r has the datasketch layout: dropped its %d keys unread for the compact "
+            "one under %r, which is rebuilt from the stored signatures",
+            legacy,
+            count,
+            self._prefix,
+        )
+        return True
+
+    def drop_pickled_index(self) -> bool:
+        """Drop the whole index if its LSH holds pickled document keys (the layout before ids were
+        stored as bytes): reading them back would run whatever anyone with access to Redis wrote
+        there. True when it was dropped; the caller re-indexes the stored records."""
+        with self.locked():
+            sample = self._redis.hrandfield(self._prefix + "lsh_keys")
+            # Every pickle of protocol 2 or later starts with the PROTO opcode 0x80; an id stored as
+            # UTF-8 never does (0x80 is a continuation byte).
+            if sample is None or not sample.startswith(b"\x80"):
+                return False
+            count = self.drop_all(keep=self._prefix + "lock")
+        logger.warning(
+            "dedup index under %r held pickled keys (an older layout): dropped its %d keys unread; "
+            "it is rebuilt from the stored signatures",
+            self._prefix,
+            count,
+        )
+        return True
+
+    def drop_all(self, keep: str | None = None) -> int:
+        """Delete every key of this namespace and tag (state and LSH buckets) but `keep`; returns how many."""
         count = 0
         for key in self._redis.scan_iter(match=self._prefix + "*", count=1000):
-            count += int(self._redis.delete(key))
+            if keep is None or key != keep.encode():
+                count += int(self._redis.delete(key))
         return count
+
+
+def _entry_fields(entry: Entry) -> list[Any]:
+    published = "" if entry.published is None else repr(entry.published)
+    return [entry.shingles, entry.numbers, entry.exact or "", published, entry.agency or "", repr(entry.time)]
 
 
 def _match(other: str, raw: bytes) -> Match:

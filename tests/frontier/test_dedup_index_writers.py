@@ -9,8 +9,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from dedup.deduplicator import Deduplicator
 from dedup.model import Document
 from tests.support.redis import REDIS_URL, redis_or_skip
@@ -24,9 +22,6 @@ class Exploit:
         return (os.system, (f"touch {self.marker}",))
 
 
-# datasketch's MinHashLSH on Redis storage defaults to prepickle=True and unpickles every member of
-# the buckets a query reads (datasketch/lsh.py); dedup/ owns the fix (prepickle=False, bytes ids).
-@pytest.mark.xfail(strict=True, reason="the dedup index's LSH keys are pickles (datasketch prepickle)")
 def test_a_pickle_written_into_the_dedup_index_is_never_run(tmp_path: Path, redis_prefix: str) -> None:
     client = redis_or_skip()
     text = " ".join(f"Finance ministers met for round {i} of the settlement talks." for i in range(60))

@@ -56,15 +56,10 @@ def _outlet(tmp_path: Path, sites: Callable[[str], FakeSite]) -> tuple[FakeSite,
     return site, registry
 
 
-# dedup.redis_state.lsh_storage_config passes datasketch the host, port and credentials of the URL but
-# not its TLS: the LSH index's clients speak plain text to the TLS port and every article fails dedup.
-DEDUP_DROPS_TLS = pytest.mark.xfail(strict=True, reason="dedup's LSH storage config drops rediss:// TLS")
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "tls, password_in",
-    [(False, "url"), (False, "env"), pytest.param(True, "url", marks=DEDUP_DROPS_TLS)],
+    [(False, "url"), (False, "env"), (True, "url")],
     ids=["password-in-url", "password-in-env", "tls"],
 )
 def test_every_redis_client_of_a_worker_signs_in_and_no_log_line_shows_the_password(
