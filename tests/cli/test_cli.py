@@ -7,7 +7,7 @@ import pytest
 from crawler.cli.main import build_parser
 from tests.support.cli import run_cli
 
-COMMANDS = ["crawl", "fetch", "sources", "demo", "dedup", "read", "stats"]
+COMMANDS = ["crawl", "fetch", "sources", "demo", "dedup", "read", "stats", "compact"]
 
 
 def test_every_command_is_registered():

@@ -81,6 +81,7 @@ def test_a_second_demo_stores_nothing_new_and_says_so(tmp_path):
     stats_after_first = run_cli("stats", "--store", store).stdout
     second = run_cli("demo", "--store", store)
     assert second.returncode == 0, second.stderr[-3000:]
+    assert "note: the demo port" not in first.stdout + second.stdout, "another program holds a demo port"
     assert re.search(r"articles stored\s+0\n", second.stdout)
     assert "Nothing new" in second.stdout
     articles = [line for line in run_cli("stats", "--store", store).stdout.splitlines() if "Articles" in line]
