@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import timedelta
+from typing import Any
 
+from crawler.cli import exitcodes
 from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import (
     add_sources_option,
@@ -23,6 +26,8 @@ from crawler.frontier.settings import (
     frontier_settings,
 )
 from crawler.monitoring import format_summary_table
+from crawler.monitoring.outcome import FAILED as FAILED_STATUS
+from crawler.monitoring.outcome import OK as OK_STATUS
 from crawler.timewindow import parse_duration
 
 
@@ -136,4 +141,24 @@ def run(args: argparse.Namespace) -> int:
         )
     if not result.stats.get("storage/manifest"):
         raise CommandError(f"the run was not committed to {store.describe()}; see the log above")
-    return 0
+    return outcome_exit_code(result.report)
+
+
+def outcome_exit_code(report: dict[str, Any] | None) -> int:
+    """0, PARTIAL or FAILED from the run report's outcome, with one stderr line naming the sources
+    (the report under reports/ keeps each one's reason)."""
+    outcome = (report or {}).get("outcome") or {"status": OK_STATUS}
+    flagged = sorted({*outcome["failed"], *outcome["degraded"]}) if outcome["status"] != OK_STATUS else []
+    if outcome["status"] == FAILED_STATUS:
+        raise CommandError(
+            f"no source could be crawled ({', '.join(flagged)}); the run is committed empty and its "
+            "report says why for each source"
+        )
+    if flagged:
+        print(
+            f"newscrawl crawl: {len(flagged)} source(s) failed or fell below their baseline: "
+            f"{', '.join(flagged)} (exit code {exitcodes.PARTIAL})",
+            file=sys.stderr,
+        )
+        return exitcodes.PARTIAL
+    return exitcodes.OK

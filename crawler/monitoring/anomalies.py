@@ -68,6 +68,11 @@ def _empty(source_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
         why = f"fetched {row['fetched']} article pages but stored none (see its drop reasons)"
     elif row.get("discovered"):
         why = f"discovered {row['discovered']} article URLs but fetched none (see its HTTP errors)"
+    elif row.get("http_errors") and not row.get("pages"):
+        why = (
+            f"its server never answered: {row['http_errors']} requests failed "
+            "(DNS lookup, refused connection or timeout)"
+        )
     elif row.get("pages"):
         why = "its feeds, sitemaps and pages led to no article URLs (check article_pattern and feeds)"
     else:

@@ -11,6 +11,7 @@ from typing import Any
 
 from crawler.monitoring.anomalies import AnomalyRules, find_anomalies
 from crawler.monitoring.counters import empty_row, per_source_stats, totals
+from crawler.monitoring.outcome import run_outcome
 
 SCHEMA_VERSION = 1
 # Scrapy stats keys copied into the report's "run" section, under the names on the right.
@@ -50,6 +51,7 @@ def build_run_report(
         "totals": totals(rows),
         "sources": rows,
         "anomalies": anomalies,
+        "outcome": run_outcome(rows, anomalies),
     }
 
 
