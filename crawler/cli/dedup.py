@@ -7,9 +7,10 @@ similarity, match and minhash.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from crawler.cli.errors import UsageError
 from dedup.batch import BatchInputError, cluster_jsonl
@@ -22,21 +23,28 @@ def register(subparsers: Any) -> None:
         description="Read records (id, text, optional published_at, title, url, source, agency) and write "
         "each with cluster_id, duplicate_of, similarity, match and its MinHash signature.",
     )
-    parser.add_argument("input", metavar="INPUT.jsonl", type=Path, help="records, one JSON object per line")
+    parser.add_argument(
+        "input",
+        metavar="INPUT.jsonl",
+        type=Path,
+        help="records, one JSON object per line ('-': standard input)",
+    )
     parser.add_argument("--out", metavar="OUT.jsonl", type=Path, help="where to write (default: stdout)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.out is not None and args.out.exists() and args.input.exists() and args.out.samefile(args.input):
+    from_stdin = str(args.input) == "-"
+    if (
+        not from_stdin
+        and args.out is not None
+        and args.out.exists()
+        and args.input.exists()
+        and args.out.samefile(args.input)
+    ):
         # Opening OUT for writing would empty INPUT before a line of it is read.
         raise UsageError(f"--out {args.out} is the input file; write to another file")
-    try:
-        source = args.input.open(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(
-            f"cannot read {args.input}: {error.strerror}; give an existing JSON-lines file"
-        ) from None
+    source = _open_input(args.input)
     with source:
         try:
             if args.out is None:
@@ -47,13 +55,27 @@ def run(args: argparse.Namespace) -> int:
                     stats = cluster_jsonl(source, out)
                 report = sys.stdout
         except BatchInputError as error:
-            raise UsageError(f"{args.input}: {error}") from None
+            raise UsageError(f"{_name(args.input)}: {error}") from None
         except UnicodeDecodeError:
             raise UsageError(
-                f"{args.input} is not UTF-8 text; export the records as UTF-8 JSON lines"
+                f"{_name(args.input)} is not UTF-8 text; export the records as UTF-8 JSON lines"
             ) from None
         except OSError as error:
             raise UsageError(f"cannot write {args.out}: {error.strerror}") from None
     matches = ", ".join(f"{kind} {count}" for kind, count in sorted(stats.matches.items()))
     print(f"{stats.documents} records, {stats.clusters} clusters ({matches})", file=report)
     return 0
+
+
+def _open_input(path: Path) -> TextIO:
+    if str(path) == "-":
+        # Decoded here with errors="strict", whatever the locale says standard input holds.
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
+    try:
+        return path.open(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}; give an existing JSON-lines file") from None
+
+
+def _name(path: Path) -> str:
+    return "standard input" if str(path) == "-" else str(path)

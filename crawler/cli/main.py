@@ -16,7 +16,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from crawler import __version__
 from crawler.cli.errors import CommandError, OutputError
+from crawler.cli.globalopts import add_global_options
 from crawler.cli.output import checked_stdout, discard_stdout
 from crawler.registry import RegistryError
 
@@ -38,7 +40,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="newscrawl", description="Crawl news outlets into clean, deduplicated records.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--version", action="version", version=f"newscrawl {__version__}")
+    add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMAND_MODULES:
@@ -49,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    for command in subparsers.choices.values():
+        add_global_options(command, on_command=True)
     return parser
 
 
