@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from crawler.cli.errors import UsageError
 from crawler.timewindow import parse_duration
 
-EXAMPLES = "a duration such as 12h, 2d or 1w, or a date such as 2016-08-01"
+EXAMPLES = "a duration such as 12h, 2d or 1w, or a date: use YYYY-MM-DD, e.g. 2016-08-01"
 
 
 def parse_when(option: str, text: str, now: datetime | None = None) -> datetime:

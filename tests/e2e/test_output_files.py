@@ -8,7 +8,9 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 
+import duckdb
 import pyarrow.parquet as pq
 import pytest
 
@@ -24,7 +26,7 @@ def crawl(registry_file, tmp_path, *args):
     )  # fmt: skip
 
 
-def test_crawl_o_appends_and_capital_o_overwrites(network, registry_file, tmp_path):
+def test_crawl_o_appends_and_capital_o_overwrites_with_typed_parquet_times(network, registry_file, tmp_path):
     out = tmp_path / "out.jsonl"
     out.write_text('{"earlier": true}\n')
     first = crawl(registry_file, tmp_path, "-o", str(out))
@@ -36,6 +38,11 @@ def test_crawl_o_appends_and_capital_o_overwrites(network, registry_file, tmp_pa
     again = crawl(registry_file, tmp_path / "second", "-O", str(parquet))
     assert again.returncode == 0, again.stderr[-2000:]
     assert pq.read_table(parquet).num_rows == 5
+    with duckdb.connect() as con:
+        kinds = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE '{parquet}')").fetchall())
+        latest = con.execute(f"SELECT max(published_at) FROM '{parquet}'").fetchone()[0]
+    assert kinds["published_at"] == kinds["fetched_at"] == "TIMESTAMP WITH TIME ZONE"
+    assert isinstance(latest, datetime) and latest.tzinfo is not None
 
 
 def test_o_refuses_to_append_to_a_json_array(network, registry_file, tmp_path):
