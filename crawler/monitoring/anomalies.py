@@ -13,6 +13,7 @@ from typing import Any
 
 # Fields whose sharp drop means an outlet changed its pages under us (the extractor misses them now).
 COMPLETENESS_FIELDS = ("author_share", "date_share", "median_text_length")
+UNCHANGED = "Unchanged"  # crawler.drops.Unchanged: a re-checked article whose text had not changed
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,13 @@ def find_anomalies(
 
 def _quiet(row: Mapping[str, Any]) -> bool:
     """Nothing new since the last run: every article URL the source announced was known already (fetched
-    before, or older than the window), and no new one was found. An hourly crawl meets this most hours;
-    flagging it would bury the real breakages."""
-    return bool(row.get("known")) and not row.get("discovered") and not row.get("fetched")
+    before, or older than the window) and no new one was found, or every article it re-checked was
+    unchanged. An hourly crawl meets this most hours; flagging it would bury the real breakages."""
+    if row.get("known") and not row.get("discovered") and not row.get("fetched"):
+        return True
+    dropped = row.get("dropped") or {}
+    fetched = row.get("fetched") or 0
+    return bool(fetched) and dropped.get(UNCHANGED, 0) == fetched == sum(dropped.values())
 
 
 def _empty(source_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
