@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from datetime import timedelta
+import sys
+from typing import Any
 
+from crawler.cli import exitcodes
 from crawler.cli.errors import CommandError, UsageError
+from crawler.cli.export import add_output_options, feed_settings, output_file
+from crawler.cli.globalopts import log_level
 from crawler.cli.options import (
     add_sources_option,
     add_store_option,
@@ -16,6 +20,7 @@ from crawler.cli.options import (
 )
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.summary import format_summary
+from crawler.cli.when import window_since
 from crawler.frontier.settings import (
     FrontierError,
     FrontierUnavailable,
@@ -23,7 +28,8 @@ from crawler.frontier.settings import (
     frontier_settings,
 )
 from crawler.monitoring import format_summary_table
-from crawler.timewindow import parse_duration
+from crawler.monitoring.outcome import FAILED as FAILED_STATUS
+from crawler.monitoring.outcome import OK as OK_STATUS
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +37,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     parser.add_argument("source_ids", nargs="*", metavar="SOURCE_ID", help="outlets to crawl (default: all)")
     add_sources_option(parser)
     add_store_option(parser)
-    parser.add_argument("--since", metavar="DURATION", help="skip items older than this, e.g. 2d or 12h")
+    parser.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="skip items older than this: a duration (2d, 12h) or a date (2016-08-01)",
+    )
     parser.add_argument(
         "--allow-private", action="store_true", help="allow loopback and private addresses (intranet, tests)"
     )
@@ -57,8 +67,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         metavar="PATH",
         help="write Prometheus metrics to PATH.prom (node-exporter textfile)",
     )
-    parser.add_argument("--log-level", default="WARNING", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     add_set_option(parser)
+    add_output_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -71,20 +81,6 @@ def _seconds(text: str) -> int:
     if seconds <= 0:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of seconds above 0, e.g. 3000")
     return seconds
-
-
-def _since(text: str | None) -> timedelta | None:
-    if text is None:
-        return None
-    try:
-        since = parse_duration(text)
-    except ValueError as error:
-        raise UsageError(f"--since: {error}") from None
-    except OverflowError:  # timedelta stops at 999,999,999 days
-        raise UsageError(f"--since: {text!r} is too long; give at most a few years, e.g. 520w") from None
-    if not since:
-        raise UsageError(f"--since: {text!r} would skip every article; give a duration above 0, e.g. 2d")
-    return since
 
 
 def _check_not_empty(args: argparse.Namespace) -> None:
@@ -100,13 +96,14 @@ def _check_not_empty(args: argparse.Namespace) -> None:
 
 def run(args: argparse.Namespace) -> int:
     sources = select_sources(args.sources, args.source_ids)
-    settings = parse_overrides(args.set)
+    settings = parse_overrides(args.set, allow_unknown=args.allow_unknown_setting)
     store = open_store_or_fail(store_uri(args.store, settings), write=True)
-    since = _since(args.since)
+    since = window_since(args.since)
+    output = output_file(args)
     _check_not_empty(args)
     overrides: dict[str, object] = {
         "NEWSCRAWL_ALLOW_PRIVATE": args.allow_private,
-        "LOG_LEVEL": "DEBUG" if args.debug else args.log_level,
+        "LOG_LEVEL": log_level(args, "WARNING"),
     }
     if args.store:
         overrides["STORAGE_URI"] = args.store
@@ -123,12 +120,15 @@ def run(args: argparse.Namespace) -> int:
         overrides["NEWSCRAWL_METRICS_TEXTFILE"] = args.metrics_textfile
     if args.max_runtime:
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
+    if output is not None:
+        overrides.update(feed_settings(output))
     overrides.update(settings)
     result = run_crawl_or_fail(sources, overrides, spider_kwargs={"since": since})
-    print(format_summary(result, store.describe()))
-    if result.report is not None:
-        print()
-        print(format_summary_table(result.report))
+    if not args.quiet:
+        print(format_summary(result, store.describe()))
+        if result.report is not None:
+            print()
+            print(format_summary_table(result.report))
     if result.stats.get("storage/commit_failed"):
         raise CommandError(
             f"the store failed ({result.stats.get('storage/error')}); nothing from this run is visible to "
@@ -136,4 +136,24 @@ def run(args: argparse.Namespace) -> int:
         )
     if not result.stats.get("storage/manifest"):
         raise CommandError(f"the run was not committed to {store.describe()}; see the log above")
-    return 0
+    return outcome_exit_code(result.report)
+
+
+def outcome_exit_code(report: dict[str, Any] | None) -> int:
+    """0, PARTIAL or FAILED from the run report's outcome, with one stderr line naming the sources
+    (the report under reports/ keeps each one's reason)."""
+    outcome = (report or {}).get("outcome") or {"status": OK_STATUS}
+    flagged = sorted({*outcome["failed"], *outcome["degraded"]}) if outcome["status"] != OK_STATUS else []
+    if outcome["status"] == FAILED_STATUS:
+        raise CommandError(
+            f"no source could be crawled ({', '.join(flagged)}); the run is committed empty and its "
+            "report says why for each source"
+        )
+    if flagged:
+        print(
+            f"newscrawl crawl: {len(flagged)} source(s) failed or fell below their baseline: "
+            f"{', '.join(flagged)} (exit code {exitcodes.PARTIAL})",
+            file=sys.stderr,
+        )
+        return exitcodes.PARTIAL
+    return exitcodes.OK

@@ -9,10 +9,8 @@ import argparse
 import sys
 
 from crawler.cli.errors import CommandError
+from crawler.cli.exitcodes import SKIPPED_DAMAGED as EXIT_SKIPPED_DAMAGED
 from crawler.storage import DamagedObject
-
-# The command did its job but left damaged objects out; the README's "Reading" lists the codes.
-EXIT_SKIPPED_DAMAGED = 3
 
 
 def add_skip_damaged_option(parser: argparse.ArgumentParser) -> None:

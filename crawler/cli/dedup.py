@@ -7,6 +7,7 @@ similarity, match and minhash.
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -23,27 +24,27 @@ def register(subparsers: Any) -> None:
         "each with cluster_id, duplicate_of, similarity, match and its MinHash signature.",
     )
     parser.add_argument(
-        "input", metavar="INPUT.jsonl", type=Path, help="records, one JSON object per line; - for stdin"
+        "input",
+        metavar="INPUT.jsonl",
+        type=Path,
+        help="records, one JSON object per line ('-': standard input)",
     )
     parser.add_argument("--out", metavar="OUT.jsonl", type=Path, help="where to write (default: stdout)")
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.out is not None and args.out.exists() and args.input.exists() and args.out.samefile(args.input):
+    from_stdin = str(args.input) == "-"
+    if (
+        not from_stdin
+        and args.out is not None
+        and args.out.exists()
+        and args.input.exists()
+        and args.out.samefile(args.input)
+    ):
         # Opening OUT for writing would empty INPUT before a line of it is read.
         raise UsageError(f"--out {args.out} is the input file; write to another file")
-    name = "stdin" if str(args.input) == "-" else str(args.input)
-    try:
-        if str(args.input) == "-":
-            # stdin as UTF-8 whatever the locale says, left open for the interpreter to close.
-            source: TextIO = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)  # noqa: SIM115
-        else:
-            source = args.input.open(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(
-            f"cannot read {args.input}: {error.strerror}; give an existing JSON-lines file"
-        ) from None
+    source = _open_input(args.input)
     with source:
         try:
             if args.out is None:
@@ -54,11 +55,27 @@ def run(args: argparse.Namespace) -> int:
                     stats = cluster_jsonl(source, out)
                 report = sys.stdout
         except BatchInputError as error:
-            raise UsageError(f"{name}: {error}") from None
+            raise UsageError(f"{_name(args.input)}: {error}") from None
         except UnicodeDecodeError:
-            raise UsageError(f"{name} is not UTF-8 text; export the records as UTF-8 JSON lines") from None
+            raise UsageError(
+                f"{_name(args.input)} is not UTF-8 text; export the records as UTF-8 JSON lines"
+            ) from None
         except OSError as error:
             raise UsageError(f"cannot write {args.out}: {error.strerror}") from None
     matches = ", ".join(f"{kind} {count}" for kind, count in sorted(stats.matches.items()))
     print(f"{stats.documents} records, {stats.clusters} clusters ({matches})", file=report)
     return 0
+
+
+def _open_input(path: Path) -> TextIO:
+    if str(path) == "-":
+        # Decoded here with errors="strict", whatever the locale says standard input holds.
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="strict")
+    try:
+        return path.open(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror}; give an existing JSON-lines file") from None
+
+
+def _name(path: Path) -> str:
+    return "standard input" if str(path) == "-" else str(path)

@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from crawler.cli.globalopts import log_level
 from crawler.cli.options import add_store_option, open_store_or_fail
 from crawler.cli.summary import format_summary
 from crawler.demo.network import DEMO_CLOCK, load_network
@@ -48,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         warn_if_moved(network)
         overrides: dict[str, Any] = {
             "NEWSCRAWL_ALLOW_PRIVATE": True,  # the demo network lives on loopback
-            "LOG_LEVEL": "DEBUG" if args.debug else "ERROR",
+            "LOG_LEVEL": log_level(args, "ERROR"),
             "AUTOTHROTTLE_ENABLED": False,
             "DOWNLOAD_DELAY": 0,
         }

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from crawler.cli import exitcodes
+
 
 class CommandError(Exception):
     """The command could not do its job (unreachable store, failed fetch): exit code 1."""
 
-    exit_code = 1
+    exit_code = exitcodes.FAILED
 
 
 class UsageError(CommandError):
     """The user typed something unusable (bad URI, bad file): exit code 2."""
 
-    exit_code = 2
+    exit_code = exitcodes.USAGE
 
 
 class OutputError(CommandError):

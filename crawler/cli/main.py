@@ -1,8 +1,8 @@
 """Entry point: builds the argument parser from the command modules and maps errors to exit codes.
 
 Each command module exposes `register(subparsers)`, which adds its parser and sets
-`handler=<function(args) -> int>`. Errors become one line on stderr and exit code 1 or 2;
-`--debug` shows the traceback instead.
+`handler=<function(args) -> int>`. Errors become one line on stderr and an exit code from
+`crawler.cli.exitcodes`; `--debug` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
+from crawler import __version__
 from crawler.cli.errors import CommandError, OutputError
+from crawler.cli.globalopts import add_global_options, log_level
 from crawler.cli.output import checked_stdout, discard_stdout
 from crawler.registry import RegistryError
 
@@ -39,7 +41,8 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="newscrawl", description="Crawl news outlets into clean, deduplicated records.")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--version", action="version", version=f"newscrawl {__version__}")
+    add_global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name in COMMAND_MODULES:
@@ -50,15 +53,19 @@ def build_parser() -> argparse.ArgumentParser:
                 continue
             raise
         module.register(subparsers)
+    for command in subparsers.choices.values():
+        add_global_options(command, on_command=True)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.debug:
-        # Crawling commands hand logging to Scrapy (LOG_LEVEL); --debug also shows everyone else's.
-        logging.basicConfig(level=logging.DEBUG, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.debug or args.log_level or args.verbose:
+        # Crawling commands hand logging to Scrapy (LOG_LEVEL); this shows everyone else's logs too.
+        logging.basicConfig(
+            level=log_level(args, "WARNING"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
     try:
         with checked_stdout():
             return int(args.handler(args) or 0)

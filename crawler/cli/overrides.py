@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from scrapy.settings import BaseSettings
 
 from crawler.cli.errors import UsageError
+from crawler.cli.setting_names import ALLOW_UNKNOWN_OPTION, check_names
 from crawler.runner import newscrawl_settings
 from crawler.storage import StorageError
 from crawler.storage.uri import check_local_path
@@ -67,17 +68,25 @@ def add_set_option(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="override a Scrapy/newscrawl setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable)",
+        help="override a Scrapy/newscrawl setting, e.g. -s DOWNLOAD_DELAY=2 (repeatable); an unknown "
+        f"name is refused with the closest known one unless {ALLOW_UNKNOWN_OPTION} is given",
+    )
+    parser.add_argument(
+        ALLOW_UNKNOWN_OPTION,
+        action="store_true",
+        help="let -s set names no Scrapy or newscrawl component reads (your own extensions' settings)",
     )
 
 
-def parse_overrides(pairs: list[str]) -> dict[str, str]:
+def parse_overrides(pairs: list[str], *, allow_unknown: bool = False) -> dict[str, str]:
     overrides = {}
     for pair in pairs:
         name, sep, value = pair.partition("=")
         if not sep or not name.strip() or name.strip() != name.strip().upper():
             raise UsageError(f"-s {pair!r}: write settings as NAME=VALUE with an upper-case name")
         overrides[name.strip()] = value
+    if not allow_unknown:
+        check_names(list(overrides))
     defaults = newscrawl_settings()
     check_types(overrides, defaults)
     check_ranges(overrides, defaults)

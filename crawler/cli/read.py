@@ -10,7 +10,6 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date
 from typing import Any, BinaryIO
 
 import pyarrow as pa
@@ -19,6 +18,7 @@ import pyarrow.parquet as pq
 from crawler.cli.damaged import DamageReport, add_skip_damaged_option, damaged_error
 from crawler.cli.errors import CommandError, OutputError, UsageError
 from crawler.cli.options import open_store_or_fail
+from crawler.cli.when import when_date
 from crawler.storage import DamagedObject, Reader, StorageError
 from crawler.storage.keys import validate_checkpoint
 from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
@@ -30,9 +30,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("read", help="read stored articles", description=__doc__)
     parser.add_argument("--store", metavar="URI", help=STORE_HELP)
     window = parser.add_mutually_exclusive_group()
-    window.add_argument("--since", metavar="DATE", type=parse_date, help="articles filed on or after DATE")
+    window.add_argument(
+        "--since",
+        metavar="WHEN",
+        help="articles filed on or after WHEN: a date (2016-08-01) or a duration (2d)",
+    )
     window.add_argument("--after", metavar="CHECKPOINT", help="only runs committed after CHECKPOINT")
-    parser.add_argument("--until", metavar="DATE", type=parse_date, help="articles filed on or before DATE")
+    parser.add_argument(
+        "--until", metavar="WHEN", help="articles filed on or before WHEN: a date or a duration back from now"
+    )
     parser.add_argument("--source", metavar="ID", help="only this source id")
     parser.add_argument("--no-duplicates", action="store_true", help="leave out syndicated copies")
     parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="default: jsonl")
@@ -41,14 +47,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(handler=run)
 
 
-def parse_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date; use YYYY-MM-DD") from None
-
-
 def run(args: argparse.Namespace) -> int:
+    args.since, args.until = when_date("--since", args.since), when_date("--until", args.until)
     if args.since and args.until and args.until < args.since:
         raise UsageError(f"--until {args.until} is before --since {args.since}; nothing could match")
     if args.source is not None and not args.source.strip():
@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
             validate_checkpoint(args.after)
         except StorageError as error:
             raise UsageError(str(error)) from None
+    if args.format == "parquet" and args.out is None and sys.stdout.isatty():
+        raise UsageError("--format parquet is binary; give --out FILE or redirect standard output to a file")
     store = open_store_or_fail(args.store)
     damage = DamageReport("read")
     try:

@@ -13,6 +13,7 @@ from typing import Any
 
 # Fields whose sharp drop means an outlet changed its pages under us (the extractor misses them now).
 COMPLETENESS_FIELDS = ("author_share", "date_share", "median_text_length")
+UNCHANGED = "Unchanged"  # crawler.drops.Unchanged: a re-checked article whose text had not changed
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,13 @@ def _blocked(source_id: str, row: Mapping[str, Any], rules: AnomalyRules) -> lis
 
 def _quiet(row: Mapping[str, Any]) -> bool:
     """Nothing new since the last run: every article URL the source announced was known already (fetched
-    before, or older than the window), and no new one was found. An hourly crawl meets this most hours;
-    flagging it would bury the real breakages."""
-    return bool(row.get("known")) and not row.get("discovered") and not row.get("fetched")
+    before, or older than the window) and no new one was found, or every article it re-checked was
+    unchanged. An hourly crawl meets this most hours; flagging it would bury the real breakages."""
+    if row.get("known") and not row.get("discovered") and not row.get("fetched"):
+        return True
+    dropped = row.get("dropped") or {}
+    fetched = row.get("fetched") or 0
+    return bool(fetched) and dropped.get(UNCHANGED, 0) == fetched == sum(dropped.values())
 
 
 def _all_reserved(row: Mapping[str, Any]) -> bool:
@@ -113,6 +118,11 @@ def _empty(source_id: str, row: Mapping[str, Any]) -> dict[str, Any]:
         why = f"fetched {row['fetched']} article pages but stored none (see its drop reasons)"
     elif row.get("discovered"):
         why = f"discovered {row['discovered']} article URLs but fetched none (see its HTTP errors)"
+    elif row.get("http_errors") and not row.get("pages"):
+        why = (
+            f"its server never answered: {row['http_errors']} requests failed "
+            "(DNS lookup, refused connection or timeout)"
+        )
     elif row.get("pages"):
         why = "its feeds, sitemaps and pages led to no article URLs (check article_pattern and feeds)"
     else:

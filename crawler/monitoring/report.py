@@ -11,6 +11,7 @@ from typing import Any
 
 from crawler.monitoring.anomalies import AnomalyRules, find_anomalies
 from crawler.monitoring.counters import empty_row, per_source_stats, totals
+from crawler.monitoring.outcome import run_outcome
 
 SCHEMA_VERSION = 1
 _RESERVED_PREFIX = "rights/reserved/"  # crawler/rights/middleware.py sets these
@@ -52,6 +53,7 @@ def build_run_report(
         "sources": rows,
         "anomalies": anomalies,
         "tdm_reserved": reserved_outlets(run_stats, rows),
+        "outcome": run_outcome(rows, anomalies),
     }
 
 

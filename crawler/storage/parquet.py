@@ -1,13 +1,15 @@
 """The Parquet copy of each article part: one fixed Arrow schema, so every part unions cleanly.
 
 Fields the schema does not know travel as one JSON string column, `extra`; a value of the wrong
-shape for its column is stored JSON-encoded rather than failing the run.
+shape for its column is stored JSON-encoded rather than failing the run. Timestamps are
+timestamp[us, UTC] columns (parts written before were strings: DuckDB's union_by_name reads both).
 """
 
 from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 import pyarrow as pa
@@ -30,6 +32,7 @@ _DATES = pa.struct(
         ),
     ]
 )
+_TIME = pa.timestamp("us", tz="UTC")
 ARTICLE_SCHEMA = pa.schema(
     [
         ("id", _STR),
@@ -40,8 +43,8 @@ ARTICLE_SCHEMA = pa.schema(
         ("title", _STR),
         ("description", _STR),
         ("authors", _STRS),
-        ("published_at", _STR),
-        ("updated_at", _STR),
+        ("published_at", _TIME),
+        ("updated_at", _TIME),
         ("language", _STR),
         ("categories", _STRS),
         ("tags", _STRS),
@@ -52,7 +55,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("agencies", _STRS),
         ("dateline", _STR),
         ("extractor", pa.struct([("name", _STR), ("version", _STR)])),
-        ("fetched_at", _STR),
+        ("fetched_at", _TIME),
         ("http_status", pa.int32()),
         ("content_sha256", _STR),
         ("minhash", pa.struct([("tag", _STR), ("byteorder", _STR), ("hashvalues", _STR)])),
@@ -63,7 +66,7 @@ ARTICLE_SCHEMA = pa.schema(
         ("discovered_via", _STR),
         (
             "announced",
-            pa.struct([("title", _STR), ("published_at", _STR), ("keywords", _STRS), ("language", _STR)]),
+            pa.struct([("title", _STR), ("published_at", _TIME), ("keywords", _STRS), ("language", _STR)]),
         ),
         (
             "rights",
@@ -77,11 +80,29 @@ ARTICLE_SCHEMA = pa.schema(
     ]
 )
 _KNOWN = set(ARTICLE_SCHEMA.names) - {"extra"}
+_TIME_COLUMNS = [field.name for field in ARTICLE_SCHEMA if field.type == _TIME]
+
+
+def parse_timestamp(value: Any) -> datetime | None:
+    """An ISO 8601 string (or datetime) as an aware UTC datetime; a value without an offset is taken
+    as UTC, as the pipeline writes every time in UTC. None when it is not a time at all."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _coerce(value: Any, kind: pa.DataType) -> Any:
     if value is None:
         return None
+    if pa.types.is_timestamp(kind):
+        return parse_timestamp(value)
     if pa.types.is_string(kind):
         return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
     if pa.types.is_boolean(kind):
@@ -107,6 +128,9 @@ def article_row(record: dict[str, Any]) -> dict[str, Any]:
         if field.name != "extra"
     }
     extra = {key: value for key, value in record.items() if key not in _KNOWN}
+    for name in _TIME_COLUMNS:  # a time that does not parse keeps its text in `extra`
+        if record.get(name) is not None and row[name] is None:
+            extra[name] = record[name]
     row["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
     return row
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import pty
 import socket
 import subprocess
 import sys
@@ -269,7 +270,8 @@ def registry(**fields: str) -> str:
 
 
 # id, command line, exit code, what the one error line must say (None: say nothing, as for a
-# closed pipe), where standard output goes ("full": /dev/full, "closed": a pipe nobody reads).
+# closed pipe), where standard output goes ("full": /dev/full, "closed": a pipe nobody reads, "tty":
+# a terminal).
 USER_ERRORS = [
     ("homepage-bad-ipv6", ["sources", "--sources", "{tmp}/bad.toml"], 2,
      "homepage: 'http://[oops/' is not a valid URL (Invalid IPv6 URL)", None),
@@ -356,6 +358,18 @@ USER_ERRORS = [
         )
     ],
     ("sources-stdout-closed", ["sources"], 1, None, "closed"),
+    # Issue 19: a misspelt -s name was ignored; parquet went to a terminal as binary.
+    ("s-misspelt-name-crawl", ["crawl", *CRAWL, "-s", "DOWNLAOD_DELAY=1"], 2,
+     "-s DOWNLAOD_DELAY: unknown setting; did you mean DOWNLOAD_DELAY?", None),
+    ("s-misspelt-name-fetch", [*FETCH, "-s", "CONCURRENT_REQUEST=2"], 2,
+     "-s CONCURRENT_REQUEST: unknown setting; did you mean CONCURRENT_REQUESTS?", None),
+    ("read-parquet-to-a-terminal", ["read", "--store", "{filled}", "--format", "parquet"], 2,
+     "--format parquet is binary; give --out FILE", "tty"),
+    ("crawl-output-unknown-extension", ["crawl", *CRAWL, "-o", "{tmp}/out.txt"], 2,
+     "-o {tmp}/out.txt: give a file ending in .jsonl, .json, .csv, .parquet", None),
+    ("fetch-input-file-missing", ["fetch", "-i", "{tmp}/no-such-list.txt"], 2,
+     "-i {tmp}/no-such-list.txt: cannot read it (No such file or directory)", None),
+    ("fetch-no-url", ["fetch"], 2, "give at least one URL, or -i FILE", None),
     ("stats-stdout-closed", ["stats", "--store", "{filled}"], 1, None, "closed"),
 ]  # fmt: skip
 
@@ -442,6 +456,16 @@ def _run_into(argv: list[str], env: dict[str, str], stdout: str) -> subprocess.C
                 [sys.executable, "-m", "crawler", *argv], cwd=ROOT, env=cli_env(env), stdout=full,
                 stderr=subprocess.PIPE, text=True, timeout=60, check=False,
             )  # fmt: skip
+    if stdout == "tty":
+        leader, terminal = pty.openpty()
+        try:
+            return subprocess.run(
+                [sys.executable, "-m", "crawler", *argv], cwd=ROOT, env=cli_env(env), stdout=terminal,
+                stderr=subprocess.PIPE, text=True, timeout=60, check=False,
+            )  # fmt: skip
+        finally:
+            os.close(terminal)
+            os.close(leader)
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:

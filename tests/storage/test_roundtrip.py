@@ -7,7 +7,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from crawler.storage import ChecksumMismatch, Reader, RunWriter, StorageError
-from crawler.storage.parquet import decode_parquet
+from crawler.storage.parquet import decode_parquet, parse_timestamp
 from tests.storage.factories import article, cluster, page_for, raw_for
 
 
@@ -82,9 +82,19 @@ def test_parquet_row_holds_every_field_of_the_jsonl_record(store):
     (entry,) = Reader.article_entries(manifest, kind="articles-parquet")
     (row,) = decode_parquet(Reader(store).read_object(entry))
     row.update(json.loads(row.pop("extra") or "{}"))
+    # Times are typed in Parquet: compare them as times, not as the JSON's text.
+    jsonl = _parse_times(jsonl)
     assert {key: value for key, value in row.items() if value is not None} == {
         key: value for key, value in jsonl.items() if value is not None
     }
+
+
+def _parse_times(record):
+    record = dict(record, announced=dict(record["announced"]))
+    for holder, name in ((record, "published_at"), (record, "updated_at"), (record, "fetched_at"),
+                         (record["announced"], "published_at")):  # fmt: skip
+        holder[name] = parse_timestamp(holder[name]) if holder.get(name) else holder.get(name)
+    return record
 
 
 def test_warc_record_holds_the_raw_response(store):

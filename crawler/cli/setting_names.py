@@ -1,0 +1,76 @@
+"""The setting names `-s` knows (Scrapy's defaults, newscrawl's, scrapy-redis's, and those newscrawl
+reads with a fallback instead of a default), and the closest one to a misspelt name."""
+
+from __future__ import annotations
+
+import difflib
+from functools import cache
+
+from crawler.cli.errors import UsageError
+from crawler.frontier.settings import frontier_settings
+from crawler.runner import newscrawl_settings
+
+# Read with a fallback in the component that uses them, so absent from the settings modules;
+# tests/cli/test_setting_names.py checks every name the code reads is known here or there.
+READ_WITHOUT_DEFAULT = frozenset(
+    {
+        "FRONTIER_HEARTBEAT_SECONDS",
+        "FRONTIER_HOST_DELAY",
+        "NEWSCRAWL_METRICS_HOST",
+        "NEWSCRAWL_METRICS_INTERVAL",
+        "NEWSCRAWL_METRICS_PORT",
+        "NEWSCRAWL_METRICS_TEXTFILE",
+        "NEWSCRAWL_PROGRESS",
+        "NEWSCRAWL_PROGRESS_INTERVAL",
+        "NEWSCRAWL_SOURCE_STATS",
+    }
+)
+# scrapy-redis (the --frontier scheduler) reads these; it has no settings module of its own.
+SCRAPY_REDIS = frozenset(
+    {
+        "DUPEFILTER_DEBUG",
+        "DUPEFILTER_KEY",
+        "REDIS_CLS",
+        "REDIS_ENCODING",
+        "REDIS_HOST",
+        "REDIS_ITEMS_KEY",
+        "REDIS_ITEMS_SERIALIZER",
+        "REDIS_PARAMS",
+        "REDIS_PORT",
+        "REDIS_START_URLS_AS_SET",
+        "REDIS_START_URLS_BATCH_SIZE",
+        "REDIS_START_URLS_KEY",
+        "REDIS_URL",
+        "SCHEDULER_DUPEFILTER_CLASS",
+        "SCHEDULER_DUPEFILTER_KEY",
+        "SCHEDULER_FLUSH_ON_START",
+        "SCHEDULER_IDLE_BEFORE_CLOSE",
+        "SCHEDULER_PERSIST",
+        "SCHEDULER_QUEUE_CLASS",
+        "SCHEDULER_QUEUE_KEY",
+        "SCHEDULER_SERIALIZER",
+    }
+)
+ALLOW_UNKNOWN_OPTION = "--allow-unknown-setting"
+
+
+@cache
+def known_settings() -> frozenset[str]:
+    names = {name for name, _value in newscrawl_settings().items()}
+    names |= set(frontier_settings("redis://127.0.0.1:6379/0"))
+    return frozenset(names | READ_WITHOUT_DEFAULT | SCRAPY_REDIS)
+
+
+def check_names(names: list[str]) -> None:
+    """Refuse a name no component reads, naming the closest known one: a misspelt
+    `-s DOWNLAOD_DELAY=1` would otherwise be ignored without a word."""
+    known = known_settings()
+    for name in names:
+        if name in known:
+            continue
+        close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]}?" if close else "no Scrapy or newscrawl component reads it."
+        raise UsageError(
+            f"-s {name}: unknown setting; {hint} Pass {ALLOW_UNKNOWN_OPTION} for a custom one "
+            "your own components read"
+        )
