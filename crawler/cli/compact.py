@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 
 from crawler.cli.damaged import EXIT_SKIPPED_DAMAGED
 from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import add_store_option, open_store_or_fail
-from crawler.cli.read import parse_date
+from crawler.cli.when import when_date
 from crawler.storage import StorageError
 from crawler.storage.compaction import DEFAULT_TARGET_BYTES, CompactionResult, compact
 
@@ -21,7 +22,12 @@ from crawler.storage.compaction import DEFAULT_TARGET_BYTES, CompactionResult, c
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("compact", help="merge small article parts", description=__doc__)
     add_store_option(parser)
-    parser.add_argument("--date", metavar="DATE", type=parse_date, help="only partitions of this date")
+    parser.add_argument(
+        "--date",
+        metavar="DATE",
+        type=_date,
+        help="only partitions of this date (YYYY-MM-DD, or 1d for yesterday's)",
+    )
     parser.add_argument("--source", metavar="ID", help="only partitions of this source id")
     parser.add_argument(
         "--target-bytes",
@@ -63,3 +69,7 @@ def summary(result: CompactionResult) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _date(text: str) -> date | None:
+    return when_date("--date", text)
