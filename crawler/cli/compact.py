@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from crawler.cli.damaged import EXIT_SKIPPED_DAMAGED
 from crawler.cli.errors import CommandError, UsageError
@@ -25,7 +24,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--date",
         metavar="DATE",
-        type=_date,
         help="only partitions of this date (YYYY-MM-DD, or 1d for yesterday's)",
     )
     parser.add_argument("--source", metavar="ID", help="only partitions of this source id")
@@ -46,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
     store = open_store_or_fail(args.store, write=True)
     try:
-        result = compact(store, args.date, args.source, args.target_bytes)
+        result = compact(store, when_date("--date", args.date), args.source, args.target_bytes)
     except StorageError as error:
         raise CommandError(str(error)) from None
     finally:
@@ -69,7 +67,3 @@ def summary(result: CompactionResult) -> str:
 
 def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
-
-
-def _date(text: str) -> date | None:
-    return when_date("--date", text)
