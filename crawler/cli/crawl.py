@@ -69,7 +69,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     add_set_option(parser)
     add_output_options(parser)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, scrapy_logs=True)
 
 
 def _seconds(text: str) -> int:

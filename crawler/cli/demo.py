@@ -32,7 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         action="store_true",
         help="only serve the network (until Ctrl-C) and print the crawl and fetch commands to try on it",
     )
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, scrapy_logs=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -56,7 +56,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         "--allow-private", action="store_true", help="allow loopback and private addresses (intranet, tests)"
     )
     add_set_option(parser)
-    parser.set_defaults(handler=run)
+    parser.set_defaults(handler=run, scrapy_logs=True)
 
 
 def url_problem(url: str, allow_private: bool) -> str | None:

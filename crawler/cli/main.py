@@ -61,8 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.debug or args.log_level or args.verbose:
-        # Crawling commands hand logging to Scrapy (LOG_LEVEL); this shows everyone else's logs too.
+    if (args.debug or args.log_level or args.verbose) and not getattr(args, "scrapy_logs", False):
+        # Crawling commands hand logging to Scrapy (LOG_LEVEL), whose root handler prints every
+        # logger's lines; a second root handler here would print each of them twice.
         logging.basicConfig(
             level=log_level(args, "WARNING"), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
         )

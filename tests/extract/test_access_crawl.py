@@ -62,7 +62,8 @@ def test_walls_and_missing_pages_are_counted_and_flagged_never_stored(sites, tmp
     stories, registry = _outlet(site, tmp_path)
     store_uri = f"file://{tmp_path / 'store'}"
     result = run_cli("crawl", "--sources", str(registry), "--store", store_uri, "--allow-private", *FAST)
-    assert result.returncode == 0, result.stderr[-3000:]
+    # Committed, with the source flagged BLOCKED: exit code 4, so cron sees an outlet that walls us.
+    assert result.returncode == 4, result.stderr[-3000:]
     with open_store(store_uri) as store:
         reader = Reader(store)
         stored = {record["url"]: record for record in reader.articles()}
@@ -108,7 +109,8 @@ def test_a_challenge_sent_with_a_refusal_status_is_counted_as_blocking(sites, tm
         "crawl", "--sources", str(registry), "--store", store_uri, "--allow-private", *FAST,
         "-s", "RETRY_ENABLED=False",
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
+    # Committed, with the source flagged BLOCKED: exit code 4, so cron sees an outlet that walls us.
+    assert result.returncode == 4, result.stderr[-3000:]
     with open_store(store_uri) as store:
         reader = Reader(store)
         stored = [record["url"] for record in reader.articles()]
