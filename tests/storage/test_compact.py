@@ -136,18 +136,23 @@ def _step(process: subprocess.Popen[str]) -> str:
     return process.stdout.readline().strip()
 
 
-def test_kill_9_mid_compaction_changes_nothing_readers_see(store, store_uri, child_env):
-    _hourly_day(store, sources=3, runs=4)
-    before, urls = _records(store), Reader(store).parquet_urls()
-    child = subprocess.Popen(
+def _compact_child(store_uri: str, env: dict[str, str]) -> subprocess.Popen[str]:
+    """A compaction in a child process that stops before each write until told to go on."""
+    return subprocess.Popen(
         [sys.executable, "-m", "tests.storage.compact_child", store_uri],
         cwd=ROOT,
-        env=child_env,
+        env=env,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def test_kill_9_mid_compaction_changes_nothing_readers_see(store, store_uri, child_env):
+    _hourly_day(store, sources=3, runs=4)
+    before, urls = _records(store), Reader(store).parquet_urls()
+    child = _compact_child(store_uri, child_env)
     assert _step(child).startswith("put articles/")
     assert _step(child).startswith("put articles/")
     child.stdin.write("go\n")  # the third part's write starts; the kill lands during or after it
@@ -250,15 +255,7 @@ def test_readers_during_a_compaction_and_a_crawl_committed_meanwhile(store, stor
     with a newer copy of an article it is compacting, still wins after."""
     _hourly_day(store, sources=2, runs=3)
     before = _records(store)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.storage.compact_child", store_uri],
-        cwd=ROOT,
-        env=child_env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    child = _compact_child(store_uri, child_env)
     assert _step(child).startswith("put articles/")
     assert _records(store) == before
     newer = article(1, source="outlet-000", day=DAY, run_tag=" newer")
