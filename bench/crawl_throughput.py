@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from crawler.demo.network import DemoArticle, NetworkData, Outlet  # noqa: E402
 from crawler.demo.server import DemoNetwork  # noqa: E402
 from crawler.extract import ExtractionDrop, ExtractOptions  # noqa: E402
-from crawler.processing import process_page  # noqa: E402
+from crawler.workers.page import process_page  # noqa: E402
 from dedup import DedupConfig  # noqa: E402
 
 WORDS = [

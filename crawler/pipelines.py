@@ -12,17 +12,17 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
-from crawler.drops import Unchanged, drop_for
 from crawler.extract import ExtractionDrop, ExtractOptions
 from crawler.extract.provenance import record_revision_date, with_announcement
+from crawler.middlewares import WIRE_BODY, WIRE_HEADERS
 from crawler.monitoring import report_from_stats
-from crawler.processing import article_id, process_page
-from crawler.run import CrawlRun, document_of, get_run
-from crawler.runreport import REPORT_STAT, previous_reports, save_report
-from crawler.signals import run_committing
+from crawler.run.drops import Unchanged, drop_for
+from crawler.run.report import REPORT_STAT, previous_reports, save_report
+from crawler.run.signals import run_committing
+from crawler.run.state import CrawlRun, document_of, get_run
 from crawler.storage import BadRecord, RawResponse, RunWriter, StorageError
-from crawler.wirecapture import WIRE_BODY, WIRE_HEADERS
-from crawler.workerpool import WorkerTimeout
+from crawler.workers.page import article_id, process_page
+from crawler.workers.pool import WorkerTimeout
 from dedup import Signature
 from dedup.batch import annotate
 
@@ -101,7 +101,7 @@ class ExtractPipeline:
             rights=item.get("rights"),
         )
         record["_signature"] = signature  # for DedupPipeline; not stored
-        # Archived as received (crawler.wirecapture): still in its Content-Encoding, headers intact.
+        # Archived as received (crawler.middlewares): still in its Content-Encoding, headers intact.
         record["_raw"] = RawResponse(
             url=item["final_url"],
             status=item["status"],

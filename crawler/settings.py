@@ -52,13 +52,13 @@ DEDUP_WINDOW_DAYS = 30
 DEDUP_REDIS_URL = None  # redis://host:port/db to share the index between workers
 DEDUP_NAMESPACE = "newscrawl"
 
-# The WARC archive keeps each response as received (crawler/wirecapture.py): captured above
+# The WARC archive keeps each response as received (crawler/middlewares.py): captured above
 # HttpCompressionMiddleware, handed to the page item by a spider middleware.
-DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {"crawler.wirecapture.WireCaptureMiddleware": 595}
-SPIDER_MIDDLEWARES: dict[str, int | None] = {"crawler.wirecapture.WireItemMiddleware": 1000}
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {"crawler.middlewares.WireCaptureMiddleware": 595}
+SPIDER_MIDDLEWARES: dict[str, int | None] = {"crawler.middlewares.WireItemMiddleware": 1000}
 # The objects alive when the spider opens live to the end; FrozenHeap keeps the garbage collector
 # from walking them again and again (GC_FREEZE_ENABLED, GC_YOUNG_THRESHOLD).
-EXTENSIONS: dict[str, int | None] = {"crawler.heap.FrozenHeap": 0}
+EXTENSIONS: dict[str, int | None] = {"crawler.run.heap.FrozenHeap": 0}
 GC_FREEZE_ENABLED = True
 GC_YOUNG_THRESHOLD = 20_000
 

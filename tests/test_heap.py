@@ -11,7 +11,7 @@ from scrapy import Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.heap import FrozenHeap, GCConfigError
+from crawler.run.heap import FrozenHeap, GCConfigError
 
 
 @pytest.fixture(autouse=True)

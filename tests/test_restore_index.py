@@ -1,11 +1,11 @@
-"""A crawl's start-up re-indexes the stored articles of the dedup window (crawler.run.restore_index)."""
+"""A crawl's start-up re-indexes the stored articles of the dedup window (crawler.run.state.restore_index)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from crawler.run import restore_index
+from crawler.run.state import restore_index
 from crawler.storage import Reader, RunWriter, open_store
 from dedup import DedupConfig, Deduplicator, Document, compute_signature
 from tests.storage.factories import article

@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.workerpool import WorkerPool
+from crawler.workers.pool import WorkerPool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,14 +19,14 @@ def loaded(module: str) -> bool:
 
 def test_workers_start_with_the_pool_and_preload_their_modules():
     before = set(multiprocessing.active_children())
-    pool = WorkerPool(2, preload=("crawler.processing",))
+    pool = WorkerPool(2, preload=("crawler.workers.page",))
     try:
         deadline = time.monotonic() + 30
         while len(set(multiprocessing.active_children()) - before) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
         assert len(set(multiprocessing.active_children()) - before) == 2
         # A spawned worker imports only what its task needs; the preload was imported at start-up.
-        assert asyncio.run(pool.run(loaded, "crawler.processing"))
+        assert asyncio.run(pool.run(loaded, "crawler.workers.page"))
         assert not asyncio.run(pool.run(loaded, "scrapy"))
     finally:
         pool.close()
@@ -34,7 +34,7 @@ def test_workers_start_with_the_pool_and_preload_their_modules():
 
 
 def test_no_workers_runs_the_work_inline():
-    pool = WorkerPool(0, preload=("crawler.processing",))
+    pool = WorkerPool(0, preload=("crawler.workers.page",))
     assert asyncio.run(pool.run(loaded, "sys"))
     pool.close()
 
@@ -44,8 +44,8 @@ def test_workers_die_with_a_crawl_process_killed_by_sigkill(tmp_path):
     # killed, the server sees its pipe close and exits, and the workers die with their parent.
     script = (
         "import asyncio, os, sys, time\n"
-        "from crawler.workerpool import WorkerPool\n"
-        "pool = WorkerPool(2, preload=('crawler.processing',))\n"
+        "from crawler.workers.pool import WorkerPool\n"
+        "pool = WorkerPool(2, preload=('crawler.workers.page',))\n"
         "pids = {asyncio.run(pool.run(os.getpid)) for _ in range(20)}\n"
         "print(' '.join(map(str, pids)), flush=True)\n"
         "time.sleep(60)\n"
@@ -80,7 +80,7 @@ def test_without_pidfds_a_worker_still_notices_the_crawl_process_die():
         "import os, time\n"
         "def refused(pid): raise PermissionError(1, 'Operation not permitted')\n"
         "os.pidfd_open = refused\n"
-        "from crawler.workerpool import die_with\n"
+        "from crawler.workers.pool import die_with\n"
         f"die_with({crawl.pid})\n"
         "time.sleep(60)\n"
     )

@@ -20,7 +20,7 @@ from crawler.cli.summary import format_summary
 from crawler.demo.network import DEMO_CLOCK, load_network
 from crawler.demo.server import DemoNetwork
 from crawler.registry import load_registry
-from crawler.runner import run_crawl
+from crawler.run.runner import run_crawl
 from crawler.storage import Reader
 
 

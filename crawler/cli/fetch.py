@@ -26,7 +26,7 @@ from crawler.cli.options import (
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.render import FORMATS, as_markdown, as_text
 from crawler.registry import load_registry
-from crawler.runner import CrawlResult
+from crawler.run.runner import CrawlResult
 from crawler.security.urls import UnsafeURLError, check_url
 
 

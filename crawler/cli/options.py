@@ -9,7 +9,7 @@ from typing import Any
 
 from crawler.cli.errors import CommandError, UsageError
 from crawler.registry import Source, load_registry
-from crawler.runner import CrawlResult, run_crawl
+from crawler.run.runner import CrawlResult, run_crawl
 from crawler.storage import StorageError, Store, StoreUnavailable, open_store
 
 

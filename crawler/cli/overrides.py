@@ -11,7 +11,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.cli.errors import UsageError
 from crawler.cli.setting_names import ALLOW_UNKNOWN_OPTION, check_names
-from crawler.runner import newscrawl_settings
+from crawler.run.runner import newscrawl_settings
 from crawler.storage import StorageError
 from crawler.storage.uri import check_local_path
 

@@ -8,7 +8,7 @@ from functools import cache
 
 from crawler.cli.errors import UsageError
 from crawler.frontier.settings import frontier_settings
-from crawler.runner import newscrawl_settings
+from crawler.run.runner import newscrawl_settings
 
 # Read with a fallback in the component that uses them, so absent from the settings modules;
 # tests/cli/test_setting_names.py checks every name the code reads is known here or there.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crawler.runner import CrawlResult
+from crawler.run.runner import CrawlResult
 
 
 def format_summary(result: CrawlResult, store_description: str) -> str:

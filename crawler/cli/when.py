@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from crawler.cli.errors import UsageError
-from crawler.timewindow import parse_duration
+from crawler.dates.durations import parse_duration
 
 EXAMPLES = "a duration such as 12h, 2d or 1w, or a date: use YYYY-MM-DD, e.g. 2016-08-01"
 

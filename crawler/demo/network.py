@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from crawler.timewindow import parse_duration
+from crawler.dates.durations import parse_duration
 
 # The clock `newscrawl demo` runs the network at. A fixed time (and fixed ports) gives every demo
 # article the same URL, and so the same id, on every run: a second demo stores nothing new.

@@ -14,7 +14,7 @@ from typing import Any
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 
-from crawler.seen import REFETCH_META
+from crawler.frontier.seen import REFETCH_META
 
 
 class RefetchAwareDupeFilter(RFPDupeFilter):

@@ -22,8 +22,8 @@ from scrapy.http import Request
 from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.politeness.slots import HOST_DELAY_META
+from crawler.run.signals import host_paused
 from crawler.security.download import BoundedDownloadHandler
-from crawler.signals import host_paused
 
 # Sets the host's key to expire in ARGV[1] ms unless it already lives longer: a pause never shortens
 # another worker's.

@@ -13,7 +13,7 @@ from typing import Any
 
 # Fields whose sharp drop means an outlet changed its pages under us (the extractor misses them now).
 COMPLETENESS_FIELDS = ("author_share", "date_share", "median_text_length")
-UNCHANGED = "Unchanged"  # crawler.drops.Unchanged: a re-checked article whose text had not changed
+UNCHANGED = "Unchanged"  # crawler.run.drops.Unchanged: a re-checked article whose text had not changed
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.monitoring.counters import counter_key, dropped_key, median_key
-from crawler.signals import run_committing
+from crawler.run.signals import run_committing
 
 ARTICLE = "article"
 # Follow-ups of a request already counted as discovered: a retry or a redirect is not a new URL.

@@ -14,7 +14,7 @@ from scrapy.http import Request
 from scrapy.utils.asyncio import call_later
 from twisted.python.failure import Failure
 
-from crawler.signals import host_paused
+from crawler.run.signals import host_paused
 
 # Where hold_delay leaves a host's minimum delay (seconds) on each of its requests, for a frontier
 # shared by several workers to enforce across them (crawler.frontier.hostdelay).

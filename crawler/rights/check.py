@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 
 from crawler.registry import Source
 from crawler.rights.middleware import RESERVED_LOCATIONS_META, RIGHTS_META
-from crawler.runner import newscrawl_settings
+from crawler.run.runner import newscrawl_settings
 from crawler.security.failures import failure_reason
 
 _OFF = {

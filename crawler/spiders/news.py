@@ -18,18 +18,18 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
+from crawler.dates.durations import parse_duration
 from crawler.discovery.announce import Announcement, iso, too_old
 from crawler.discovery.urls import canonical_identity, host_allowed, host_source_id, normalize_url
 from crawler.extract.access import wall_behind_refusal
+from crawler.frontier.seen import REFETCH_META, SeenStore
 from crawler.monitoring.counters import counter_key
 from crawler.registry import Source, load_registry
 from crawler.rights.middleware import RIGHTS_META, TdmReserved
-from crawler.run import get_run
+from crawler.run.state import get_run
 from crawler.security.failures import record_failure
-from crawler.seen import REFETCH_META, SeenStore
 from crawler.spiders.bounds import DiscoveryParser, SourceBudgets
 from crawler.spiders.discovery import KNOWN, NEW, DiscoveryCallbacks
-from crawler.timewindow import parse_duration
 
 
 class NewsSpider(DiscoveryCallbacks, scrapy.Spider):

@@ -38,7 +38,7 @@ def main(config_path: str) -> int:
         sources = [s for s in sources if s.id in config["source_ids"]]
     seen = None
     if config.get("seen_dir"):
-        from crawler.seen import SeenStore
+        from crawler.frontier.seen import SeenStore
         from crawler.storage.local import FileStore
 
         seen = SeenStore(FileStore(config["seen_dir"]))

@@ -1,4 +1,4 @@
-"""crawler.discovery and crawler.seen are plain libraries: importing them must not pull in Scrapy."""
+"""crawler.discovery and crawler.frontier.seen are plain libraries: importing them must not pull in Scrapy."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ PURE = sorted(
 
 
 def test_discovery_and_seen_never_import_scrapy_or_twisted() -> None:
-    modules = [*PURE, "crawler.discovery", "crawler.seen"]
+    modules = [*PURE, "crawler.discovery", "crawler.frontier.seen"]
     code = (
         f"import importlib, sys\nfor m in {modules!r}: importlib.import_module(m)\n"
         "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('scrapy', 'twisted'))\n"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler import seen as seen_module
-from crawler.seen import Observation, SeenStore
+from crawler.frontier import seen as seen_module
+from crawler.frontier.seen import Observation, SeenStore
 from crawler.storage.local import FileStore
 
 HOUR = timedelta(hours=1)

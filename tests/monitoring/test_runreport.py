@@ -1,10 +1,10 @@
-"""The earlier run reports a new report is compared with (crawler.runreport.previous_reports)."""
+"""The earlier run reports a new report is compared with (crawler.run.report.previous_reports)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from crawler.runreport import REPORT_STAT, previous_reports, save_report
+from crawler.run.report import REPORT_STAT, previous_reports, save_report
 from crawler.storage import RunWriter, open_store
 
 

@@ -20,7 +20,7 @@ from typing import Any
 from scrapy import signals
 from twisted.internet.task import LoopingCall
 
-from crawler.runner import newscrawl_settings
+from crawler.run.runner import newscrawl_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 MIB = 1024 * 1024

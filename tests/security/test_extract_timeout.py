@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from crawler.workerpool import WorkerPool, WorkerTimeout
+from crawler.workers.pool import WorkerPool, WorkerTimeout
 
 
 def stuck(seconds: float) -> str:

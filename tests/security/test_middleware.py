@@ -71,7 +71,7 @@ def test_per_source_size_override_maps_to_download_maxsize() -> None:
 
 
 def test_no_code_execution_console_is_opened() -> None:
-    from crawler.runner import newscrawl_settings
+    from crawler.run.runner import newscrawl_settings
 
     settings = newscrawl_settings()
     assert settings.getbool("TELNETCONSOLE_ENABLED") is False
@@ -86,7 +86,7 @@ def test_the_remote_control_extension_is_only_loaded_when_enabled(enabled: bool,
         "from scrapy import Spider\n"
         "from scrapy.utils.reactor import install_reactor\n"
         "from scrapy.utils.test import get_crawler\n"
-        "from crawler.runner import newscrawl_settings\n"
+        "from crawler.run.runner import newscrawl_settings\n"
         f"settings = newscrawl_settings({{'REMOTE_CONTROL_ENABLED': {enabled}}})\n"
         "install_reactor(settings['TWISTED_REACTOR'])\n"
         "crawler = get_crawler(Spider, settings.copy_to_dict())  # builds the extensions\n"

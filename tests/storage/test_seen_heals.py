@@ -7,7 +7,7 @@ import gzip
 
 import pytest
 
-from crawler.seen import QUARANTINE_PREFIX, SEEN_PREFIX
+from crawler.frontier.seen import QUARANTINE_PREFIX, SEEN_PREFIX
 from crawler.storage import Reader, open_store
 from tests.storage.factories import flip_bit, overwrite
 from tests.support.cli import FAST, run_cli

@@ -21,7 +21,7 @@ from typing import Any, Protocol
 
 from crawler.discovery.announce import parse_date
 from crawler.discovery.urls import normalize_url
-from crawler.seenstate import DamagedState, StoredRecords, decode_state, entry_of, records_in
+from crawler.frontier.seenstate import DamagedState, StoredRecords, decode_state, entry_of, records_in
 from crawler.storage import ObjectNotFound
 
 logger = logging.getLogger(__name__)

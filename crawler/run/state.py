@@ -14,10 +14,10 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import Crawler
 
+from crawler.frontier.seen import SeenStore
 from crawler.registry import Source
-from crawler.seen import SeenStore
 from crawler.storage import Reader, RunWriter, Store, open_store
-from crawler.workerpool import WorkerPool
+from crawler.workers.pool import WorkerPool
 from dedup import DedupConfig, Deduplicator, Document, batch
 
 logger = logging.getLogger(__name__)
@@ -77,7 +77,7 @@ def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
     seen = SeenStore(store) if writer is not None else None
     if seen is not None and seen.quarantined:
         _count_healed(crawler, seen)
-    pool = WorkerPool(settings.getint("EXTRACT_WORKERS"), preload=("crawler.processing",))
+    pool = WorkerPool(settings.getint("EXTRACT_WORKERS"), preload=("crawler.workers.page",))
     return CrawlRun(store, writer, config, dedup, pool, seen=seen, restored=restored, agencies=agencies)
 
 

@@ -15,9 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from crawler.registry_file import MAX_REGISTRY_BYTES, RegistryError, read_registry_text
+from crawler.dates.durations import parse_duration
+from crawler.registry.file import MAX_REGISTRY_BYTES, RegistryError, read_registry_text
 from crawler.security.urls import UnsafeURLError, check_url
-from crawler.timewindow import parse_duration
 
 __all__ = ["MAX_ID_LENGTH", "MAX_REGISTRY_BYTES", "RegistryError", "Source", "load_registry"]
 

@@ -1,0 +1,16 @@
+"""The source registry: outlets as data (TOML `[[source]]` tables), validated into frozen dataclasses.
+
+`file` reads the registry file safely; `source` validates its entries into `Source`s.
+"""
+
+from crawler.registry.file import MAX_REGISTRY_BYTES, RegistryError
+from crawler.registry.source import Source, default_registry_path, load_registry, parse_source
+
+__all__ = [
+    "MAX_REGISTRY_BYTES",
+    "RegistryError",
+    "Source",
+    "default_registry_path",
+    "load_registry",
+    "parse_source",
+]
