@@ -20,6 +20,7 @@ from crawler import __version__
 from crawler.cli.errors import CommandError, OutputError
 from crawler.cli.globalopts import add_global_options, log_level
 from crawler.cli.output import checked_stdout, discard_stdout
+from crawler.monitoring.errors import MonitoringConfigError
 from crawler.registry import RegistryError
 
 # Order is the order `newscrawl --help` lists them in.
@@ -78,7 +79,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.errno != errno.EPIPE:
             print(f"newscrawl {args.command}: error: {error}", file=sys.stderr)
         return 1
-    except (CommandError, RegistryError) as error:
+    except (CommandError, RegistryError, MonitoringConfigError) as error:
         if args.debug:
             raise
         code = getattr(error, "exit_code", 2)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from crawler.cli.errors import UsageError
 
-
-class MonitoringConfigError(UsageError, ValueError):
-    """Bad monitoring setting; a `UsageError`, so the CLI prints one line and exits 2."""
+class MonitoringConfigError(ValueError):
+    """Bad monitoring setting. The CLI, which sits above monitoring, maps it to one line and exit 2."""

@@ -9,7 +9,8 @@ from scrapy import Spider
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
-from crawler.cli.errors import UsageError
+from crawler.cli import sources
+from crawler.cli.main import main
 from crawler.monitoring.errors import MonitoringConfigError
 from crawler.monitoring.metrics import Metrics
 
@@ -54,9 +55,15 @@ def test_textfile_is_written_at_close_even_without_a_port(tmp_path: Path) -> Non
     assert target.read_text().startswith("# HELP newscrawl_")
 
 
-def test_config_errors_are_usage_errors_so_the_cli_prints_one_line() -> None:
-    assert issubclass(MonitoringConfigError, UsageError)
-    assert MonitoringConfigError.exit_code == 2
+def test_a_config_error_ends_the_command_with_one_line_and_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(args: object) -> int:
+        raise MonitoringConfigError("NEWSCRAWL_METRICS_PORT=1: pick a free port")
+
+    monkeypatch.setattr(sources, "run", refuse)
+    assert main(["sources"]) == 2
+    assert capsys.readouterr().err == "newscrawl sources: error: NEWSCRAWL_METRICS_PORT=1: pick a free port\n"
 
 
 def test_metrics_left_off_by_default_log_no_warning(caplog: pytest.LogCaptureFixture) -> None:
