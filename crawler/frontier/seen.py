@@ -14,22 +14,17 @@ import json
 import logging
 import threading
 import uuid
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from crawler.discovery.announce import parse_date
 from crawler.discovery.urls import normalize_url
-from crawler.frontier.seenstate import DamagedState, StoredRecords, decode_state, entry_of, records_in
-from crawler.storage import ObjectNotFound
+from crawler.frontier.seenstate import KeyValue, StoredRecords, entry_of, load_state, records_in, stamp
 
 logger = logging.getLogger(__name__)
 
 SEEN_PREFIX = "state/seen/"
-# A damaged state object is copied to QUARANTINE_PREFIX + its key: kept for a post-mortem, and the
-# copy's presence says it was already set aside.
-QUARANTINE_PREFIX = "state/quarantine/"
 # Write a full snapshot instead of a delta once this many deltas pile up after the last snapshot.
 SNAPSHOT_EVERY = 16
 # Deltas written while a snapshot was being built are re-merged from this far back (merges are idempotent).
@@ -39,12 +34,6 @@ _SNAPSHOT_MARGIN = timedelta(hours=1)
 # Request meta that carries `SeenStore.fetch_reason`'s token for a known article fetched again; the
 # Redis frontier's seen-set (crawler.frontier.dupefilter) counts each such occasion once.
 REFETCH_META = "newscrawl_refetch"
-
-
-class KeyValue(Protocol):
-    def get_bytes(self, key: str) -> bytes | None: ...
-    def put_bytes(self, key: str, data: bytes) -> object: ...  # whatever it returns is ignored
-    def list(self, prefix: str) -> Iterable[str]: ...
 
 
 @dataclass
@@ -188,7 +177,7 @@ class SeenStore:
                 # Every delta listed before this moment is in the snapshot, or was rebuilt into it.
                 state["loaded_at"] = _iso(self._loaded_at)
             kind = "snapshot" if snapshot else "delta"
-            key = f"{self.prefix}{kind}/{_stamp(_now())}-{uuid.uuid4().hex[:8]}.json.gz"
+            key = f"{self.prefix}{kind}/{stamp(_now())}-{uuid.uuid4().hex[:8]}.json.gz"
             self.kv.put_bytes(key, gzip.compress(json.dumps(state).encode("utf-8")))
             self._deltas_since_snapshot = 0 if snapshot else self._deltas_since_snapshot + 1
             self._dirty = {name: set() for name in self._dirty}
@@ -207,57 +196,11 @@ class SeenStore:
         }
 
     def _load(self) -> None:
-        snapshots = sorted(self.kv.list(self.prefix + "snapshot/"))
-        deltas = sorted(self.kv.list(self.prefix + "delta/"))
-        set_aside = {
-            key.removeprefix(QUARANTINE_PREFIX) for key in self.kv.list(QUARANTINE_PREFIX + self.prefix)
-        }
-        base = written = covered = ""
-        for key in reversed(snapshots):  # the newest snapshot that is not damaged
-            state = self._read(key)
-            if state is not None:
-                self._merge(state)
-                base = _stamp(datetime.fromisoformat(state.get("base", "1970-01-01T00:00:00+00:00")))
-                covered = _stamp(datetime.fromisoformat(state.get("loaded_at", "1970-01-01T00:00:00+00:00")))
-                written = key.removeprefix(self.prefix + "snapshot/")
-                break
-        stamps = {key: key.removeprefix(self.prefix + "delta/") for key in deltas}
-        for key in deltas:
-            if stamps[key] < base or (key in set_aside and stamps[key] < covered):
-                continue  # in the snapshot already; a damaged one through the rebuild it was written after
-            state = self._read(key)
-            if state is not None:
-                self._merge(state)
-        self._deltas_since_snapshot = sum(stamp > written for stamp in stamps.values())
+        loaded = load_state(self.kv, self.prefix, self._merge)
+        self.quarantined = loaded.quarantined
+        self._deltas_since_snapshot = loaded.deltas_since_snapshot
         if self.quarantined:
             self._rebuild()
-
-    def _read(self, key: str) -> dict[str, Any] | None:
-        """The object's tables; None for a damaged object, which is set aside."""
-        try:
-            data = self.kv.get_bytes(key)
-        except ObjectNotFound:
-            return {}  # listed, then gone: nothing to merge
-        if data is None:
-            return {}
-        try:
-            return decode_state(data)
-        except DamagedState as error:
-            self._set_aside(key, data, str(error))
-            return None
-
-    def _set_aside(self, key: str, data: bytes, reason: str) -> None:
-        target = QUARANTINE_PREFIX + key
-        if target not in set(self.kv.list(target)):
-            self.kv.put_bytes(target, data)
-        logger.warning(
-            "seen-store object %s is damaged (%s); copied to %s and left out, its entries are rebuilt "
-            "from the stored article records",
-            key,
-            reason,
-            target,
-        )
-        self.quarantined.append(key)
 
     def _rebuild(self) -> None:
         """Entries and URL aliases from the stored article records, which hold what a damaged object
@@ -303,7 +246,3 @@ def _now() -> datetime:
 
 def _iso(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
-
-
-def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")

@@ -1,7 +1,8 @@
-"""The seen-store's stored state checked and healed: `decode_state` decodes one object and checks
-its shape (the four tables `entries`, `aliases`, `validators`, `marks` and a snapshot's `base`, every
-value of the type the seen-store relies on), raising `DamagedState`; `entry_of` rebuilds an entry
-from a stored article record, for when a damaged object is left out.
+"""The seen-store's stored state read, checked and healed: `load_state` reads the newest good snapshot
+and the deltas after it, setting damaged objects aside; `decode_state` decodes one object and checks its
+shape (the four tables `entries`, `aliases`, `validators`, `marks` and a snapshot's `base`, every value
+of the type the seen-store relies on), raising `DamagedState`; `entry_of` rebuilds an entry from a
+stored article record, for when a damaged object is left out.
 """
 
 from __future__ import annotations
@@ -11,17 +12,33 @@ import json
 import logging
 import zlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
-from crawler.storage import DamagedObject, Reader, Store
+from crawler.storage import DamagedObject, ObjectNotFound, Reader, Store
 from crawler.storage.shapes import json_name
 
 logger = logging.getLogger(__name__)
 StoredRecords = Callable[[], Iterable[dict[str, Any]]]
+# A damaged state object is copied to QUARANTINE_PREFIX + its key: kept for a post-mortem, and the
+# copy's presence says it was already set aside.
+QUARANTINE_PREFIX = "state/quarantine/"
 
 ENTRY_FIELDS = ("content_sha256", "revision", "first_seen", "last_fetched", "published_at", "updated_at")
 _OPTIONAL_TEXT = ("content_sha256", "published_at", "updated_at")
+
+
+class KeyValue(Protocol):
+    def get_bytes(self, key: str) -> bytes | None: ...
+    def put_bytes(self, key: str, data: bytes) -> object: ...  # whatever it returns is ignored
+    def list(self, prefix: str) -> Iterable[str]: ...
+
+
+@dataclass(frozen=True)
+class LoadedState:
+    quarantined: list[str]  # damaged objects met while loading (set aside, left out)
+    deltas_since_snapshot: int
 
 
 class DamagedState(ValueError):
@@ -138,3 +155,63 @@ def entry_of(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
         last_fetched=fetched,
     )
     return url, entry
+
+
+def load_state(kv: KeyValue, prefix: str, merge: Callable[[dict[str, Any]], None]) -> LoadedState:
+    """Hand `merge` the tables of the newest snapshot that is not damaged, then of every delta it does
+    not cover; damaged objects are set aside and named in the result."""
+    snapshots = sorted(kv.list(prefix + "snapshot/"))
+    deltas = sorted(kv.list(prefix + "delta/"))
+    set_aside = {key.removeprefix(QUARANTINE_PREFIX) for key in kv.list(QUARANTINE_PREFIX + prefix)}
+    quarantined: list[str] = []
+    base = written = covered = ""
+    for key in reversed(snapshots):  # the newest snapshot that is not damaged
+        state = _read(kv, key, quarantined)
+        if state is not None:
+            merge(state)
+            base = stamp(datetime.fromisoformat(state.get("base", "1970-01-01T00:00:00+00:00")))
+            covered = stamp(datetime.fromisoformat(state.get("loaded_at", "1970-01-01T00:00:00+00:00")))
+            written = key.removeprefix(prefix + "snapshot/")
+            break
+    stamps = {key: key.removeprefix(prefix + "delta/") for key in deltas}
+    for key in deltas:
+        if stamps[key] < base or (key in set_aside and stamps[key] < covered):
+            continue  # in the snapshot already; a damaged one through the rebuild it was written after
+        state = _read(kv, key, quarantined)
+        if state is not None:
+            merge(state)
+    return LoadedState(quarantined, sum(delta > written for delta in stamps.values()))
+
+
+def stamp(value: datetime) -> str:
+    """The time part of a state object's key: sorts as the times do."""
+    return value.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _read(kv: KeyValue, key: str, quarantined: list[str]) -> dict[str, Any] | None:
+    """The object's tables; None for a damaged object, which is set aside."""
+    try:
+        data = kv.get_bytes(key)
+    except ObjectNotFound:
+        return {}  # listed, then gone: nothing to merge
+    if data is None:
+        return {}
+    try:
+        return decode_state(data)
+    except DamagedState as error:
+        _set_aside(kv, key, data, str(error))
+        quarantined.append(key)
+        return None
+
+
+def _set_aside(kv: KeyValue, key: str, data: bytes, reason: str) -> None:
+    target = QUARANTINE_PREFIX + key
+    if target not in set(kv.list(target)):
+        kv.put_bytes(target, data)
+    logger.warning(
+        "seen-store object %s is damaged (%s); copied to %s and left out, its entries are rebuilt "
+        "from the stored article records",
+        key,
+        reason,
+        target,
+    )

@@ -1,6 +1,6 @@
 """The source registry: outlets as data (TOML `[[source]]` tables), validated into frozen dataclasses.
 
-`file` reads the registry file safely; `source` validates its entries into `Source`s.
+`file` reads the registry file safely, `source` validates its entries into `Source`s, `fields` checks each field.
 """
 
 from crawler.registry.file import MAX_REGISTRY_BYTES, RegistryError

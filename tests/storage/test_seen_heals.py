@@ -7,7 +7,8 @@ import gzip
 
 import pytest
 
-from crawler.frontier.seen import QUARANTINE_PREFIX, SEEN_PREFIX
+from crawler.frontier.seen import SEEN_PREFIX
+from crawler.frontier.seenstate import QUARANTINE_PREFIX
 from crawler.storage import Reader, open_store
 from tests.storage.factories import flip_bit, overwrite
 from tests.support.cli import FAST, run_cli
