@@ -16,7 +16,7 @@ from scrapy.utils.request import request_from_dict
 from scrapy_redis.queue import PriorityQueue
 
 from crawler.frontier import serializer as entry_format
-from crawler.frontier.schema import RefusedEntry
+from crawler.frontier.checks import RefusedEntry
 
 logger = logging.getLogger(__name__)
 

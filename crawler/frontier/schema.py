@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.discovery.announce import VIAS, Announcement
+from crawler.frontier import checks
+from crawler.frontier.checks import Check, RefusedEntry
 
 # The spider methods an entry may name. Any other name (`close`, `__init__`) would let the queue's
 # writer pick what a worker calls.
@@ -31,87 +31,12 @@ CALLBACKS = frozenset(
 ERRBACKS = frozenset({"article_failed", "fetch_failed", "_discovery_failed"})
 METHODS = frozenset({"GET", "HEAD"})
 MAX_PRIORITY = 1_000_000
-# A request's own response cap (the registry's max_response_bytes, 50 MiB for feeds): 0 would lift
-# Scrapy's cap altogether, and a queue writer must not be able to lift it far.
-MAX_DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 
 # Meta keys Scrapy's downloader sets on every download and sets again on the next one: a retried
 # or redirected request carries them, but they are not shared.
 DOWNLOAD_TIME_META = frozenset(
     {"download_slot", "download_latency", "download_timeout", "proxy", "_auth_proxy", "_scheme_proxy"}
 )
-
-
-class RefusedEntry(ValueError):
-    """A frontier entry that does not become a request; `reason` goes into the stats key."""
-
-    def __init__(self, reason: str, detail: str) -> None:
-        super().__init__(f"{reason}: {detail}")
-        self.reason = reason
-        self.detail = detail
-
-
-Check = Callable[[str, Any], Any]
-
-
-def _str(name: str, value: Any) -> str:
-    if not isinstance(value, str):
-        raise RefusedEntry("bad_value", f"{name} is {type(value).__name__}, not a string")
-    return value
-
-
-def _count(name: str, value: Any) -> int:
-    # bool is an int to Python, never a count here.
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise RefusedEntry("bad_value", f"{name} is {value!r}, not a whole number >= 0")
-    return value
-
-
-def _response_cap(name: str, value: Any) -> int:
-    if not 1 <= _count(name, value) <= MAX_DOWNLOAD_MAXSIZE:
-        raise RefusedEntry("bad_value", f"{name} is {value!r}, not a size in [1, {MAX_DOWNLOAD_MAXSIZE}]")
-    return int(value)
-
-
-def _seconds(name: str, value: Any) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value < 86_400:
-        raise RefusedEntry("bad_value", f"{name} is {value!r}, not seconds in [0, 1 day)")
-    return float(value)
-
-
-def _flag(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise RefusedEntry("bad_value", f"{name} is {value!r}, not true or false")
-    return value
-
-
-def _optional_str(name: str, value: Any) -> str | None:
-    return None if value is None else _str(name, value)
-
-
-def _list_of(check: Check) -> Check:
-    def checked(name: str, value: Any) -> list[Any]:
-        if not isinstance(value, list):
-            raise RefusedEntry("bad_value", f"{name} is {type(value).__name__}, not a list")
-        return [check(f"{name}[{i}]", item) for i, item in enumerate(value)]
-
-    return checked
-
-
-def _str_or_count(name: str, value: Any) -> str | int:
-    return _str(name, value) if isinstance(value, str) else _count(name, value)
-
-
-def _datetime(name: str, value: Any) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(_str(name, value))
-    except ValueError:
-        raise RefusedEntry("bad_value", f"{name} is {value!r}, not an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise RefusedEntry("bad_value", f"{name} is {value!r}, a time without a zone")
-    return moment
 
 
 def encode_announcement(announcement: Announcement) -> dict[str, Any]:
@@ -127,18 +52,18 @@ def encode_announcement(announcement: Announcement) -> dict[str, Any]:
 
 
 _ANNOUNCEMENT: dict[str, Check] = {
-    "url": _str,
-    "via": _str,
-    "title": _optional_str,
-    "published_at": _datetime,
-    "updated_at": _datetime,
-    "keywords": _list_of(_str),
-    "language": _optional_str,
+    "url": checks.string,
+    "via": checks.string,
+    "title": checks.optional_string,
+    "published_at": checks.moment,
+    "updated_at": checks.moment,
+    "keywords": checks.list_of(checks.string),
+    "language": checks.optional_string,
 }
 
 
 def _announcement(name: str, value: Any) -> Announcement:
-    fields = _object(name, value, _ANNOUNCEMENT)
+    fields = checks.fields_of(name, value, _ANNOUNCEMENT)
     if fields.get("via") not in VIAS or "url" not in fields:
         raise RefusedEntry("bad_value", f"{name} needs a url and a via among {', '.join(VIAS)}")
     fields["keywords"] = tuple(fields.get("keywords", ()))
@@ -148,39 +73,30 @@ def _announcement(name: str, value: Any) -> Announcement:
 # Every meta key a newscrawl request reaches the scheduler with: the spiders' own, the politeness
 # middlewares', and Scrapy's (depth, retries, redirects, start requests).
 META: dict[str, Check] = {
-    "source_id": _str,
-    "newscrawl_kind": _str,
+    "source_id": checks.string,
+    "newscrawl_kind": checks.string,
     "announcement": _announcement,
-    "given_url": _str,
-    "newscrawl_refetch": _str,
-    "sitemap_depth": _count,
-    "section_page": _count,
-    "wp_root": _str,
-    "wp_page": _count,
-    "wp_started": _str,
-    "download_maxsize": _response_cap,
-    "handle_httpstatus_list": _list_of(_count),
-    "newscrawl_conditional": _flag,
-    "newscrawl_retry_after_times": _count,
-    "newscrawl_host_delay": _seconds,
-    "autothrottle_dont_adjust_delay": _flag,
-    "is_start_request": _flag,
-    "depth": _count,
-    "retry_times": _count,
-    "redirect_times": _count,
-    "redirect_ttl": _count,
-    "redirect_urls": _list_of(_str),
-    "redirect_reasons": _list_of(_str_or_count),
+    "given_url": checks.string,
+    "newscrawl_refetch": checks.string,
+    "sitemap_depth": checks.count,
+    "section_page": checks.count,
+    "wp_root": checks.string,
+    "wp_page": checks.count,
+    "wp_started": checks.string,
+    "download_maxsize": checks.response_cap,
+    "handle_httpstatus_list": checks.list_of(checks.count),
+    "newscrawl_conditional": checks.flag,
+    "newscrawl_retry_after_times": checks.count,
+    "newscrawl_host_delay": checks.seconds,
+    "autothrottle_dont_adjust_delay": checks.flag,
+    "is_start_request": checks.flag,
+    "depth": checks.count,
+    "retry_times": checks.count,
+    "redirect_times": checks.count,
+    "redirect_ttl": checks.count,
+    "redirect_urls": checks.list_of(checks.string),
+    "redirect_reasons": checks.list_of(checks.string_or_count),
 }
-
-
-def _object(name: str, value: Any, schema: dict[str, Check]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise RefusedEntry("bad_value", f"{name} is {type(value).__name__}, not an object")
-    unknown = sorted(repr(key) for key in value if key not in schema)  # repr: no raw newline reaches a log
-    if unknown:
-        raise RefusedEntry("unknown_field", f"{name} has {', '.join(unknown)[:200]}")
-    return {key: schema[key](f"{name}.{key}", item) for key, item in value.items()}
 
 
 def encode_meta(meta: dict[str, Any]) -> dict[str, Any]:
@@ -191,7 +107,7 @@ def encode_meta(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def check_url(name: str, value: Any) -> str:
-    url = _str(name, value)
+    url = checks.string(name, value)
     try:
         parts = urlsplit(url)
         usable = parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -224,7 +140,7 @@ def check_priority(name: str, value: Any) -> int:
 
 def check_body(name: str, value: Any) -> bytes:
     try:
-        return base64.b64decode(_str(name, value), validate=True)
+        return base64.b64decode(checks.string(name, value), validate=True)
     except binascii.Error:
         raise RefusedEntry("bad_value", f"{name} is not base64") from None
 
@@ -235,7 +151,9 @@ def check_headers(name: str, value: Any) -> dict[bytes, list[bytes]]:
         raise RefusedEntry("bad_value", f"{name} is {type(value).__name__}, not an object")
     try:
         return {
-            _str(name, key).encode("latin-1"): [v.encode("latin-1") for v in _list_of(_str)(name, values)]
+            checks.string(name, key).encode("latin-1"): [
+                v.encode("latin-1") for v in checks.list_of(checks.string)(name, values)
+            ]
             for key, values in value.items()
         }
     except UnicodeEncodeError:
@@ -258,10 +176,10 @@ ENTRY: dict[str, Check] = {
     "callback": lambda name, value: check_callback(name, value, CALLBACKS),
     "errback": lambda name, value: check_callback(name, value, ERRBACKS, optional=True),
     "priority": check_priority,
-    "dont_filter": _flag,
-    "flags": _list_of(_str),
+    "dont_filter": checks.flag,
+    "flags": checks.list_of(checks.string),
     "cb_kwargs": check_empty,
-    "meta": lambda name, value: _object(name, value, META),
+    "meta": lambda name, value: checks.fields_of(name, value, META),
 }
 
 
@@ -272,4 +190,4 @@ def check_entry(entry: Any) -> dict[str, Any]:
     missing = sorted(set(ENTRY) - set(entry))
     if missing:
         raise RefusedEntry("bad_value", f"no {', '.join(missing)}")
-    return _object("entry", entry, ENTRY)
+    return checks.fields_of("entry", entry, ENTRY)

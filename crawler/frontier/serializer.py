@@ -10,7 +10,8 @@ import base64
 import json
 from typing import Any
 
-from crawler.frontier.schema import RefusedEntry, check_entry, encode_meta
+from crawler.frontier.checks import RefusedEntry
+from crawler.frontier.schema import check_entry, encode_meta
 
 VERSION = 1
 # A newscrawl request is well under 4 KiB (URL, headers, what the feed said about the article).

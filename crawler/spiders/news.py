@@ -7,11 +7,9 @@ an error item for each one that fails. The seen-store, when given, skips what ea
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Request, Response
@@ -19,20 +17,21 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from crawler.dates.durations import parse_duration
-from crawler.discovery.announce import Announcement, iso, too_old
-from crawler.discovery.urls import canonical_identity, host_allowed, host_source_id, normalize_url
+from crawler.discovery.announce import Announcement, iso
+from crawler.discovery.urls import canonical_identity
 from crawler.extract.access import wall_behind_refusal
-from crawler.frontier.seen import REFETCH_META, SeenStore
-from crawler.monitoring.counters import counter_key
-from crawler.registry import Source, load_registry
+from crawler.frontier.seen import SeenStore
+from crawler.registry import Source
 from crawler.rights.middleware import RIGHTS_META, TdmReserved
 from crawler.run.state import get_run
 from crawler.security.failures import record_failure
 from crawler.spiders.bounds import DiscoveryParser, SourceBudgets
-from crawler.spiders.discovery import KNOWN, NEW, DiscoveryCallbacks
+from crawler.spiders.discovery import DiscoveryCallbacks
+from crawler.spiders.scheduling import ArticleScheduling
+from crawler.spiders.sources import source_for_url, sources_from_settings
 
 
-class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
+class NewsSpider(DiscoveryCallbacks, ArticleScheduling, scrapy.Spider):
     name = "news"
 
     def __init__(
@@ -60,7 +59,7 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
     @classmethod
     def from_crawler(cls, crawler: Any, *args: Any, **kwargs: Any) -> NewsSpider:
         spider: NewsSpider = super().from_crawler(crawler, *args, **kwargs)
-        spider.sources = spider._given_sources or _sources_from_settings(crawler.settings)
+        spider.sources = spider._given_sources or sources_from_settings(crawler.settings)
         spider.sources_by_id = {s.id: s for s in spider.sources}
         if spider.seen is None and not spider.urls and crawler.settings.getbool("STORAGE_WRITE"):
             # The seen-store lives in the run's store, beside what it remembers.
@@ -159,75 +158,6 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             if wall_behind_refusal(response.body, response.url, response.status, content_type):
                 yield self._page_item(response)
 
-    # -- scheduling ----------------------------------------------------------------------------------
-
-    def _schedule_all(
-        self,
-        source: Source,
-        announcements: Iterable[Announcement],
-        count_rejects: bool = True,
-        fates: Counter[str] | None = None,
-    ) -> Iterable[Request]:
-        """Article requests for the announcements that are on-site, articles, recent and not yet seen.
-        `fates` counts what became of the announced articles: NEW or KNOWN (this run or before)."""
-        now = datetime.now(UTC)
-        since = self._window(source)
-        fates = Counter() if fates is None else fates
-        for announcement in announcements:
-            if self.budgets.spent(source.id, "url"):
-                self.budgets.cut(source.id, "url")  # before any work on it: a sitemap can hold 50,000
-                continue
-            url = normalize_url(announcement.url)
-            if not host_allowed(url, source.allowed_domains) or not source.is_article_url(url):
-                if count_rejects:  # listing pages link to everything; only count what feeds announced
-                    self._stat("not_article_count")
-                continue
-            judged = self._judged.get(url)
-            previous = judged[0] if judged else None
-            if judged is not None and not _newer_news(judged, announcement):
-                fates[judged[0]] += 1
-                continue
-            reason = self._fetch_reason(source, url, announcement, since, now)
-            fate = KNOWN if reason is None else NEW
-            self._judged[url] = (fate, announcement.newest_date())
-            fates[fate] += 1
-            if fate == KNOWN:
-                if previous is None:
-                    self.crawler.stats.inc_value(counter_key(source.id, "known"))
-                continue
-            if previous == KNOWN:
-                self.crawler.stats.inc_value(counter_key(source.id, "known"), -1)
-            if not self.budgets.take(source.id, "url"):
-                continue
-            meta: dict[str, Any] = {
-                "source_id": source.id,
-                "newscrawl_kind": "article",
-                "announcement": announcement,
-            }
-            if source.max_response_bytes:
-                meta["download_maxsize"] = source.max_response_bytes
-            if reason:
-                # A known article fetched again (updated, or due for its recheck): a persistent
-                # seen-set (the Redis frontier's) would refuse its URL, so the request names the occasion.
-                meta[REFETCH_META] = reason
-            yield Request(url, callback=self.parse_article, errback=self.article_failed, meta=meta)
-
-    def _fetch_reason(
-        self, source: Source, url: str, announcement: Announcement, since: timedelta | None, now: datetime
-    ) -> str | None:
-        """None: known already (too old, or fetched and not due); "": new; else SeenStore's token."""
-        if too_old(announcement, since, now):
-            self._stat("too_old_count")
-            return None
-        if self.seen is None:
-            return ""
-        reason = self.seen.fetch_reason(
-            url, announcement.newest_date(), source.recheck_window, self.recheck_interval
-        )
-        if reason is None:
-            self._stat("already_seen_count")
-        return reason
-
     def _url_request(self, url: str) -> Request:
         return Request(
             url,
@@ -235,44 +165,11 @@ class NewsSpider(DiscoveryCallbacks, scrapy.Spider):
             errback=self.fetch_failed,
             dont_filter=True,
             meta={
-                "source_id": _source_for_host(self.sources, url),
+                "source_id": source_for_url(self.sources, url),
                 "newscrawl_kind": "article",
                 "given_url": url,
             },
         )
-
-
-def _sources_from_settings(settings: Any) -> list[Source]:
-    sources = load_registry(settings.get("NEWSCRAWL_SOURCES_FILE") or None)
-    wanted = settings.getlist("NEWSCRAWL_SOURCE_IDS")
-    if not wanted:
-        return sources
-    known = {s.id for s in sources}
-    unknown = [w for w in wanted if w not in known]
-    if unknown:
-        raise ValueError(
-            f"NEWSCRAWL_SOURCE_IDS names unknown source(s) {', '.join(unknown)}; "
-            f"known ids are {', '.join(sorted(known))}"
-        )
-    return [s for s in sources if s.id in wanted]
-
-
-def _source_for_host(sources: list[Source], url: str) -> str:
-    # The outlet whose homepage shares the URL's origin (scheme, host, port) first: several outlets
-    # can share one host name (ports, an intranet gateway); then any whose domains allow the host.
-    origin = _origin(url)
-    for source in sources:
-        if _origin(source.homepage) == origin:
-            return source.id
-    for source in sources:
-        if host_allowed(url, source.allowed_domains):
-            return source.id
-    return host_source_id(url)
-
-
-def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
-    return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
 def _headers(response: Response) -> list[tuple[str, str]]:
@@ -285,12 +182,3 @@ def _headers(response: Response) -> list[tuple[str, str]]:
 
 def _now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _newer_news(judged: tuple[str, datetime | None], announcement: Announcement) -> bool:
-    """Whether a URL judged known earlier this run must be judged again: this announcement dates it
-    later than the one it was judged on (a sitemap's lastmod after a feed's first pubDate), and
-    discovery order must not decide whether an update is fetched."""
-    fate, judged_on = judged
-    newest = announcement.newest_date()
-    return fate == KNOWN and newest is not None and (judged_on is None or newest > judged_on)

@@ -1,4 +1,4 @@
-"""The `s3://BUCKET[/PREFIX]` backend over boto3, with the one function that builds the client.
+"""The `s3://BUCKET[/PREFIX]` backend over boto3 (the client and its calls: `s3client`).
 
 Writes send `If-None-Match: *` when the server honours it (probed once per store), so an
 existing object is never replaced; a 412 whose object holds the same sha256 counts as stored,
@@ -8,56 +8,21 @@ Objects above `multipart_threshold` go up in parts, completed with the same cond
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
-import os
 import time
 import uuid
 from typing import Any
 
-import boto3
 import botocore.exceptions
-from botocore.config import Config
 
 from crawler.storage.base import Store, sha256_hex
 from crawler.storage.errors import ObjectConflict, ObjectNotFound, StorageError, StoreUnavailable
 from crawler.storage.keys import PROBE_PREFIX
+from crawler.storage.s3client import CLIENT_ERRORS, build_s3_client, checksum_args, put_multipart, status_of
 
 MULTIPART_THRESHOLD = 64 * 1024 * 1024
 PART_SIZE = 16 * 1024 * 1024  # S3 wants parts of at least 5 MiB except the last
 CONFLICT_WAITS = (0.1, 0.5, 2.0)  # seconds before each rewrite after a 409
-DEFAULT_MAX_ATTEMPTS = 5  # standard-mode backoff: up to 1+2+4+8 s of jittered waits
-_CLIENT_ERRORS = (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError)
-
-
-def build_s3_client() -> Any:
-    """The only place a boto3 S3 client is built: endpoint, credentials and AWS_MAX_ATTEMPTS come from
-    the standard AWS_* variables; path-style addressing and on-demand checksums suit S3-compatible servers."""
-    retries: dict[str, Any] = {"mode": "standard"}
-    if not os.environ.get("AWS_MAX_ATTEMPTS"):
-        # An explicit max_attempts would silence AWS_MAX_ATTEMPTS, the operator's way to ride out
-        # longer outages; botocore reads the variable itself when this key is absent.
-        retries["max_attempts"] = DEFAULT_MAX_ATTEMPTS
-    config = Config(
-        s3={"addressing_style": "path"},
-        request_checksum_calculation="when_required",
-        response_checksum_validation="when_required",
-        retries=retries,
-        connect_timeout=10,
-        read_timeout=60,
-    )
-    return boto3.session.Session().client("s3", config=config)
-
-
-def _checksum_args(data: bytes) -> dict[str, str]:
-    return {"ChecksumSHA256": base64.b64encode(hashlib.sha256(data).digest()).decode()}
-
-
-def _status(error: Exception) -> int:
-    if isinstance(error, botocore.exceptions.ClientError):
-        return int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
-    return 0
 
 
 class S3Store(Store):
@@ -99,7 +64,7 @@ class S3Store(Store):
                 "no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
             ) from error
         except botocore.exceptions.ClientError as error:
-            status = _status(error)
+            status = status_of(error)
             if status == 404:
                 raise StoreUnavailable(f"{where} does not exist; create it or fix the store URI") from error
             if status in (401, 403):
@@ -122,28 +87,28 @@ class S3Store(Store):
         key = f"{self.prefix}{PROBE_PREFIX}{uuid.uuid4().hex}"
         try:
             try:
-                self.client.put_object(Bucket=self.bucket, Key=key, Body=b"1", **_checksum_args(b"1"))
+                self.client.put_object(Bucket=self.bucket, Key=key, Body=b"1", **checksum_args(b"1"))
             except botocore.exceptions.ClientError as error:
-                if _status(error) not in (400, 501):
+                if status_of(error) not in (400, 501):
                     raise
                 self._checksums = False  # an older S3-compatible server: send plain puts
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=b"1")
             try:
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=b"2", IfNoneMatch="*")
             except botocore.exceptions.ClientError as error:
-                if _status(error) in (400, 501):
+                if status_of(error) in (400, 501):
                     return False  # the server rejects the header outright
-                if _status(error) != 412:
+                if status_of(error) != 412:
                     raise
                 return True
             return False
-        except _CLIENT_ERRORS as error:
+        except CLIENT_ERRORS as error:
             raise StorageError(
                 f"cannot write to {self.describe()}: {error}; check write permissions"
             ) from error
         finally:
             # A stray probe object is harmless: listings skip the probe prefix.
-            with contextlib.suppress(*_CLIENT_ERRORS):
+            with contextlib.suppress(*CLIENT_ERRORS):
                 self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def _put(self, key: str, data: bytes, sha256: str) -> bool:
@@ -155,7 +120,7 @@ class S3Store(Store):
         try:
             self._send(full, data, sha256, conditional)
         except botocore.exceptions.ClientError as error:
-            if _status(error) == 412:
+            if status_of(error) == 412:
                 return self._same_as_existing(full, sha256)
             if self._stored_already(full, sha256):
                 return False  # e.g. a multipart completion whose answer was lost: its retry finds no upload
@@ -174,62 +139,34 @@ class S3Store(Store):
                 self._send_once(full, data, sha256, conditional)
                 return
             except botocore.exceptions.ClientError as error:
-                if _status(error) != 409:
+                if status_of(error) != 409:
                     raise
             time.sleep(wait)
         self._send_once(full, data, sha256, conditional)
 
     def _send_once(self, full: str, data: bytes, sha256: str, conditional: bool) -> None:
         if len(data) > self.multipart_threshold:
-            self._put_multipart(full, data, sha256, conditional)
+            put_multipart(
+                self.client, self.bucket, full, data, sha256, self.part_size, conditional, self._checksums
+            )
             return
         extra = {"IfNoneMatch": "*"} if conditional else {}
         if self._checksums:
-            extra.update(_checksum_args(data))
+            extra.update(checksum_args(data))
         self.client.put_object(Bucket=self.bucket, Key=full, Body=data, Metadata={"sha256": sha256}, **extra)
-
-    def _put_multipart(self, full: str, data: bytes, sha256: str, conditional: bool) -> None:
-        algorithm = {"ChecksumAlgorithm": "SHA256"} if self._checksums else {}
-        upload = self.client.create_multipart_upload(
-            Bucket=self.bucket, Key=full, Metadata={"sha256": sha256}, **algorithm
-        )
-        upload_id = upload["UploadId"]
-        try:
-            parts = []
-            for number, start in enumerate(range(0, len(data), self.part_size), start=1):
-                chunk = data[start : start + self.part_size]
-                checksum = _checksum_args(chunk) if self._checksums else {}
-                response = self.client.upload_part(
-                    Bucket=self.bucket,
-                    Key=full,
-                    UploadId=upload_id,
-                    PartNumber=number,
-                    Body=chunk,
-                    **checksum,
-                )
-                parts.append({"PartNumber": number, "ETag": response["ETag"], **checksum})
-            extra = {"IfNoneMatch": "*"} if conditional else {}
-            self.client.complete_multipart_upload(
-                Bucket=self.bucket, Key=full, UploadId=upload_id, MultipartUpload={"Parts": parts}, **extra
-            )
-        except _CLIENT_ERRORS:
-            # Parts of an unfinished upload are invisible; aborting only frees their space.
-            with contextlib.suppress(*_CLIENT_ERRORS):
-                self.client.abort_multipart_upload(Bucket=self.bucket, Key=full, UploadId=upload_id)
-            raise
 
     def _head_sha256(self, full: str) -> str | None:
         try:
             head = self.client.head_object(Bucket=self.bucket, Key=full)
-        except _CLIENT_ERRORS as error:
-            if _status(error) == 404:
+        except CLIENT_ERRORS as error:
+            if status_of(error) == 404:
                 return None
             raise StorageError(f"cannot read {full!r} from {self.describe()}: {error}") from error
         recorded = head.get("Metadata", {}).get("sha256")
         return recorded if recorded else sha256_hex(self._get_full(full))
 
     def _stored_already(self, full: str, sha256: str) -> bool:
-        with contextlib.suppress(StorageError, *_CLIENT_ERRORS):
+        with contextlib.suppress(StorageError, *CLIENT_ERRORS):
             return self._head_sha256(full) == sha256
         return False
 
@@ -250,8 +187,8 @@ class S3Store(Store):
             # reset here is a BotoCoreError (ResponseStreamingError) like an unreachable endpoint.
             with response["Body"] as body:
                 data: bytes = body.read()
-        except _CLIENT_ERRORS as error:
-            if _status(error) == 404:
+        except CLIENT_ERRORS as error:
+            if status_of(error) == 404:
                 raise ObjectNotFound(f"no object {full!r} in s3://{self.bucket}") from error
             raise StorageError(f"cannot read {full!r} from {self.describe()}: {error}") from error
         return data
@@ -259,8 +196,8 @@ class S3Store(Store):
     def _exists(self, key: str) -> bool:
         try:
             self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)
-        except _CLIENT_ERRORS as error:
-            if _status(error) == 404:
+        except CLIENT_ERRORS as error:
+            if status_of(error) == 404:
                 return False
             raise StorageError(f"cannot read {key!r} from {self.describe()}: {error}") from error
         return True
@@ -273,7 +210,7 @@ class S3Store(Store):
         try:
             for page in self.client.get_paginator("list_objects_v2").paginate(**kwargs):
                 keys.extend(item["Key"][len(self.prefix) :] for item in page.get("Contents", []))
-        except _CLIENT_ERRORS as error:
+        except CLIENT_ERRORS as error:
             raise StorageError(f"cannot list {self.describe()}: {error}") from error
         return sorted(key for key in keys if not key.startswith(PROBE_PREFIX))
 

@@ -16,7 +16,8 @@ from scrapy.utils.request import request_from_dict
 
 from crawler.discovery.announce import Announcement
 from crawler.frontier import serializer
-from crawler.frontier.schema import CALLBACKS, ERRBACKS, RefusedEntry
+from crawler.frontier.checks import RefusedEntry
+from crawler.frontier.schema import CALLBACKS, ERRBACKS
 from crawler.spiders.news import NewsSpider
 
 SPIDER = NewsSpider()

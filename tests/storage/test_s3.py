@@ -6,7 +6,8 @@ import botocore.exceptions
 import pytest
 
 from crawler.storage import Reader, RunWriter, StorageError, open_store
-from crawler.storage.s3 import S3Store, build_s3_client
+from crawler.storage.s3 import S3Store
+from crawler.storage.s3client import build_s3_client
 from tests.storage.factories import article
 
 
