@@ -43,7 +43,9 @@ def run_report(
     expected_sources: Iterable[str] = (),
     rules: AnomalyRules | None = None,
 ) -> dict[str, Any]:
-    """The JSON run report of a finished crawl (`crawler.stats` survives the spider closing).
+    """The JSON run report of a finished crawl (`crawler.stats` survives the spider closing), for a
+    caller holding the Crawler (a script, a test). The crawl itself does not call this: StorePipeline
+    builds the stored report with `report_from_stats` as it commits the run.
 
     `previous_reports`: this store's earlier reports, oldest first; `expected_sources`: the source ids
     this run was asked to crawl, so one that never made a request is flagged too.
