@@ -40,7 +40,7 @@ def normalize_url(url: str, base: str | None = None) -> str:
         url = urljoin(base, url)
     # The form Scrapy requests a URL under (IDNA host, percent-encoded path and query): the
     # seen-store keys fetches by it, so an announced `café/` must be the fetched `caf%C3%A9/`.
-    # A port out of range (ValueError) is dropped below, as before.
+    # A port out of range raises ValueError here; the check below drops such a URL.
     with suppress(ValueError):
         url = safe_url_string(url)
     parts = urlsplit(url)

@@ -95,7 +95,7 @@ def _repair_ampersands(data: bytes) -> bytes:
     and bare `&` (unescaped query strings) as text.
 
     libxml2 recovers from an undefined entity by dropping the `&amp;` of everything after it, so
-    one `&nbsp;` in a title used to turn every later `?id=1&amp;page=2` link into `?id=1page=2`;
+    one `&nbsp;` in a title would turn every later `?id=1&amp;page=2` link into `?id=1page=2`;
     from a bare `?id=1&page=2` it drops `&page`.
     """
     if b"&" not in data or data[:4].count(b"\0"):  # UTF-16/32: the byte patterns do not apply

@@ -234,7 +234,7 @@ def test_debug_shows_the_traceback_instead(tmp_path):
     ],
 )
 def test_a_setting_refused_at_start_up_is_a_usage_error(setting, message, tmp_path):
-    # Checked by the component that reads it, not by type: it used to end in a traceback.
+    # Checked by the component that reads it, not by type; a refusal there is a usage error, not a traceback.
     result = run_cli("fetch", "https://example.com/a.html", "--store", f"file://{tmp_path}", "-s", setting)
     assert result.returncode == 2, result.stderr[-3000:]
     assert message in one_line(result.stderr, "fetch")
@@ -254,10 +254,10 @@ def test_a_store_given_with_s_storage_uri_is_the_one_checked_and_named(closed_po
     assert "cannot reach bucket 'bucket'" in one_line(result.stderr, "crawl")
 
 
-# Issue 18, finding 9: inputs that used to end in a traceback, a hang, exit 0, or an error only
-# after a whole crawl. Each must fail before any crawl starts, with one line naming the input, the
-# usage exit code, and nothing written. `{tmp}` is the test's directory; `{registry}` a valid
-# registry of one outlet on a closed loopback port (so the old code's crawls end quickly);
+# Inputs that could end in a traceback, a hang, exit 0, or an error only after a whole crawl. Each
+# must fail before any crawl starts, with one line naming the input, the usage exit code, and
+# nothing written. `{tmp}` is the test's directory; `{registry}` a valid registry of one outlet on a
+# closed loopback port (so a crawl that does start ends quickly);
 # `{filled}` a store holding three articles.
 LONG_NAME = "n" * 300
 CRAWL = ["--sources", "{registry}", "--allow-private"]
@@ -332,7 +332,7 @@ USER_ERRORS = [
      None),
     ("s-jobdir-under-a-file", ["crawl", *CRAWL, "-s", "JOBDIR={tmp}/a-file/job"], 2,
      "-s JOBDIR={tmp}/a-file/job: JOBDIR path {tmp}/a-file/job is under {tmp}/a-file, which is a file", None),
-    # Before the fix this forked until the test's timeout; not run against the old code for that.
+    # Unchecked, this would fork 100,000 workers until the test's timeout.
     ("s-extract-workers-huge", ["crawl", *CRAWL, "-s", "EXTRACT_WORKERS=100000"], 2,
      "-s EXTRACT_WORKERS=100000: at most", None),
     ("dedup-out-is-the-input", ["dedup", "{tmp}/records.jsonl", "--out", "{tmp}/records.jsonl"], 2,
@@ -358,7 +358,7 @@ USER_ERRORS = [
         )
     ],
     ("sources-stdout-closed", ["sources"], 1, None, "closed"),
-    # Issue 19: a misspelt -s name was ignored; parquet went to a terminal as binary.
+    # A misspelt -s name is refused, not ignored; parquet is not written to a terminal as binary.
     ("s-misspelt-name-crawl", ["crawl", *CRAWL, "-s", "DOWNLAOD_DELAY=1"], 2,
      "-s DOWNLAOD_DELAY: unknown setting; did you mean DOWNLOAD_DELAY?", None),
     ("s-misspelt-name-fetch", [*FETCH, "-s", "CONCURRENT_REQUEST=2"], 2,

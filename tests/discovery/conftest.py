@@ -34,7 +34,7 @@ def run_crawl(
     config_path = tmp_path / f"{name}.json"
     config_path.write_text(json.dumps({**config, "out": str(out)}), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "tests.discovery.runcrawl", str(config_path)],
+        [sys.executable, "-m", "tests.support.crawl", str(config_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -47,6 +47,16 @@ def run_crawl(
     items = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     stats = json.loads(Path(str(out) + ".stats.json").read_text(encoding="utf-8"))
     return items, stats
+
+
+def pipeline_output(tmp_path: Path, name: str = "run") -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(records the real pipelines passed, {url, reason} of each item they dropped) of a `run_crawl`."""
+    out = tmp_path / f"{name}.jsonl"
+    records, dropped = (
+        [json.loads(line) for line in Path(f"{out}.{kind}").read_text(encoding="utf-8").splitlines()]
+        for kind in ("records", "dropped")
+    )
+    return records, dropped
 
 
 def source(site: FakeSite, source_id: str = "fake", **fields: Any) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Fuzzing the discovery parsers: whatever a feed, sitemap, API page or header holds, a parser returns
 announcements or raises its one typed error, and a bad entry never costs the good ones next to it.
 
-Bounded (`max_examples`) so it runs in CI in seconds; the nasty cases of issue 18 seed every strategy.
+Bounded (`max_examples`) so it runs in CI in seconds; known hostile inputs seed every strategy.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from tests.discovery.conftest import run_crawl, source, write_registry
+from tests.discovery.conftest import pipeline_output, run_crawl, source, write_registry
 from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page, news_outlet
 
 
@@ -50,12 +50,14 @@ def test_second_run_over_unchanged_outlet_fetches_no_articles(
     tmp_path: Path, sites: Callable[[str], FakeSite]
 ) -> None:
     site = sites("127.0.0.2")
-    yesterday = datetime.now(UTC) - timedelta(hours=20)
+    # Whole seconds: the feed's pubDate has no fractions, so the sitemap's lastmod is not a later date.
+    yesterday = (datetime.now(UTC) - timedelta(hours=20)).replace(microsecond=0)
     articles = [Article(f"a{i}", f"A{i}", f"Text {i}.", published=yesterday) for i in range(4)]
     registry = _outlet(site, articles, tmp_path)
     seen = str(tmp_path / "seen")
     first, _ = run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
-    assert len(first) == 4 and all(r["observation"]["is_new"] for r in first)
+    stored, _ = pipeline_output(tmp_path, "first")
+    assert len(first) == 4 and [r["revision"] for r in stored] == [1, 1, 1, 1]  # all new
     before = len(site.hits_for("/news/"))
     second, stats = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
     assert second == [] and len(site.hits_for("/news/")) == before == 4
@@ -69,12 +71,12 @@ def test_changed_article_becomes_a_revision(tmp_path: Path, sites: Callable[[str
     registry = _outlet(site, [article], tmp_path)
     seen = str(tmp_path / "seen")
     [first], _ = run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
-    assert first["observation"] == {"is_new": True, "revision": 1, "changed": False}
+    assert [r["revision"] for r in pipeline_output(tmp_path, "first")[0]] == [1]  # new
     # The outlet corrects the story and says so in its sitemap's lastmod.
     article.text, article.updated = "Corrected version.", datetime.now(UTC) + timedelta(seconds=1)
     news_outlet(site, [article])
     [second], _ = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
-    assert second["observation"] == {"is_new": False, "revision": 2, "changed": True}
+    assert [r["revision"] for r in pipeline_output(tmp_path, "second")[0]] == [2]  # changed
     assert second["canonical"] == first["canonical"]
 
 
@@ -92,7 +94,10 @@ def test_recent_articles_are_rechecked_after_the_interval(
     )
     # Only the article inside the 2-day recheck window is fetched again, and it is unchanged.
     assert [r["final_url"] for r in again] == [site.url("/news/fresh/")]
-    assert again[0]["observation"] == {"is_new": False, "revision": 1, "changed": False}
+    assert pipeline_output(tmp_path, "second") == (
+        [],
+        [{"url": site.url("/news/fresh/"), "reason": "Unchanged"}],
+    )
 
 
 def test_feeds_are_fetched_conditionally_and_lying_validators_are_dropped(

@@ -216,7 +216,7 @@ def test_feed_and_sitemap_dates_without_a_zone_are_read_in_the_outlets_zone() ->
     assert parse_feed(rss, "https://ex.com/feed")[0].published_at == datetime(2026, 12, 6, 10, tzinfo=UTC)
 
 
-# -- round two (issue 18): one bad value or entry costs only itself ---------------------------------
+# -- one bad value or entry costs only itself -----------------------------------------------------
 
 OUT_OF_RANGE = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "Fri, 31 Dec 9999 23:59:59 -0100"]
 

@@ -99,7 +99,7 @@ def test_html_entities_inside_cdata_stay_as_written() -> None:
 
 
 def test_bare_ampersands_in_feed_links_are_kept() -> None:
-    # Hand-built feeds write query strings unescaped; recovery used to drop "&page" from the URL.
+    # Hand-built feeds write query strings unescaped; libxml2's recovery would drop "&page" from the URL.
     feed = b"<rss><channel><item><title>Q & A</title><link>https://ex.com/a.php?id=1&page=2</link></item></channel></rss>"
     [item] = parse_feed(feed, "https://ex.com/")
     assert (item.url, item.title) == ("https://ex.com/a.php?id=1&page=2", "Q & A")

@@ -1,6 +1,6 @@
 """Fuzzing charset handling: whatever label a header or <meta> names, only a WHATWG text encoding is
 ever decoded with, and the response that leaves the sanity middleware has a `.text` that never raises.
-Bounded (`max_examples`) so it runs in CI in seconds; seeded with issue 18's labels."""
+Bounded (`max_examples`) so it runs in CI in seconds; seeded with labels hostile servers send."""
 
 from __future__ import annotations
 

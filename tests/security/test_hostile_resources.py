@@ -1,4 +1,4 @@
-"""Resources a hostile server can take (issue 18, findings 1-5): real crawls by the CLI, measured.
+"""Resources a hostile server can take: real crawls by the CLI, measured.
 
 Each crawl runs `newscrawl crawl` as a child process against one hostile site and a healthy one
 (both on the hostile server, told apart by Host), and measures the child's peak RSS, its longest
@@ -88,7 +88,7 @@ def test_a_retry_after_beyond_the_runs_budget_ends_the_host_for_this_run(
     # 64 article links, each answered with 429 and Retry-After: 100000 (more than NEWSCRAWL_MAX_PAUSE).
     run = crawl(server, tmp_path, {"sections": ["/section/throttled"]})
     assert_bounded(run)
-    assert run.seconds < 120  # it used to wait 600 s per retry, four times over
+    assert run.seconds < 120  # uncapped, its Retry-After would hold the crawl 600 s per retry, four times over
     assert run.stats["politeness/host_ended_count"] == 1
     # The request that was told, and those queued behind it or met later, each dropped and counted.
     assert run.stats["fetch/failed_host_ended_count"] == 64

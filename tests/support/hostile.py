@@ -326,7 +326,7 @@ ROUTES: dict[str, Callable[[_HostileHandler], None]] = {
 }
 
 
-# -- Round two (issue 18): resources a server can take ------------------------------------------------
+# -- Resources a server can take -----------------------------------------------------------------
 
 
 def _endless_headers(folded: bool) -> Callable[[_HostileHandler], None]:
