@@ -88,7 +88,7 @@ def test_a_retry_after_beyond_the_runs_budget_ends_the_host_for_this_run(
     # 64 article links, each answered with 429 and Retry-After: 100000 (more than NEWSCRAWL_MAX_PAUSE).
     run = crawl(server, tmp_path, {"sections": ["/section/throttled"]})
     assert_bounded(run)
-    assert run.seconds < 120  # uncapped, its Retry-After would hold the crawl 600 s per retry, four times over
+    assert run.seconds < 120  # an uncapped Retry-After: 600 s per retry, four times over
     assert run.stats["politeness/host_ended_count"] == 1
     # The request that was told, and those queued behind it or met later, each dropped and counted.
     assert run.stats["fetch/failed_host_ended_count"] == 64
