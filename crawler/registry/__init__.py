@@ -4,9 +4,10 @@
 """
 
 from crawler.registry.file import MAX_REGISTRY_BYTES, RegistryError
-from crawler.registry.source import Source, default_registry_path, load_registry, parse_source
+from crawler.registry.source import MAX_ID_LENGTH, Source, default_registry_path, load_registry, parse_source
 
 __all__ = [
+    "MAX_ID_LENGTH",
     "MAX_REGISTRY_BYTES",
     "RegistryError",
     "Source",

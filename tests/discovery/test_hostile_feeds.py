@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.discovery.conftest import run_crawl, source, write_registry
+from tests.support.crawl import run_crawl, source, write_registry
 from tests.support.fakesite import Article, FakeSite, Reply, article_page
 
 OUT_OF_RANGE = "0001-01-01T00:00:00+01:00"  # valid ISO 8601; its UTC instant falls before year 1

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.discovery.conftest import source, write_registry
 from tests.frontier.conftest import run_workers, worker_args
+from tests.support.crawl import source, write_registry
 from tests.support.fakesite import Article, FakeSite, news_outlet
 
 pytestmark = pytest.mark.slow

@@ -14,10 +14,10 @@ import pytest
 
 from crawler.frontier.settings import PASSWORD_ENV
 from crawler.storage import Reader, open_store
-from tests.discovery.conftest import source, write_registry
 from tests.frontier.conftest import worker_args
 from tests.frontier.privateredis import PrivateRedis, private_redis
 from tests.support.cli import run_cli
+from tests.support.crawl import source, write_registry
 from tests.support.fakesite import Article, FakeSite, news_outlet
 from tests.support.redis import REDIS_URL, redis_or_skip
 

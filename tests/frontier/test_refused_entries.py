@@ -22,9 +22,9 @@ from scrapy_redis import picklecompat
 from crawler.frontier import serializer
 from crawler.frontier.queue import LeasedPriorityQueue
 from crawler.spiders.news import NewsSpider
-from tests.discovery.conftest import source, write_registry
 from tests.frontier.conftest import article_entry, worker_args
 from tests.support.cli import start_cli
+from tests.support.crawl import source, write_registry
 from tests.support.fakesite import Article, FakeSite, article_page, news_outlet
 from tests.support.redis import REDIS_URL
 

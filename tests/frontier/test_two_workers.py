@@ -11,9 +11,9 @@ import pytest
 import redis
 
 from crawler.storage import Reader, open_store
-from tests.discovery.conftest import source, write_registry
 from tests.frontier.conftest import article_entry, run_workers, worker_args
 from tests.support.cli import FAST, run_cli, start_cli
+from tests.support.crawl import source, write_registry
 from tests.support.fakesite import Article, article_page, news_outlet
 from tests.support.redis import REDIS_URL
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from crawler.storage import Reader, open_store
-from tests.discovery.conftest import source, write_registry
 from tests.support.cli import FAST, run_cli
+from tests.support.crawl import source, write_registry
 from tests.support.fakesite import Article, FakeSite, article_page, news_outlet
 
 POLICY = "https://rights.example/tdm-policy.json"

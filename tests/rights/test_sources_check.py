@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.discovery.conftest import source, write_registry
 from tests.rights.outlets import OUTLETS, POLICY, start_outlets
 from tests.support.cli import run_cli
+from tests.support.crawl import source, write_registry
 
 pytestmark = pytest.mark.slow
 

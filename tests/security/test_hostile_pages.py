@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from crawler.storage import Reader, open_store
-from tests.discovery.conftest import source, write_registry
 from tests.support.cli import FAST, run_cli
+from tests.support.crawl import source, write_registry
 from tests.support.fakesite import FakeSite
 
 pytestmark = pytest.mark.slow

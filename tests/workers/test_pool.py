@@ -10,7 +10,7 @@ from pathlib import Path
 
 from crawler.workers.pool import WorkerPool
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def loaded(module: str) -> bool:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.discovery.conftest import run_crawl, write_registry
+from tests.support.crawl import run_crawl, write_registry
 from tests.support.fakesite import Article, FakeSite, news_outlet
 
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
-from tests.discovery.conftest import pipeline_output, run_crawl, source, write_registry
+from tests.support.crawl import pipeline_output, run_crawl, source, write_registry
 from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page, news_outlet
 
 

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.discovery.conftest import run_crawl, source, write_registry
+from tests.support.crawl import run_crawl, source, write_registry
 from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page, rss_feed
 
 NOW = datetime.now(UTC)

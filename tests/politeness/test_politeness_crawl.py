@@ -10,7 +10,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from crawler.politeness.retryafter import parse_retry_after
-from tests.discovery.conftest import run_crawl, source, write_registry
+from tests.support.crawl import run_crawl, source, write_registry
 from tests.support.fakesite import Article, FakeSite, Hit, Reply, news_outlet
 
 FAST = {"NEWSCRAWL_BACKOFF_BASE": 0.2, "RETRY_TIMES": 0}
