@@ -1,8 +1,11 @@
-"""The Parquet copy of each article part: one fixed Arrow schema, so every part unions cleanly.
+"""The Parquet copy of each article part: a column per field of the record type (crawler/storage/columns.py,
+generated from it), so every part unions cleanly.
 
-Fields the schema does not know travel as one JSON string column, `extra`; a value of the wrong
+Fields the record type does not know travel as one JSON string column, `extra`; a value of the wrong
 shape for its column is stored JSON-encoded rather than failing the run. Timestamps are
 timestamp[us, UTC] columns (parts written before were strings: DuckDB's union_by_name reads both).
+Parts written before `final_url`, `revision` and `page_type` had columns kept them in `extra`; they
+are read back into their columns.
 """
 
 from __future__ import annotations
@@ -15,70 +18,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-_STR = pa.string()
-_STRS = pa.list_(pa.string())
-_PROVENANCE = pa.struct([("source", _STR), ("confidence", pa.float64())])
-_DATES = pa.struct(
-    [
-        ("published", _PROVENANCE),
-        ("updated", _PROVENANCE),
-        (
-            "disagreements",
-            pa.list_(pa.struct([("field", _STR), ("source", _STR), ("value", _STR), ("days", pa.int64())])),
-        ),
-        (
-            "refused",
-            pa.list_(pa.struct([("field", _STR), ("source", _STR), ("value", _STR), ("reason", _STR)])),
-        ),
-    ]
-)
+from crawler.storage.columns import ARTICLE_COLUMNS
+
+ARTICLE_SCHEMA = ARTICLE_COLUMNS.append(pa.field("extra", pa.string()))
 _TIME = pa.timestamp("us", tz="UTC")
-ARTICLE_SCHEMA = pa.schema(
-    [
-        ("id", _STR),
-        ("schema_version", _STR),  # "1.0", as article.schema.json has it
-        ("url", _STR),
-        ("canonical_url", _STR),
-        ("source", _STR),
-        ("title", _STR),
-        ("description", _STR),
-        ("authors", _STRS),
-        ("published_at", _TIME),
-        ("updated_at", _TIME),
-        ("language", _STR),
-        ("categories", _STRS),
-        ("tags", _STRS),
-        ("image", pa.struct([("url", _STR), ("caption", _STR), ("credit", _STR)])),
-        ("text", _STR),
-        ("word_count", pa.int64()),
-        ("credit", _STR),
-        ("agencies", _STRS),
-        ("dateline", _STR),
-        ("extractor", pa.struct([("name", _STR), ("version", _STR)])),
-        ("fetched_at", _TIME),
-        ("http_status", pa.int32()),
-        ("content_sha256", _STR),
-        ("minhash", pa.struct([("tag", _STR), ("byteorder", _STR), ("hashvalues", _STR)])),
-        ("cluster_id", _STR),
-        ("duplicate_of", _STR),
-        ("similarity", pa.float64()),
-        ("match", _STR),
-        ("discovered_via", _STR),
-        (
-            "announced",
-            pa.struct([("title", _STR), ("published_at", _TIME), ("keywords", _STRS), ("language", _STR)]),
-        ),
-        (
-            "rights",
-            pa.struct([("tdm_reserved", pa.bool_()), ("policy", _STR), ("signal", _STR), ("seen_at", _STR)]),
-        ),
-        ("warc", pa.struct([("file", _STR), ("offset", pa.int64()), ("length", pa.int64())])),
-        ("access", _STR),
-        ("access_evidence", _STR),
-        ("dates", _DATES),
-        ("extra", _STR),
-    ]
-)
 _KNOWN = set(ARTICLE_SCHEMA.names) - {"extra"}
 _TIME_COLUMNS = [field.name for field in ARTICLE_SCHEMA if field.type == _TIME]
 
@@ -143,5 +86,23 @@ def encode_parquet(records: list[dict[str, Any]]) -> bytes:
 
 
 def decode_parquet(data: bytes) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = pq.read_table(pa.BufferReader(data)).to_pylist()
+    table = pq.read_table(pa.BufferReader(data))
+    rows: list[dict[str, Any]] = table.to_pylist()
+    if set(ARTICLE_SCHEMA.names) - set(table.column_names):
+        # A part from before some fields had columns: they were kept in `extra`.
+        rows = [_from_extra(row) for row in rows]
     return rows
+
+
+def _from_extra(row: dict[str, Any]) -> dict[str, Any]:
+    """Fields of an older part kept in `extra` moved to their columns, where their values fit them; a
+    time that does not parse stays in `extra`, as the writer keeps it."""
+    extra = json.loads(row["extra"]) if row.get("extra") else {}
+    for field in ARTICLE_COLUMNS:
+        value = _coerce(extra.get(field.name), field.type)
+        row.setdefault(field.name, None)
+        if row[field.name] is None and value is not None:
+            row[field.name] = value
+            del extra[field.name]
+    row["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+    return row
