@@ -1,8 +1,5 @@
 """The vocabulary the record type is written in: `Field` (a field's description and constraints),
 `Ref` (a shared definition), and the value kinds every part of the record reuses.
-
-The record type's module has no `from __future__ import annotations`: the generators read its
-annotations at run time, and Python 3.11 sees `NotRequired` only in evaluated annotations.
 """
 
 from dataclasses import dataclass

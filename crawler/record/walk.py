@@ -30,8 +30,15 @@ class Key:
 def keys(typed_dict: type) -> list[Key]:
     """The keys of a TypedDict in the order they are written, with what each annotation says."""
     hints = typing.get_type_hints(typed_dict, include_extras=True)
-    required = typed_dict.__required_keys__  # type: ignore[attr-defined]
-    return [Key(name, kind_of(hint), name in required) for name, hint in hints.items()]
+    total = typed_dict.__required_keys__  # type: ignore[attr-defined]
+    return [Key(name, kind_of(hint), _required(hint, name in total)) for name, hint in hints.items()]
+
+
+def _required(hint: Any, by_totality: bool) -> bool:
+    """Python 3.11 misses `NotRequired` in a string annotation (`from __future__ import annotations`)
+    when it sets `__required_keys__`; the evaluated hint still says it."""
+    origin = typing.get_origin(hint)
+    return origin is Required or (by_totality and origin is not NotRequired)
 
 
 def kind_of(hint: Any) -> Kind:
