@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache, partial
 from typing import Any
 
 import pyarrow as pa
@@ -41,35 +43,63 @@ def parse_timestamp(value: Any) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _coerce(value: Any, kind: pa.DataType) -> Any:
+Convert = Callable[[Any], Any]
+
+
+@cache
+def _converter(kind: pa.DataType) -> Convert:
+    """The function that fits a value to a column of type `kind`, built once per type: deciding the
+    type's shape for every value was most of the cost of a row."""
+    if pa.types.is_timestamp(kind):
+        return parse_timestamp
+    if pa.types.is_string(kind):
+        return _text
+    if pa.types.is_boolean(kind):
+        return lambda value: value if isinstance(value, bool) else None
+    if pa.types.is_integer(kind):
+        return lambda value: value if isinstance(value, int) and not isinstance(value, bool) else None
+    if pa.types.is_floating(kind):
+        return lambda value: (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
+    if pa.types.is_list(kind):
+        return partial(_items, _converter(kind.value_type))
+    if pa.types.is_struct(kind):
+        return partial(_struct, tuple((field.name, _converter(field.type)) for field in kind))
+    return lambda value: value
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _items(item: Convert, value: Any) -> list[Any] | None:
     if value is None:
         return None
-    if pa.types.is_timestamp(kind):
-        return parse_timestamp(value)
-    if pa.types.is_string(kind):
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if pa.types.is_boolean(kind):
-        return value if isinstance(value, bool) else None
-    if pa.types.is_integer(kind):
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-    if pa.types.is_floating(kind):
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-    if pa.types.is_list(kind):
-        items = value if isinstance(value, list) else [value]
-        return [_coerce(item, kind.value_type) for item in items]
-    if pa.types.is_struct(kind):
-        if not isinstance(value, dict):
-            return None
-        return {field.name: _coerce(value.get(field.name), field.type) for field in kind}
-    return value
+    return [None if one is None else item(one) for one in (value if isinstance(value, list) else [value])]
+
+
+def _struct(fields: tuple[tuple[str, Convert], ...], value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    return {name: None if value.get(name) is None else convert(value.get(name)) for name, convert in fields}
+
+
+def _coerce(value: Any, kind: pa.DataType) -> Any:
+    return None if value is None else _converter(kind)(value)
+
+
+def _coerce_with(convert: Convert, value: Any) -> Any:
+    return None if value is None else convert(value)
+
+
+_COLUMNS = tuple((field.name, _converter(field.type)) for field in ARTICLE_COLUMNS)
 
 
 def article_row(record: dict[str, Any]) -> dict[str, Any]:
-    row = {
-        field.name: _coerce(record.get(field.name), field.type)
-        for field in ARTICLE_SCHEMA
-        if field.name != "extra"
-    }
+    row = {name: _coerce_with(convert, record.get(name)) for name, convert in _COLUMNS}
     extra = {key: value for key, value in record.items() if key not in _KNOWN}
     for name in _TIME_COLUMNS:  # a time that does not parse keeps its text in `extra`
         if record.get(name) is not None and row[name] is None:
