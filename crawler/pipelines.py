@@ -231,7 +231,7 @@ class StorePipeline:
 
     def commit(self, writer: RunWriter) -> None:
         for cluster_id in sorted(self.run.touched_clusters):
-            writer.add_cluster(cluster_record(self.run, cluster_id))
+            writer.add_cluster(self.run.dedup.cluster_record(cluster_id))
         self.crawler.signals.send_catch_log(run_committing)
         expected = [source.id for source in getattr(self.crawler.spider, "sources", [])]
         stats = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
@@ -242,10 +242,6 @@ class StorePipeline:
         stats[REPORT_STAT] = save_report(self.run.store, writer.run_id, report)
         manifest = writer.commit(stats)
         self.stats.set_value("storage/manifest", manifest["key"])
-
-
-def cluster_record(run: CrawlRun, cluster_id: str) -> dict[str, Any]:
-    return run.dedup.cluster_record(cluster_id)
 
 
 def _jsonable(value: Any) -> Any:

@@ -31,10 +31,8 @@ from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import page_type
+from crawler.record import SCHEMA_VERSION
 
-SCHEMA_VERSION = (
-    "1.2"  # of crawler/schemas/article.schema.json; 1.1 added page_type, 1.2 access, dates, rights
-)
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
 # readability/jusText comparison unless the source asks for it (ExtractOptions.compare_extractors).
 # 1.2: charsets read as browsers read them; dates without a calendar day dropped, bare days kept as

@@ -1,84 +1,29 @@
-"""The Parquet copy of each article part: one fixed Arrow schema, so every part unions cleanly.
+"""The Parquet copy of each article part: a column per field of the record type (crawler/storage/columns.py,
+generated from it), so every part unions cleanly.
 
-Fields the schema does not know travel as one JSON string column, `extra`; a value of the wrong
+Fields the record type does not know travel as one JSON string column, `extra`; a value of the wrong
 shape for its column is stored JSON-encoded rather than failing the run. Timestamps are
 timestamp[us, UTC] columns (parts written before were strings: DuckDB's union_by_name reads both).
+Parts written before `final_url`, `revision` and `page_type` had columns kept them in `extra`; they
+are read back into their columns.
 """
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import cache, partial
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-_STR = pa.string()
-_STRS = pa.list_(pa.string())
-_PROVENANCE = pa.struct([("source", _STR), ("confidence", pa.float64())])
-_DATES = pa.struct(
-    [
-        ("published", _PROVENANCE),
-        ("updated", _PROVENANCE),
-        (
-            "disagreements",
-            pa.list_(pa.struct([("field", _STR), ("source", _STR), ("value", _STR), ("days", pa.int64())])),
-        ),
-        (
-            "refused",
-            pa.list_(pa.struct([("field", _STR), ("source", _STR), ("value", _STR), ("reason", _STR)])),
-        ),
-    ]
-)
+from crawler.storage.columns import ARTICLE_COLUMNS
+
+ARTICLE_SCHEMA = ARTICLE_COLUMNS.append(pa.field("extra", pa.string()))
 _TIME = pa.timestamp("us", tz="UTC")
-ARTICLE_SCHEMA = pa.schema(
-    [
-        ("id", _STR),
-        ("schema_version", _STR),  # "1.0", as article.schema.json has it
-        ("url", _STR),
-        ("canonical_url", _STR),
-        ("source", _STR),
-        ("title", _STR),
-        ("description", _STR),
-        ("authors", _STRS),
-        ("published_at", _TIME),
-        ("updated_at", _TIME),
-        ("language", _STR),
-        ("categories", _STRS),
-        ("tags", _STRS),
-        ("image", pa.struct([("url", _STR), ("caption", _STR), ("credit", _STR)])),
-        ("text", _STR),
-        ("word_count", pa.int64()),
-        ("credit", _STR),
-        ("agencies", _STRS),
-        ("dateline", _STR),
-        ("extractor", pa.struct([("name", _STR), ("version", _STR)])),
-        ("fetched_at", _TIME),
-        ("http_status", pa.int32()),
-        ("content_sha256", _STR),
-        ("minhash", pa.struct([("tag", _STR), ("byteorder", _STR), ("hashvalues", _STR)])),
-        ("cluster_id", _STR),
-        ("duplicate_of", _STR),
-        ("similarity", pa.float64()),
-        ("match", _STR),
-        ("discovered_via", _STR),
-        (
-            "announced",
-            pa.struct([("title", _STR), ("published_at", _TIME), ("keywords", _STRS), ("language", _STR)]),
-        ),
-        (
-            "rights",
-            pa.struct([("tdm_reserved", pa.bool_()), ("policy", _STR), ("signal", _STR), ("seen_at", _STR)]),
-        ),
-        ("warc", pa.struct([("file", _STR), ("offset", pa.int64()), ("length", pa.int64())])),
-        ("access", _STR),
-        ("access_evidence", _STR),
-        ("dates", _DATES),
-        ("extra", _STR),
-    ]
-)
 _KNOWN = set(ARTICLE_SCHEMA.names) - {"extra"}
 _TIME_COLUMNS = [field.name for field in ARTICLE_SCHEMA if field.type == _TIME]
 
@@ -98,35 +43,63 @@ def parse_timestamp(value: Any) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
-def _coerce(value: Any, kind: pa.DataType) -> Any:
+Convert = Callable[[Any], Any]
+
+
+@cache
+def _converter(kind: pa.DataType) -> Convert:
+    """The function that fits a value to a column of type `kind`, built once per type: deciding the
+    type's shape for every value was most of the cost of a row."""
+    if pa.types.is_timestamp(kind):
+        return parse_timestamp
+    if pa.types.is_string(kind):
+        return _text
+    if pa.types.is_boolean(kind):
+        return lambda value: value if isinstance(value, bool) else None
+    if pa.types.is_integer(kind):
+        return lambda value: value if isinstance(value, int) and not isinstance(value, bool) else None
+    if pa.types.is_floating(kind):
+        return lambda value: (
+            float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+        )
+    if pa.types.is_list(kind):
+        return partial(_items, _converter(kind.value_type))
+    if pa.types.is_struct(kind):
+        return partial(_struct, tuple((field.name, _converter(field.type)) for field in kind))
+    return lambda value: value
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _items(item: Convert, value: Any) -> list[Any] | None:
     if value is None:
         return None
-    if pa.types.is_timestamp(kind):
-        return parse_timestamp(value)
-    if pa.types.is_string(kind):
-        return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if pa.types.is_boolean(kind):
-        return value if isinstance(value, bool) else None
-    if pa.types.is_integer(kind):
-        return value if isinstance(value, int) and not isinstance(value, bool) else None
-    if pa.types.is_floating(kind):
-        return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-    if pa.types.is_list(kind):
-        items = value if isinstance(value, list) else [value]
-        return [_coerce(item, kind.value_type) for item in items]
-    if pa.types.is_struct(kind):
-        if not isinstance(value, dict):
-            return None
-        return {field.name: _coerce(value.get(field.name), field.type) for field in kind}
-    return value
+    return [None if one is None else item(one) for one in (value if isinstance(value, list) else [value])]
+
+
+def _struct(fields: tuple[tuple[str, Convert], ...], value: Any) -> dict[str, Any] | None:
+    if not isinstance(value, dict):
+        return None
+    return {name: None if value.get(name) is None else convert(value.get(name)) for name, convert in fields}
+
+
+def _coerce(value: Any, kind: pa.DataType) -> Any:
+    return None if value is None else _converter(kind)(value)
+
+
+def _coerce_with(convert: Convert, value: Any) -> Any:
+    return None if value is None else convert(value)
+
+
+_COLUMNS = tuple((field.name, _converter(field.type)) for field in ARTICLE_COLUMNS)
 
 
 def article_row(record: dict[str, Any]) -> dict[str, Any]:
-    row = {
-        field.name: _coerce(record.get(field.name), field.type)
-        for field in ARTICLE_SCHEMA
-        if field.name != "extra"
-    }
+    row = {name: _coerce_with(convert, record.get(name)) for name, convert in _COLUMNS}
     extra = {key: value for key, value in record.items() if key not in _KNOWN}
     for name in _TIME_COLUMNS:  # a time that does not parse keeps its text in `extra`
         if record.get(name) is not None and row[name] is None:
@@ -143,5 +116,23 @@ def encode_parquet(records: list[dict[str, Any]]) -> bytes:
 
 
 def decode_parquet(data: bytes) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = pq.read_table(pa.BufferReader(data)).to_pylist()
+    table = pq.read_table(pa.BufferReader(data))
+    rows: list[dict[str, Any]] = table.to_pylist()
+    if set(ARTICLE_SCHEMA.names) - set(table.column_names):
+        # A part from before some fields had columns: they were kept in `extra`.
+        rows = [_from_extra(row) for row in rows]
     return rows
+
+
+def _from_extra(row: dict[str, Any]) -> dict[str, Any]:
+    """Fields of an older part kept in `extra` moved to their columns, where their values fit them; a
+    time that does not parse stays in `extra`, as the writer keeps it."""
+    extra = json.loads(row["extra"]) if row.get("extra") else {}
+    for field in ARTICLE_COLUMNS:
+        value = _coerce(extra.get(field.name), field.type)
+        row.setdefault(field.name, None)
+        if row[field.name] is None and value is not None:
+            row[field.name] = value
+            del extra[field.name]
+    row["extra"] = json.dumps(extra, ensure_ascii=False, sort_keys=True) if extra else None
+    return row

@@ -15,7 +15,7 @@ from isal import igzip
 
 from crawler.storage.errors import BadRecord
 
-ARTICLE_SCHEMA_VERSION = "1.0"  # crawler/schemas/article.schema.json (extraction sets it too)
+ARTICLE_SCHEMA_VERSION = "1.0"  # filed on a record without one: the first (crawler/record/article.py)
 CLUSTER_SCHEMA_VERSION = 1
 MANIFEST_SCHEMA_VERSION = 1
 
