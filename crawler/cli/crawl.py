@@ -115,9 +115,9 @@ def run(args: argparse.Namespace) -> int:
         except FrontierError as error:
             raise UsageError(str(error)) from None
     if args.metrics_port is not None:
-        overrides["NEWSCRAWL_METRICS_PORT"] = args.metrics_port
+        overrides["METRICS_PORT"] = args.metrics_port
     if args.metrics_textfile:
-        overrides["NEWSCRAWL_METRICS_TEXTFILE"] = args.metrics_textfile
+        overrides["METRICS_TEXTFILE"] = args.metrics_textfile
     if args.max_runtime:
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
     if output is not None:

@@ -175,7 +175,7 @@ class DiscoveryCallbacks:
             )
             self._stat("bad_header_count")
             total = page  # the posts on this page are kept; without a count, paging stops here
-        max_pages = self.crawler.settings.getint("NEWSCRAWL_WP_MAX_PAGES", 10)
+        max_pages = self.crawler.settings.getint("NEWSCRAWL_WP_MAX_PAGES")
         # Posts come newest first: a page whose articles were all fetched before (or are too old) means
         # older pages hold nothing new either. A page of new posts the feed already announced this run,
         # or of posts that are no articles (videos, live blogs), says nothing about the next one.
@@ -194,7 +194,7 @@ class DiscoveryCallbacks:
         async for request in self._schedule_in_turns(source, links, count_rejects=False):
             yield request
         page = response.meta.get("section_page", 1)
-        max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES", 3)
+        max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES")
         if next_url and page < max_pages and response.meta.get("newscrawl_kind") == "section":
             yield self._request(source, next_url, "section", self.parse_section, section_page=page + 1)
 

@@ -17,6 +17,7 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
+from crawler.defaults import declared
 from crawler.discovery.urls import canonical_identity
 from crawler.politeness.settings import POLITENESS_SETTINGS
 from crawler.registry import load_registry
@@ -26,6 +27,7 @@ from crawler.spiders.news import NewsSpider
 def main(config_path: str) -> int:
     config = json.loads(Path(config_path).read_text())
     settings = {
+        **declared(),
         **POLITENESS_SETTINGS,
         "NEWSCRAWL_ALLOW_PRIVATE": True,
         "LOG_LEVEL": "INFO",
