@@ -4,8 +4,11 @@ fallback, every name they read is declared, each value is set once, and -s reach
 from __future__ import annotations
 
 import ast
+import json
 import logging
 import pathlib
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -21,6 +24,7 @@ from crawler.run import get_run
 from crawler.runner import newscrawl_settings
 from crawler.storage.uri import DEFAULT_URI, resolve_uri
 from dedup.config import DedupConfig
+from tests.support.cli import cli_env, run_cli
 from tests.support.crawlers import newscrawl_crawler
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -204,3 +208,32 @@ def test_a_new_name_set_higher_wins_over_its_old_name() -> None:
 def test_renamed_names_are_not_declared_again() -> None:
     assert set(RENAMED) & set(declared()) == set()
     assert set(RENAMED.values()) <= set(declared())
+
+
+def _near_copies() -> str:
+    words = [f"word{i}" for i in range(200)]
+    edited = [f"other{i}" if i % 25 == 0 else word for i, word in enumerate(words)]
+    return "".join(
+        json.dumps({"id": name, "text": " ".join(text)}) + "\n"
+        for name, text in (("a", words), ("b", edited))
+    )
+
+
+@pytest.mark.parametrize(
+    ("pairs", "together"),
+    [([], True), (["-s", "DEDUP_JACCARD_THRESHOLD=0.95", "-s", "DEDUP_CONTAINMENT_THRESHOLD=0.95"], False)],
+)
+def test_dash_s_sets_the_dedup_command_thresholds(pairs: list[str], together: bool) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "crawler", "dedup", "-", *pairs], input=_near_copies(), capture_output=True,
+        text=True, cwd=ROOT, env=cli_env(), check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    a, b = (json.loads(line) for line in result.stdout.splitlines())
+    assert (a["cluster_id"] == b["cluster_id"]) is together
+
+
+def test_the_dedup_command_refuses_a_crawl_setting() -> None:
+    result = run_cli("dedup", "records.jsonl", "-s", "DOWNLOAD_DELAY=1")
+    assert result.returncode == 2
+    assert "reads only the dedup parameters" in result.stderr
