@@ -108,7 +108,6 @@ class DedupConfig:
             try:
                 changes[field.name] = timedelta(days=float(value)) if kind is timedelta else kind(value)
             except (TypeError, ValueError):
-                raise ValueError(
-                    f"{name}={value!r}: give {kind.__name__ if kind is not timedelta else 'days'}"
-                ) from None
+                expected = {int: "a whole number", float: "a number"}.get(kind, "a number of days")
+                raise ValueError(f"{name}={value!r}: give {expected}") from None
         return cls(**changes)
