@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Self
-
-from scrapy.crawler import Crawler
-from scrapy.settings import BaseSettings
+from typing import TYPE_CHECKING, Any, Self
 
 from crawler.rights import stance
 from dedup.config import DedupConfig
+
+if TYPE_CHECKING:  # the CLI imports this module for names; Scrapy's crawler module is not needed then
+    from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 # Which outlets to crawl (crawler/spiders/news.py).
 NEWSCRAWL_SOURCES_FILE = None  # None: the packaged registry
