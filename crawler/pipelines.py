@@ -53,7 +53,7 @@ class ExtractPipeline:
         if source_id not in self._options:
             sources = {s.id: s for s in getattr(self.crawler.spider, "sources", [])}
             source = sources.get(source_id)
-            drop = self.crawler.settings.getbool("EXTRACT_DROP_NON_ARTICLES", True)
+            drop = self.crawler.settings.getbool("EXTRACT_DROP_NON_ARTICLES")
             self._options[source_id] = (
                 ExtractOptions.from_source(source, drop_non_articles=drop)
                 if source

@@ -5,8 +5,18 @@ The defaults were chosen on the evaluation set in eval/syndication (see docs/ded
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
+from typing import Any, Protocol
+
+# A crawl sets each field as DEDUP_<FIELD>, a duration in days as DEDUP_<FIELD>_DAYS.
+SETTING_PREFIX = "DEDUP_"
+
+
+class Settings(Protocol):
+    """What `from_settings` reads: Scrapy's Settings, or a plain dict of setting names."""
+
+    def get(self, name: str, default: Any = None, /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -67,3 +77,37 @@ class DedupConfig:
     def tag(self) -> str:
         """Parameter tag stored with every signature; signatures with other tags are never compared."""
         return f"mh{self.num_perm}-w{self.shingle_size}-v{self.version}"
+
+    @staticmethod
+    def setting_name(field_name: str) -> str:
+        """The crawl setting for a field: `jaccard_threshold` is DEDUP_JACCARD_THRESHOLD, `window` DEDUP_WINDOW_DAYS."""
+        days = "_DAYS" if isinstance(getattr(DedupConfig, field_name, None), timedelta) else ""
+        return f"{SETTING_PREFIX}{field_name.upper()}{days}"
+
+    def as_settings(self) -> dict[str, int | float]:
+        """This config as crawl settings, durations in days."""
+        values: dict[str, int | float] = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            values[self.setting_name(field.name)] = (
+                value / timedelta(days=1) if isinstance(value, timedelta) else value
+            )
+        return values
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DedupConfig:
+        """The config the DEDUP_* settings describe; a name the settings lack keeps its default here.
+        ValueError names the setting whose value does not convert."""
+        changes: dict[str, Any] = {}
+        for field in fields(cls):
+            name = cls.setting_name(field.name)
+            value = settings.get(name)
+            if value is None:
+                continue
+            kind = type(getattr(cls, field.name))
+            try:
+                changes[field.name] = timedelta(days=float(value)) if kind is timedelta else kind(value)
+            except (TypeError, ValueError):
+                expected = {int: "a whole number", float: "a number"}.get(kind, "a number of days")
+                raise ValueError(f"{name}={value!r}: give {expected}") from None
+        return cls(**changes)

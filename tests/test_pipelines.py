@@ -14,14 +14,14 @@ from scrapy.crawler import Crawler
 from scrapy.utils.test import get_crawler
 
 from crawler import settings as project_settings
-from crawler.drops import Unchanged
+from crawler.middlewares import WIRE_BODY, WIRE_HEADERS
 from crawler.pipelines import DedupPipeline, ExtractPipeline, StoreFailed, StorePipeline
-from crawler.processing import article_id
 from crawler.registry import Source
-from crawler.run import get_run
+from crawler.run.drops import Unchanged
+from crawler.run.state import get_run
 from crawler.storage import RawResponse, Reader
 from crawler.storage.parquet import decode_parquet
-from crawler.wirecapture import WIRE_BODY, WIRE_HEADERS
+from crawler.workers.page import article_id
 from tests.extract.pages import PARAGRAPHS, article_page
 from tests.support.schema import validate
 

@@ -21,6 +21,7 @@ from crawler.cli.options import (
 from crawler.cli.overrides import add_set_option, parse_overrides
 from crawler.cli.summary import format_summary
 from crawler.cli.when import window_since
+from crawler.defaults import FRONTIER_PREFIX
 from crawler.frontier.settings import (
     FrontierError,
     FrontierUnavailable,
@@ -52,9 +53,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     )
     parser.add_argument(
         "--frontier-prefix",
-        default="newscrawl",
+        default=FRONTIER_PREFIX,
         metavar="PREFIX",
-        help="Redis key prefix (default newscrawl)",
+        help=f"Redis key prefix (default {FRONTIER_PREFIX})",
     )
     parser.add_argument(
         "--max-runtime", type=_seconds, metavar="SECONDS", help="stop the crawl after this long"
@@ -115,9 +116,9 @@ def run(args: argparse.Namespace) -> int:
         except FrontierError as error:
             raise UsageError(str(error)) from None
     if args.metrics_port is not None:
-        overrides["NEWSCRAWL_METRICS_PORT"] = args.metrics_port
+        overrides["METRICS_PORT"] = args.metrics_port
     if args.metrics_textfile:
-        overrides["NEWSCRAWL_METRICS_TEXTFILE"] = args.metrics_textfile
+        overrides["METRICS_TEXTFILE"] = args.metrics_textfile
     if args.max_runtime:
         overrides["CLOSESPIDER_TIMEOUT"] = args.max_runtime
     if output is not None:

@@ -1,4 +1,5 @@
-"""`newscrawl dedup INPUT.jsonl|- [--out OUT.jsonl]`: re-cluster an export of article records.
+"""`newscrawl dedup INPUT.jsonl|- [--out OUT.jsonl] [-s DEDUP_NAME=VALUE]`: re-cluster an export of
+article records, with the crawl's DEDUP_* settings.
 
 Only calls `dedup.batch`, the crawl's own dedup code path; records gain cluster_id, duplicate_of,
 similarity, match and minhash.
@@ -13,7 +14,9 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from crawler.cli.errors import UsageError
+from crawler.cli.overrides import add_set_option, parse_overrides
 from dedup.batch import BatchInputError, cluster_jsonl
+from dedup.config import DedupConfig
 
 
 def register(subparsers: Any) -> None:
@@ -30,10 +33,12 @@ def register(subparsers: Any) -> None:
         help="records, one JSON object per line ('-': standard input)",
     )
     parser.add_argument("--out", metavar="OUT.jsonl", type=Path, help="where to write (default: stdout)")
+    add_set_option(parser)
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    config = _config(args.set, args.allow_unknown_setting)
     from_stdin = str(args.input) == "-"
     if (
         not from_stdin
@@ -48,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
     with source:
         try:
             if args.out is None:
-                stats = cluster_jsonl(source, sys.stdout)
+                stats = cluster_jsonl(source, sys.stdout, config)
                 report = sys.stderr
             else:
                 with args.out.open("w", encoding="utf-8") as out:
-                    stats = cluster_jsonl(source, out)
+                    stats = cluster_jsonl(source, out, config)
                 report = sys.stdout
         except BatchInputError as error:
             raise UsageError(f"{_name(args.input)}: {error}") from None
@@ -65,6 +70,21 @@ def run(args: argparse.Namespace) -> int:
     matches = ", ".join(f"{kind} {count}" for kind, count in sorted(stats.matches.items()))
     print(f"{stats.documents} records, {stats.clusters} clusters ({matches})", file=report)
     return 0
+
+
+def _config(pairs: list[str], allow_unknown: bool) -> DedupConfig:
+    """The DedupConfig `-s DEDUP_NAME=VALUE` describes, as a crawl would build it."""
+    overrides = parse_overrides(pairs, allow_unknown=allow_unknown)
+    known = DedupConfig().as_settings()
+    for name in overrides:
+        if name not in known:
+            raise UsageError(
+                f"-s {name}: `newscrawl dedup` reads only the dedup parameters ({', '.join(sorted(known))})"
+            )
+    try:
+        return DedupConfig.from_settings(overrides)
+    except ValueError as error:
+        raise UsageError(f"-s: {error}") from None
 
 
 def _open_input(path: Path) -> TextIO:

@@ -11,6 +11,7 @@ from scrapy.settings import BaseSettings
 
 from crawler.cli.errors import UsageError
 from crawler.cli.setting_names import ALLOW_UNKNOWN_OPTION, check_names
+from crawler.defaults import RENAMED
 from crawler.run.runner import newscrawl_settings
 from crawler.storage import StorageError
 from crawler.storage.uri import check_local_path
@@ -38,20 +39,15 @@ _ABOVE_ZERO = frozenset(
         "DOWNLOAD_TIMEOUT",
         "FRONTIER_HEARTBEAT_SECONDS",
         "MEMUSAGE_CHECK_INTERVAL_SECONDS",
-        "NEWSCRAWL_METRICS_INTERVAL",
+        "METRICS_INTERVAL",
         "REACTOR_THREADPOOL_MAXSIZE",
         "ROBOTSTXT_MAX_BYTES",
         "SCRAPER_SLOT_MAX_ACTIVE_SIZE",
         "STORAGE_BATCH_SIZE",
     }
 )
-# Numeric settings read with a fallback instead of a default in the settings modules.
-_NUMBERS_WITHOUT_DEFAULT = {
-    "FRONTIER_HEARTBEAT_SECONDS": 30,
-    "FRONTIER_HOST_DELAY": 0.0,
-    "NEWSCRAWL_METRICS_INTERVAL": 30.0,
-    "NEWSCRAWL_PROGRESS_INTERVAL": 0.0,
-}
+# Numeric settings whose default is None (meaning another setting's value).
+_NUMBERS_DEFAULT_NONE = {"FRONTIER_HOST_DELAY": 0.0}
 
 # Scrapy creates these directories (or opens this file) at start-up, with a traceback if it cannot.
 _DIRECTORY_SETTINGS = ("JOBDIR", "HTTPCACHE_DIR")
@@ -98,7 +94,7 @@ def check_types(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
     """Refuse a value the setting's type cannot take, here where it was typed: Scrapy would only
     fail on it mid-start-up, with a traceback."""
     for name, value in overrides.items():
-        default = defaults.get(name)
+        default = defaults.get(RENAMED.get(name, name))
         for kind, getter, expected in _KINDS:
             if isinstance(default, kind):
                 try:
@@ -112,7 +108,7 @@ def check_ranges(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
     """Refuse a number Scrapy would take and then break on (a negative DOWNLOAD_TIMEOUT, zero
     CONCURRENT_REQUESTS, an infinite DOWNLOAD_DELAY), before any crawl starts."""
     for name, value in overrides.items():
-        default = defaults.get(name, _NUMBERS_WITHOUT_DEFAULT.get(name))
+        default = defaults.get(RENAMED.get(name, name), _NUMBERS_DEFAULT_NONE.get(name))
         if isinstance(default, bool) or not isinstance(default, (int, float)):
             continue
         try:
@@ -128,7 +124,7 @@ def check_ranges(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
             raise UsageError(
                 f"-s {name}={value}: at most {MAX_EXTRACT_WORKERS} extraction workers (4 per CPU) here"
             )
-        if name in _ABOVE_ZERO and number <= 0:
+        if RENAMED.get(name, name) in _ABOVE_ZERO and number <= 0:
             raise UsageError(f"-s {name}={value}: {name} must be above 0, {example}")
         if number < 0:
             raise UsageError(f"-s {name}={value}: {name} must be 0 or more, {example}")

@@ -1,5 +1,5 @@
-"""The setting names `-s` knows (Scrapy's defaults, newscrawl's, scrapy-redis's, and those newscrawl
-reads with a fallback instead of a default), and the closest one to a misspelt name."""
+"""The setting names `-s` knows (Scrapy's, newscrawl's in crawler/defaults.py and the names they
+replaced, scrapy-redis's), and the closest one to a misspelt name."""
 
 from __future__ import annotations
 
@@ -7,24 +7,10 @@ import difflib
 from functools import cache
 
 from crawler.cli.errors import UsageError
+from crawler.defaults import RENAMED
 from crawler.frontier.settings import frontier_settings
 from crawler.run.runner import newscrawl_settings
 
-# Read with a fallback in the component that uses them, so absent from the settings modules;
-# tests/cli/test_setting_names.py checks every name the code reads is known here or there.
-READ_WITHOUT_DEFAULT = frozenset(
-    {
-        "FRONTIER_HEARTBEAT_SECONDS",
-        "FRONTIER_HOST_DELAY",
-        "NEWSCRAWL_METRICS_HOST",
-        "NEWSCRAWL_METRICS_INTERVAL",
-        "NEWSCRAWL_METRICS_PORT",
-        "NEWSCRAWL_METRICS_TEXTFILE",
-        "NEWSCRAWL_PROGRESS",
-        "NEWSCRAWL_PROGRESS_INTERVAL",
-        "NEWSCRAWL_SOURCE_STATS",
-    }
-)
 # scrapy-redis (the --frontier scheduler) reads these; it has no settings module of its own.
 SCRAPY_REDIS = frozenset(
     {
@@ -58,7 +44,7 @@ ALLOW_UNKNOWN_OPTION = "--allow-unknown-setting"
 def known_settings() -> frozenset[str]:
     names = {name for name, _value in newscrawl_settings().items()}
     names |= set(frontier_settings("redis://127.0.0.1:6379/0"))
-    return frozenset(names | READ_WITHOUT_DEFAULT | SCRAPY_REDIS)
+    return frozenset(names | SCRAPY_REDIS | set(RENAMED))
 
 
 def check_names(names: list[str]) -> None:

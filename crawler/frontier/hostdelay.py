@@ -69,11 +69,12 @@ class SharedHostDelayHandler(BoundedDownloadHandler):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
         settings = crawler.settings
-        delay = settings.getfloat("FRONTIER_HOST_DELAY", settings.getfloat("DOWNLOAD_DELAY"))
+        delay = settings.get("FRONTIER_HOST_DELAY")  # None: the crawl's DOWNLOAD_DELAY
+        delay = float(delay if delay is not None else settings.getfloat("DOWNLOAD_DELAY"))
         # The same client settings as the scheduler's (REDIS_PARAMS: retries across a Redis restart).
         self.gate = HostGate(
             get_redis_from_settings(settings),
-            settings.get("FRONTIER_PREFIX", "newscrawl"),
+            settings.get("FRONTIER_PREFIX"),
             int(delay * 1000),
             crawler.stats,
         )

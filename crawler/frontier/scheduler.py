@@ -28,7 +28,7 @@ class LeasedScheduler(Scheduler):
         scheduler: LeasedScheduler = super().from_crawler(crawler)
         scheduler.crawler = crawler
         scheduler.worker_id = f"{uuid.uuid4().hex[:12]}"
-        scheduler.heartbeat_ttl = crawler.settings.getint("FRONTIER_HEARTBEAT_SECONDS", 30)
+        scheduler.heartbeat_ttl = crawler.settings.getint("FRONTIER_HEARTBEAT_SECONDS")
         crawler.signals.connect(scheduler._on_idle, signal=signals.spider_idle)
         return scheduler
 

@@ -10,6 +10,7 @@ import os
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from crawler.defaults import FRONTIER_PREFIX
 from dedup.redis_state import resilient_redis_params
 
 PASSWORD_ENV = "NEWSCRAWL_FRONTIER_PASSWORD"
@@ -84,7 +85,7 @@ def check_redis_url(url: str) -> str:
     return url
 
 
-def frontier_settings(redis_url: str, prefix: str = "newscrawl") -> dict[str, Any]:
+def frontier_settings(redis_url: str, prefix: str = FRONTIER_PREFIX) -> dict[str, Any]:
     # scrapy-redis's scheduler and dupefilter, the shared host delays and the dedup index all connect
     # with this one URL, credentials and TLS included.
     return {

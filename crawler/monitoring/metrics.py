@@ -1,10 +1,10 @@
 """`Metrics`: Prometheus exposition of the per-source counters, over HTTP and/or as a textfile.
 
-prometheus_client does the serving and the writing. Settings: `NEWSCRAWL_METRICS_PORT` (serve
+prometheus_client does the serving and the writing. Settings: `METRICS_PORT` (serve
 `/metrics`, and any other path, as Prometheus exporters do; 0 picks a free port, logged and stored in the
-stat `monitoring/metrics_port`), `NEWSCRAWL_METRICS_HOST` (default 0.0.0.0, so a scraper outside the
-pod or container reaches it), `NEWSCRAWL_METRICS_TEXTFILE` (a `.prom` path rewritten atomically every
-`NEWSCRAWL_METRICS_INTERVAL` seconds, default 30, and at the end, for node_exporter's textfile collector).
+stat `monitoring/metrics_port`), `METRICS_HOST` (default 0.0.0.0, so a scraper outside the
+pod or container reaches it), `METRICS_TEXTFILE` (a `.prom` path rewritten atomically every
+`METRICS_INTERVAL` seconds, default 30, and at the end, for node_exporter's textfile collector).
 """
 
 from __future__ import annotations
@@ -45,17 +45,17 @@ class Metrics:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        port = _port(settings.get("NEWSCRAWL_METRICS_PORT"))
-        textfile = settings.get("NEWSCRAWL_METRICS_TEXTFILE") or None
+        port = _port(settings.get("METRICS_PORT"))
+        textfile = settings.get("METRICS_TEXTFILE") or None
         if port is None and textfile is None:
-            # Off is the default (set NEWSCRAWL_METRICS_PORT or _TEXTFILE to export): no message, as
+            # Off is the default (set METRICS_PORT or _TEXTFILE to export): no message, as
             # Scrapy logs a NotConfigured that carries one as a WARNING on every crawl.
             raise NotConfigured
         textfile_path = _textfile(textfile) if textfile else None
-        interval = settings.getfloat("NEWSCRAWL_METRICS_INTERVAL", 30.0)
+        interval = settings.getfloat("METRICS_INTERVAL")
         if interval <= 0:
-            raise MonitoringConfigError(f"NEWSCRAWL_METRICS_INTERVAL={interval}: give seconds > 0")
-        host = settings.get("NEWSCRAWL_METRICS_HOST") or "0.0.0.0"
+            raise MonitoringConfigError(f"METRICS_INTERVAL={interval}: give seconds > 0")
+        host = settings.get("METRICS_HOST")
         extension = cls(crawler, host, port, textfile_path, interval)
         if port is not None:
             extension._serve()  # at start-up, so a taken port stops the crawl before it begins
@@ -95,7 +95,7 @@ class Metrics:
             )
         except OSError as error:
             raise MonitoringConfigError(
-                f"NEWSCRAWL_METRICS_PORT={self.port}: cannot listen on {self.host}:{self.port} ({error}); "
+                f"METRICS_PORT={self.port}: cannot listen on {self.host}:{self.port} ({error}); "
                 "pick a free port, or 0 for any"
             ) from error
         bound = self.server.server_port
@@ -111,9 +111,7 @@ def _port(value: Any) -> int | None:
     except (TypeError, ValueError):
         port = -1
     if not 0 <= port <= 65535:
-        raise MonitoringConfigError(
-            f"NEWSCRAWL_METRICS_PORT={value!r}: give a port number 0-65535 (0: any free)"
-        )
+        raise MonitoringConfigError(f"METRICS_PORT={value!r}: give a port number 0-65535 (0: any free)")
     return port
 
 
@@ -121,10 +119,10 @@ def _textfile(value: str) -> Path:
     path = Path(value)
     if path.suffix != ".prom":
         raise MonitoringConfigError(
-            f"NEWSCRAWL_METRICS_TEXTFILE={value}: node_exporter only reads files ending in .prom; rename it"
+            f"METRICS_TEXTFILE={value}: node_exporter only reads files ending in .prom; rename it"
         )
     if not path.parent.is_dir():
         raise MonitoringConfigError(
-            f"NEWSCRAWL_METRICS_TEXTFILE={value}: directory {path.parent} does not exist; create it first"
+            f"METRICS_TEXTFILE={value}: directory {path.parent} does not exist; create it first"
         )
     return path

@@ -49,16 +49,16 @@ class Progress:
     @classmethod
     def from_crawler(cls, crawler: Crawler, stream: TextIO | None = None) -> Self:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWL_PROGRESS", True):
+        if not settings.getbool("NEWSCRAWL_PROGRESS"):
             raise NotConfigured("NEWSCRAWL_PROGRESS is off")
         stream = stream or sys.stderr
-        interval = settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL", 0.0)
+        interval = settings.getfloat("NEWSCRAWL_PROGRESS_INTERVAL")
         if interval < 0:
             raise MonitoringConfigError(
                 f"NEWSCRAWL_PROGRESS_INTERVAL={interval}: give seconds > 0, or 0 for the default"
             )
         if not interval:
-            interval = 1.0 if stream.isatty() else settings.getfloat("LOGSTATS_INTERVAL", 60.0) or 60.0
+            interval = 1.0 if stream.isatty() else settings.getfloat("LOGSTATS_INTERVAL") or 60.0
         extension = cls(crawler, interval, stream)
         if not extension.live and not settings.get("LOG_FILE"):
             extension._log_to_stream(settings.get("LOG_FORMAT"), settings.get("LOG_DATEFORMAT"))

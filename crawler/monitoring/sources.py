@@ -35,7 +35,7 @@ class SourceStats:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        if not crawler.settings.getbool("NEWSCRAWL_SOURCE_STATS", True):
+        if not crawler.settings.getbool("NEWSCRAWL_SOURCE_STATS"):
             raise NotConfigured("NEWSCRAWL_SOURCE_STATS is off")
         extension = cls(crawler)
         for handler, signal in (

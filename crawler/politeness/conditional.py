@@ -19,7 +19,7 @@ CONDITIONAL_KINDS = ("feed", "sitemap")
 class ConditionalGetMiddleware:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler
-        seconds = crawler.settings.getfloat("NEWSCRAWL_VALIDATOR_VERIFY_INTERVAL", 86400.0)
+        seconds = crawler.settings.getfloat("NEWSCRAWL_VALIDATOR_VERIFY_INTERVAL")
         self.verify_interval = timedelta(seconds=seconds)
 
     @classmethod

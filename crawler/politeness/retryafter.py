@@ -49,9 +49,9 @@ class RetryAfterMiddleware:
         settings = crawler.settings
         self.crawler = crawler
         self.pauses = Pauses(crawler)
-        self.max_times = settings.getint("NEWSCRAWL_RETRY_AFTER_TIMES", 4)
-        self.base = settings.getfloat("NEWSCRAWL_BACKOFF_BASE", 5.0)
-        self.max_pause = settings.getfloat("NEWSCRAWL_MAX_PAUSE", 600.0)
+        self.max_times = settings.getint("NEWSCRAWL_RETRY_AFTER_TIMES")
+        self.base = settings.getfloat("NEWSCRAWL_BACKOFF_BASE")
+        self.max_pause = settings.getfloat("NEWSCRAWL_MAX_PAUSE")
         self.run_seconds = settings.getfloat("CLOSESPIDER_TIMEOUT")
         self.started = monotonic()
         self.consecutive_429: dict[str, int] = {}

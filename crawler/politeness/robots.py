@@ -28,15 +28,13 @@ from crawler.security.middleware import RefusedRequest
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MAX_BYTES = 500 * 1024
-
 
 class PoliteRobotsTxtMiddleware(RobotsTxtMiddleware):
     def __init__(self, crawler: Any) -> None:
         super().__init__(crawler)
-        self._retry_after = crawler.settings.getfloat("NEWSCRAWL_ROBOTS_RETRY_AFTER", 600.0)
-        self._max_bytes = crawler.settings.getint("ROBOTSTXT_MAX_BYTES", DEFAULT_MAX_BYTES)
-        self._max_delay = crawler.settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY", 60.0)
+        self._retry_after = crawler.settings.getfloat("NEWSCRAWL_ROBOTS_RETRY_AFTER")
+        self._max_bytes = crawler.settings.getint("ROBOTSTXT_MAX_BYTES")
+        self._max_delay = crawler.settings.getfloat("NEWSCRAWL_MAX_CRAWL_DELAY")
         self._unreachable: dict[str, tuple[str, float]] = {}  # netloc -> (reason, retry at)
         self.crawl_delays: dict[str, float] = {}  # netloc -> seconds
 

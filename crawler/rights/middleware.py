@@ -44,15 +44,15 @@ class TdmRightsMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         settings = crawler.settings
-        self.skip_default = settings.getbool("NEWSCRAWL_SKIP_TDM_RESERVED", False)
-        self.max_bytes = settings.getint("NEWSCRAWL_TDMREP_MAX_BYTES", 256 * 1024)
+        self.skip_default = settings.getbool("NEWSCRAWL_SKIP_TDM_RESERVED")
+        self.max_bytes = settings.getint("NEWSCRAWL_TDMREP_MAX_BYTES")
         self.agents = tuple(settings.getlist("NEWSCRAWL_TDM_ROBOTS_AGENTS"))
         self._hosts: dict[str, HostRights] = {}  # origin -> what it says
         self._waiters: dict[str, list[Deferred[HostRights]]] = {}  # origin being read -> who waits
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TdmRightsMiddleware:
-        if not crawler.settings.getbool("NEWSCRAWL_TDM_RIGHTS", True):
+        if not crawler.settings.getbool("NEWSCRAWL_TDM_RIGHTS"):
             raise NotConfigured("NEWSCRAWL_TDM_RIGHTS is off")
         return cls(crawler)
 

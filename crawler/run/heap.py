@@ -34,9 +34,9 @@ class FrozenHeap:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         settings = crawler.settings
-        if not settings.getbool("GC_FREEZE_ENABLED", True):
+        if not settings.getbool("GC_FREEZE_ENABLED"):
             raise NotConfigured("GC_FREEZE_ENABLED is off")
-        young = settings.getint("GC_YOUNG_THRESHOLD", 20_000)
+        young = settings.getint("GC_YOUNG_THRESHOLD")
         if young < 1:
             raise GCConfigError(f"GC_YOUNG_THRESHOLD={young}: give a number of objects >= 1")
         extension = cls(crawler, young)

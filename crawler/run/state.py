@@ -57,8 +57,7 @@ def get_run(crawler: Crawler, sources: list[Source] | None = None) -> CrawlRun:
 def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
     settings = crawler.settings
     store = open_store(settings.get("STORAGE_URI"))
-    window = timedelta(days=settings.getint("DEDUP_WINDOW_DAYS"))
-    config = DedupConfig(window=window)
+    config = DedupConfig.from_settings(settings)
     redis_url = settings.get("DEDUP_REDIS_URL")
     if redis_url:
         dedup = Deduplicator(config, redis_url=redis_url, namespace=settings.get("DEDUP_NAMESPACE"))
@@ -67,7 +66,9 @@ def _build(crawler: Crawler, sources: list[Source]) -> CrawlRun:
     agencies = {source.id: source.agency for source in sources if source.agency}
     reader = Reader(store, on_damaged=lambda error: logger.warning("not restoring from %s", error))
     # A shared index persists in Redis; it is re-indexed only when it was dropped (an older layout).
-    restored = restore_index(dedup, reader, window, agencies) if dedup.needs_restore or not redis_url else 0
+    restored = (
+        restore_index(dedup, reader, config.window, agencies) if dedup.needs_restore or not redis_url else 0
+    )
     writer = (
         RunWriter(store, batch_size=settings.getint("STORAGE_BATCH_SIZE"))
         if settings.getbool("STORAGE_WRITE")

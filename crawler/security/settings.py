@@ -1,6 +1,6 @@
-"""The Scrapy settings that switch the network guards on; the lead merges `SECURITY_SETTINGS`.
+"""SECURITY_SETTINGS: the Scrapy settings that switch the network guards on; merged into settings.py.
 
-Everything here is a plain value so `crawler/settings.py` can `update()` its own dicts with it.
+Their own settings (NEWSCRAWL_ALLOW_PRIVATE, NEWSCRAWL_MAX_HEADER_*) are declared in crawler/defaults.py.
 """
 
 from __future__ import annotations
@@ -10,9 +10,6 @@ from typing import Any
 MIB = 1024 * 1024
 
 SECURITY_SETTINGS: dict[str, Any] = {
-    # Off by default; `--allow-private` sets it for intranet crawls and tests. The resolver is
-    # process-wide, so set it in the settings given to the CrawlerProcess, not in custom_settings.
-    "NEWSCRAWL_ALLOW_PRIVATE": False,
     # Scrapy's consoles run Python code sent to them inside the crawl process: the telnet console,
     # and since Scrapy 2.19 a token-protected HTTP server on localhost that also writes a job file to
     # the user's home. A scheduled crawl needs neither; `-s REMOTE_CONTROL_ENABLED=True` to debug.
@@ -30,7 +27,6 @@ SECURITY_SETTINGS: dict[str, Any] = {
         # robots.txt per RFC 9309 (a 5xx or an unreachable server means "crawl nothing") is
         # crawler.politeness.robots, which also applies ROBOTSTXT_MAX_BYTES.
     },
-    "ROBOTSTXT_MAX_BYTES": 500 * 1024,
     # No handler at all for schemes a crawler has no business with, even if a check is bypassed;
     # http(s) through Scrapy's HTTP/1.1 handler with caps on the response headers (which
     # DOWNLOAD_MAXSIZE does not count) and no download outliving the run's deadline.
@@ -42,9 +38,7 @@ SECURITY_SETTINGS: dict[str, Any] = {
         "http": "crawler.security.download.BoundedDownloadHandler",
         "https": "crawler.security.download.BoundedDownloadHandler",
     },
-    # Browsers cap the header section near these values (Chrome: 256 KiB; nginx serves 8 KiB lines).
-    "NEWSCRAWL_MAX_HEADER_BYTES": 64 * 1024,
-    "NEWSCRAWL_MAX_HEADER_COUNT": 200,
+    # The header caps are NEWSCRAWL_MAX_HEADER_BYTES and NEWSCRAWL_MAX_HEADER_COUNT.
     # Applies after decompression too (HttpCompressionMiddleware); per source via
     # request.meta["max_response_bytes"] (the middleware maps it to download_maxsize).
     "DOWNLOAD_MAXSIZE": 10 * MIB,

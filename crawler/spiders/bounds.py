@@ -20,7 +20,6 @@ from crawler.discovery.feeds import autodiscover_feeds, parse_feed
 from crawler.discovery.sections import check_markup
 from crawler.discovery.sitemaps import SitemapRef, parse_sitemap
 from crawler.discovery.wpjson import api_root_from_html
-from crawler.politeness.settings import BUDGET_DEFAULTS
 
 T = TypeVar("T")
 HOMEPAGE_BYTES = 512 * 1024  # what feed and API autodiscovery read of a homepage
@@ -50,15 +49,11 @@ class SourceBudgets:
     def __init__(self, crawler: Any) -> None:
         self.crawler = crawler  # its stats exist only once the crawl starts
         settings = crawler.settings
-
-        def limit(name: str) -> int:
-            return settings.getint(name, BUDGET_DEFAULTS[name])
-
         self.limits = {
-            "url": limit("NEWSCRAWL_SOURCE_MAX_URLS"),
-            "sitemap": limit("NEWSCRAWL_SITEMAP_MAX_FILES"),
+            "url": settings.getint("NEWSCRAWL_SOURCE_MAX_URLS"),
+            "sitemap": settings.getint("NEWSCRAWL_SITEMAP_MAX_FILES"),
         }
-        self.max_children = limit("NEWSCRAWL_SITEMAP_MAX_CHILDREN")
+        self.max_children = settings.getint("NEWSCRAWL_SITEMAP_MAX_CHILDREN")
         self.spent_count: Counter[tuple[str, str]] = Counter()
 
     def spent(self, source_id: str, what: str) -> bool:

@@ -133,7 +133,7 @@ class DiscoveryCallbacks(WordPressCallbacks):
         async for request in self._schedule_in_turns(source, links, count_rejects=False):
             yield request
         page = response.meta.get("section_page", 1)
-        max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES", 3)
+        max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES")
         if next_url and page < max_pages and response.meta.get("newscrawl_kind") == "section":
             yield self._request(source, next_url, "section", self.parse_section, section_page=page + 1)
 

@@ -64,9 +64,7 @@ class NewsSpider(DiscoveryCallbacks, ArticleScheduling, scrapy.Spider):
         if spider.seen is None and not spider.urls and crawler.settings.getbool("STORAGE_WRITE"):
             # The seen-store lives in the run's store, beside what it remembers.
             spider.seen = get_run(crawler, spider.sources).seen
-        spider.recheck_interval = timedelta(
-            seconds=crawler.settings.getfloat("NEWSCRAWL_RECHECK_INTERVAL", 3600.0)
-        )
+        spider.recheck_interval = timedelta(seconds=crawler.settings.getfloat("NEWSCRAWL_RECHECK_INTERVAL"))
         spider.parsing = DiscoveryParser()
         spider.budgets = SourceBudgets(crawler)
         return spider

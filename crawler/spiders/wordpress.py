@@ -39,7 +39,7 @@ class WordPressCallbacks(DiscoveryBase):
             )
             self._stat("bad_header_count")
             total = page  # the posts on this page are kept; without a count, paging stops here
-        max_pages = self.crawler.settings.getint("NEWSCRAWL_WP_MAX_PAGES", 10)
+        max_pages = self.crawler.settings.getint("NEWSCRAWL_WP_MAX_PAGES")
         # Posts come newest first: a page whose articles were all fetched before (or are too old) means
         # older pages hold nothing new either. A page of new posts the feed already announced this run,
         # or of posts that are no articles (videos, live blogs), says nothing about the next one.

@@ -15,6 +15,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.exceptions import DropItem
 from scrapy.http import Response
 
+from crawler.defaults import declared
 from crawler.monitoring import MONITORING_SETTINGS, run_report
 
 
@@ -65,13 +66,14 @@ class TinySpider(Spider):
 
 def main(base: str, textfile: str) -> None:
     settings = {
+        **declared(),
         **MONITORING_SETTINGS,
         "ITEM_PIPELINES": {f"{__name__}.DropEmptyPipeline": 100},
         "NEWSCRAWL_ALLOW_PRIVATE": True,
-        "NEWSCRAWL_METRICS_PORT": 0,
-        "NEWSCRAWL_METRICS_HOST": "127.0.0.1",
-        "NEWSCRAWL_METRICS_TEXTFILE": textfile,
-        "NEWSCRAWL_METRICS_INTERVAL": 1,
+        "METRICS_PORT": 0,
+        "METRICS_HOST": "127.0.0.1",
+        "METRICS_TEXTFILE": textfile,
+        "METRICS_INTERVAL": 1,
         "ROBOTSTXT_OBEY": False,
         "TELNETCONSOLE_ENABLED": False,
         "RETRY_ENABLED": False,

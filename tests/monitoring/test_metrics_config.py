@@ -7,16 +7,16 @@ from pathlib import Path
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from crawler.cli import sources
 from crawler.cli.main import main
 from crawler.monitoring.errors import MonitoringConfigError
 from crawler.monitoring.metrics import Metrics
+from tests.support.crawlers import newscrawl_crawler
 
 
 def _metrics(**settings: object) -> Metrics:
-    return Metrics.from_crawler(get_crawler(Spider, {"EXTENSIONS_BASE": {}, **settings}))
+    return Metrics.from_crawler(newscrawl_crawler(Spider, {"EXTENSIONS_BASE": {}, **settings}))
 
 
 def test_metrics_are_off_unless_a_port_or_textfile_is_set() -> None:
@@ -27,11 +27,11 @@ def test_metrics_are_off_unless_a_port_or_textfile_is_set() -> None:
 @pytest.mark.parametrize(
     ("settings", "names"),
     [
-        ({"NEWSCRAWL_METRICS_PORT": "http"}, "NEWSCRAWL_METRICS_PORT='http': give a port"),
-        ({"NEWSCRAWL_METRICS_PORT": 70000}, "NEWSCRAWL_METRICS_PORT=70000: give a port"),
-        ({"NEWSCRAWL_METRICS_TEXTFILE": "/tmp/metrics.txt"}, "only reads files ending in .prom"),
-        ({"NEWSCRAWL_METRICS_TEXTFILE": "/nonexistent-dir/x.prom"}, "create it first"),
-        ({"NEWSCRAWL_METRICS_TEXTFILE": "/tmp/x.prom", "NEWSCRAWL_METRICS_INTERVAL": 0}, "seconds > 0"),
+        ({"METRICS_PORT": "http"}, "METRICS_PORT='http': give a port"),
+        ({"METRICS_PORT": 70000}, "METRICS_PORT=70000: give a port"),
+        ({"METRICS_TEXTFILE": "/tmp/metrics.txt"}, "only reads files ending in .prom"),
+        ({"METRICS_TEXTFILE": "/nonexistent-dir/x.prom"}, "create it first"),
+        ({"METRICS_TEXTFILE": "/tmp/x.prom", "METRICS_INTERVAL": 0}, "seconds > 0"),
     ],
 )
 def test_bad_metrics_settings_stop_start_up_naming_the_setting(settings: dict, names: str) -> None:
@@ -45,12 +45,12 @@ def test_a_taken_port_stops_start_up() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         with pytest.raises(MonitoringConfigError, match="pick a free port"):
-            _metrics(NEWSCRAWL_METRICS_PORT=port, NEWSCRAWL_METRICS_HOST="127.0.0.1")
+            _metrics(METRICS_PORT=port, METRICS_HOST="127.0.0.1")
 
 
 def test_textfile_is_written_at_close_even_without_a_port(tmp_path: Path) -> None:
     target = tmp_path / "run.prom"
-    metrics = _metrics(NEWSCRAWL_METRICS_TEXTFILE=str(target))
+    metrics = _metrics(METRICS_TEXTFILE=str(target))
     metrics.spider_closed(Spider("t"), "finished")
     assert target.read_text().startswith("# HELP newscrawl_")
 
@@ -71,7 +71,7 @@ def test_metrics_left_off_by_default_log_no_warning(caplog: pytest.LogCaptureFix
     # reads like a misconfiguration (Scrapy logs one for a NotConfigured that carries a message).
     from scrapy.extension import ExtensionManager
 
-    crawler = get_crawler(
+    crawler = newscrawl_crawler(
         Spider, {"EXTENSIONS_BASE": {}, "EXTENSIONS": {"crawler.monitoring.metrics.Metrics": 520}}
     )
     with caplog.at_level(logging.WARNING):

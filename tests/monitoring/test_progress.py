@@ -6,11 +6,11 @@ import logging
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from crawler.monitoring.counters import counter_key
 from crawler.monitoring.errors import MonitoringConfigError
 from crawler.monitoring.progress import Progress, progress_line
+from tests.support.crawlers import newscrawl_crawler
 
 
 class Terminal(io.StringIO):
@@ -19,7 +19,7 @@ class Terminal(io.StringIO):
 
 
 def _crawler(**settings: object):
-    crawler = get_crawler(Spider, {"EXTENSIONS_BASE": {}, **settings})
+    crawler = newscrawl_crawler(Spider, {"EXTENSIONS_BASE": {}, **settings})
     stats = crawler.stats
     stats.set_value("response_received_count", 1234)
     stats.set_value(counter_key("alpha", "stored"), 400)

@@ -6,11 +6,11 @@ import pytest
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.http import HtmlResponse
-from scrapy.utils.test import get_crawler
 from twisted.python.failure import Failure
 
 from crawler.monitoring.counters import per_source_stats
 from crawler.monitoring.sources import SourceStats
+from tests.support.crawlers import newscrawl_crawler
 
 
 class EmptyText(DropItem):
@@ -21,7 +21,7 @@ class Harness:
     """Sends real Scrapy signals to a real SourceStats and fails on any handler error."""
 
     def __init__(self) -> None:
-        self.crawler = get_crawler(Spider, {"EXTENSIONS_BASE": {}})  # only ours listens
+        self.crawler = newscrawl_crawler(Spider, {"EXTENSIONS_BASE": {}})  # only ours listens
         self.spider = Spider("t")
         self.extension = SourceStats.from_crawler(self.crawler)
 
@@ -125,4 +125,4 @@ def test_requests_and_items_without_a_source_are_ignored() -> None:
 
 def test_source_stats_can_be_switched_off() -> None:
     with pytest.raises(NotConfigured):
-        SourceStats.from_crawler(get_crawler(Spider, {"NEWSCRAWL_SOURCE_STATS": False}))
+        SourceStats.from_crawler(newscrawl_crawler(Spider, {"NEWSCRAWL_SOURCE_STATS": False}))

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 from scrapy import Spider
 from scrapy.exceptions import NotConfigured
-from scrapy.utils.test import get_crawler
 
 from crawler.run.heap import FrozenHeap, GCConfigError
+from tests.support.crawlers import newscrawl_crawler
 
 
 @pytest.fixture(autouse=True)
@@ -23,7 +23,7 @@ def restore_gc() -> Iterator[None]:
 
 
 def _heap(**settings: object) -> tuple[FrozenHeap, object]:
-    crawler = get_crawler(Spider, {"EXTENSIONS_BASE": {}, **settings})
+    crawler = newscrawl_crawler(Spider, {"EXTENSIONS_BASE": {}, **settings})
     return FrozenHeap.from_crawler(crawler), crawler
 
 

@@ -22,6 +22,7 @@ from twisted.internet.defer import Deferred, succeed
 from twisted.internet.interfaces import IAddress
 from twisted.python.failure import Failure
 
+from crawler.defaults import declared
 from crawler.security.failures import record_failure
 from crawler.security.resolver import GuardedResolver, Refusal
 from crawler.security.settings import SECURITY_SETTINGS
@@ -95,6 +96,7 @@ class ProbeSpider(Spider):
 
 def crawl_settings(overrides: dict[str, Any]) -> dict[str, Any]:
     settings = {
+        **declared(),
         **SECURITY_SETTINGS,
         # robots.txt per RFC 9309 lives with the politeness middlewares; the guards rely on it.
         "DOWNLOADER_MIDDLEWARES": {
