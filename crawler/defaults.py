@@ -7,6 +7,7 @@ crawler/settings.py and the component modules it merges; `RENAMED` lists the nam
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from typing import TYPE_CHECKING, Any, Self
@@ -116,13 +117,14 @@ logger = logging.getLogger(__name__)
 
 
 def declared() -> dict[str, Any]:
-    """Every setting this module declares, with its default."""
-    return {name: value for name, value in globals().items() if name.isupper() and name != "RENAMED"}
+    """Every setting this module declares, with its default (copies: a crawl never changes these)."""
+    values = {name: value for name, value in globals().items() if name.isupper() and name != "RENAMED"}
+    return copy.deepcopy(values)
 
 
 class RenamedSettings:
-    """Scrapy add-on: a value set under an old name in `RENAMED` moves to its new name, unless the new
-    name was set as high or higher, with a warning naming the new one."""
+    """Scrapy add-on: a value set under an old name in `RENAMED` moves to its new name (unless the new
+    name was set at a higher priority), with a warning naming the new one."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

@@ -237,3 +237,8 @@ def test_the_dedup_command_refuses_a_crawl_setting() -> None:
     result = run_cli("dedup", "records.jsonl", "-s", "DOWNLOAD_DELAY=1")
     assert result.returncode == 2
     assert "reads only the dedup parameters" in result.stderr
+
+
+def test_declared_defaults_are_copies_a_crawl_cannot_change() -> None:
+    declared()["NEWSCRAWL_TDM_ROBOTS_AGENTS"].append("SomeBot")
+    assert "SomeBot" not in declared()["NEWSCRAWL_TDM_ROBOTS_AGENTS"]
