@@ -1,4 +1,5 @@
-"""A real Scrapy crawl in a subprocess against a local site: /metrics mid-crawl, textfile and report."""
+"""A real crawl (the crawl harness: real settings and pipelines) against a local site: /metrics
+mid-crawl, textfile and report."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import json
 import queue
 import re
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -18,16 +18,30 @@ from pathlib import Path
 import pytest
 
 from tests.monitoring.promtext import parse, value
+from tests.support.crawl import crawl_command, write_registry
 
 ROOT = Path(__file__).resolve().parents[2]
+ARTICLE = (
+    "<html><head><title>{title}</title>{meta}</head>"
+    "<body><article><h1>{title}</h1><p>{text}</p></article></body></html>"
+)
+ANN = '<meta name="author" content="Ann"><meta property="article:published_time" content="2026-11-29T08:00:00Z">'
+
+
+def _feed(*paths: str) -> str:
+    items = "".join(f"<item><title>t</title><link>{{base}}{path}</link></item>" for path in paths)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>'
+
+
 PAGES = {
-    "/alpha/feed": '<a href="/alpha/1">1</a> <a href="/alpha/2">2</a> <a href="/alpha/empty">e</a>'
-    ' <a href="/alpha/missing">m</a> <a href="/alpha/1">1 again</a>',
-    "/alpha/1": '<meta name="author" content="Ann"><time datetime="2026-11-29"></time><p>One story.</p>',
-    "/alpha/2": '<link rel="original" href="/beta/1"><p>Beta story, copied.</p>',
-    "/alpha/empty": "<p></p>",
-    "/beta/feed": '<a href="/beta/1">1</a>',
-    "/beta/1": '<meta name="author" content="Bo"><p>Beta story.</p>',
+    "/robots.txt": "User-agent: *\nAllow: /\n",
+    "/alpha/feed": _feed("/alpha/1", "/alpha/2", "/alpha/empty", "/alpha/missing", "/alpha/1"),
+    "/alpha/1": ARTICLE.format(title="One", meta=ANN, text="One story."),
+    # The same text as /alpha/1: whichever of the two the dedup pipeline meets second is the copy.
+    "/alpha/2": ARTICLE.format(title="Copy", meta="", text="One story."),
+    "/alpha/empty": ARTICLE.format(title="Empty", meta="", text=""),
+    "/beta/feed": _feed("/beta/1"),
+    "/beta/1": ARTICLE.format(title="Beta", meta='<meta name="author" content="Bo">', text="Beta story."),
 }
 # What the crawl above adds up to, per source, once every article page has been handled.
 EXPECTED = {
@@ -51,10 +65,13 @@ class Site:
             def do_GET(self) -> None:
                 if self.path == "/hold":
                     site.release.wait()
-                body = PAGES.get(self.path, "<p>ok</p>" if self.path == "/hold" else None)
+                body = PAGES.get(
+                    self.path, "<html><body><p>ok</p></body></html>" if self.path == "/hold" else None
+                )
                 self.send_response(200 if body is not None else 404)
-                data = (body or "not found").encode()
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                data = (body or "not found").replace("{base}", site.url).encode()
+                kind = "application/rss+xml" if self.path.endswith("/feed") else "text/html; charset=utf-8"
+                self.send_header("Content-Type", "text/plain" if self.path == "/robots.txt" else kind)
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
                 self.wfile.write(data)
@@ -94,8 +111,28 @@ def _reached(samples: dict) -> bool:
 
 def test_metrics_endpoint_textfile_and_report_from_a_real_crawl(site: Site, tmp_path: Path) -> None:
     textfile = tmp_path / "newscrawl.prom"
+    registry = write_registry(
+        tmp_path / "sources.toml",
+        [
+            # /hold, a section page the server keeps open, keeps the crawl going while /metrics is read.
+            {"id": "alpha", "name": "alpha", "homepage": site.url + "/alpha/", "feeds": [site.url + "/alpha/feed"],
+             "sections": [site.url + "/hold"], "wp_json": False},
+            {"id": "beta", "name": "beta", "homepage": site.url + "/beta/", "feeds": [site.url + "/beta/feed"],
+             "wp_json": False},
+        ],
+    )  # fmt: skip
+    metrics = {
+        "NEWSCRAWL_METRICS_PORT": 0,
+        "NEWSCRAWL_METRICS_HOST": "127.0.0.1",
+        "NEWSCRAWL_METRICS_TEXTFILE": str(textfile),
+        "NEWSCRAWL_METRICS_INTERVAL": 1,
+        "RETRY_ENABLED": False,
+    }
+    command = crawl_command(
+        tmp_path, sources=str(registry), settings=metrics, expected_sources=["alpha", "beta", "gamma"]
+    )
     child = subprocess.Popen(
-        [sys.executable, str(Path(__file__).with_name("crawl_with_metrics.py")), site.url, str(textfile)],
+        command,
         cwd=ROOT,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
         stdout=subprocess.PIPE,

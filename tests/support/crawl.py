@@ -6,7 +6,8 @@ Child: python -m tests.support.crawl CONFIG.json — keys: sources (registry pat
 since, seen_dir (the store, and with it the seen-store, kept between runs), settings (overrides), out.
 Writes OUT (every page item as the spider yielded it, before the pipelines), OUT.records (what the
 pipelines passed), OUT.dropped (what they dropped, with the reason), OUT.requests (every request sent,
-with its kind and source) and OUT.stats.json (the crawl stats).
+with its kind and source) and OUT.stats.json (the crawl stats). With expected_sources, it also prints
+the run report (`crawler.monitoring.run_report`) as one JSON line on stdout.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler, CrawlerProcess
 
 from crawler.discovery.urls import canonical_identity
+from crawler.monitoring import run_report
 from crawler.registry import load_registry
 from crawler.run.runner import newscrawl_settings
 from crawler.spiders.news import NewsSpider
@@ -63,7 +65,6 @@ def settings_for(config: dict[str, Any]) -> dict[str, Any]:
         "NEWSCRAWL_ALLOW_PRIVATE": True,
         "TELNETCONSOLE_ENABLED": False,
         "AUTOTHROTTLE_START_DELAY": 0.0,
-        "EXTRACT_WORKERS": 0,
         "STORAGE_URI": store.resolve().as_uri(),
         # A crawl that writes keeps a seen-store in its store; without seen_dir nothing is remembered.
         "STORAGE_WRITE": bool(config.get("seen_dir")),
@@ -87,6 +88,8 @@ def main(config_path: str) -> int:
         crawler = _crawl(config, sources, records, dropped, requests)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     Path(f"{out}.stats.json").write_text(json.dumps(stats, default=str))
+    if "expected_sources" in config:
+        print(json.dumps(run_report(crawler, expected_sources=config["expected_sources"])))
     return 0
 
 
@@ -135,15 +138,20 @@ def write_registry(path: Path, sources: list[dict[str, Any]]) -> Path:
     return path
 
 
+def crawl_command(tmp_path: Path, name: str = "run", **config: Any) -> list[str]:
+    """The command that runs this harness's crawl with `config` (its out: TMP_PATH/NAME.jsonl)."""
+    config_path = tmp_path / f"{name}.json"
+    config_path.write_text(json.dumps({**config, "out": str(tmp_path / f"{name}.jsonl")}), encoding="utf-8")
+    return [sys.executable, "-m", "tests.support.crawl", str(config_path)]
+
+
 def run_crawl(
     tmp_path: Path, name: str = "run", env: dict[str, str] | None = None, **config: Any
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Crawl in a child process (Twisted's reactor cannot restart); return (items, stats)."""
     out = tmp_path / f"{name}.jsonl"
-    config_path = tmp_path / f"{name}.json"
-    config_path.write_text(json.dumps({**config, "out": str(out)}), encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "tests.support.crawl", str(config_path)],
+        crawl_command(tmp_path, name, **config),
         cwd=ROOT,
         capture_output=True,
         text=True,
