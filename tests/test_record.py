@@ -11,6 +11,7 @@ from typing import Annotated, NotRequired
 
 import pytest
 
+from crawler.extract.pagetype import PAGE_TYPES
 from crawler.record import SCHEMA_VERSION, ArticleRecord, article
 from crawler.record.__main__ import main
 from crawler.record.columns import article_columns
@@ -113,3 +114,7 @@ def test_times_are_timestamps_where_parts_always_had_them_and_text_where_they_di
     assert json.dumps(load_schema()["properties"]["rights"]["properties"]["seen_at"]) == (
         '{"$ref": "#/$defs/utc_datetime"}'
     )
+
+
+def test_the_page_types_extraction_gives_are_the_ones_the_record_allows() -> None:
+    assert list(PAGE_TYPES) == load_schema()["properties"]["page_type"]["enum"]
