@@ -10,12 +10,15 @@ from __future__ import annotations
 import copy
 import logging
 import os
-from typing import TYPE_CHECKING, Any, Self
+import typing
+from typing import Any, Self
 
 from crawler.rights import stance
 from dedup.config import DedupConfig
 
-if TYPE_CHECKING:  # the CLI imports this module for names; Scrapy's crawler module is not needed then
+# The CLI imports this module for names, without needing Scrapy's crawler module. (typing.TYPE_CHECKING,
+# not imported by name: every upper-case name here is taken as a setting.)
+if typing.TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
 

@@ -242,3 +242,8 @@ def test_the_dedup_command_refuses_a_crawl_setting() -> None:
 def test_declared_defaults_are_copies_a_crawl_cannot_change() -> None:
     declared()["NEWSCRAWL_TDM_ROBOTS_AGENTS"].append("SomeBot")
     assert "SomeBot" not in declared()["NEWSCRAWL_TDM_ROBOTS_AGENTS"]
+
+
+def test_every_declared_setting_is_named_for_its_component() -> None:
+    prefixes = ("NEWSCRAWL_", "STORAGE_", "EXTRACT_", "DEDUP_", "METRICS_", "FRONTIER_", "GC_", "ROBOTSTXT_")
+    assert [name for name in declared() if not name.startswith(prefixes)] == []
