@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dedup.config import DedupConfig
+from dedup.figures import figure_set
 from dedup.model import Document, Entry
 from dedup.names import name_slots, pack
 from dedup.signature import Signature, SignatureError, compute_signature
@@ -26,9 +27,9 @@ def complete_signature(document: Document, signature: Signature | None, config: 
 
 
 def make_entry(document: Document, signature: Signature, config: DedupConfig, now: float) -> Entry:
-    """The index entry; `now` is the arrival time. The name slots come from the text itself (names
-    need its capitals, which the signature's normalised text no longer has) and travel with the
-    figures in `numbers`."""
+    """The index entry; `now` is the arrival time. Figures and name slots are read from the text itself
+    (decimal points and capitals, which the signature's normalised text no longer has) and travel
+    together in `numbers`."""
     published = document.published_at
     if published is not None and published.tzinfo is None:
         raise ValueError(
@@ -39,7 +40,7 @@ def make_entry(document: Document, signature: Signature, config: DedupConfig, no
     if stamp is not None and stamp > now + config.max_future.total_seconds():
         stamp = None  # misdated into the future (see DedupConfig.max_future)
     assert signature.shingles is not None and signature.numbers is not None
-    numbers = pack(signature.numbers, name_slots(document.text))
+    numbers = pack(figure_set(document.text), name_slots(document.text))
     return Entry(
         document.id, signature.shingles.tobytes(), numbers, signature.exact,
         stamp, document.agency, now, normalized_title(document.title),
