@@ -18,7 +18,8 @@ import xxhash
 
 from dedup.normalize import strip_boilerplate
 
-_WORD = re.compile(r"\w+|[.!?\n]")
+_WORD = re.compile(r"\w+|[.!?]")
+_STOPS = frozenset(".!?")
 # Weekdays and months change between copies (a day-after rewrite says "on Tuesday" for "on Monday")
 # and are never what tells two stories apart. (English names: Python keeps the C locale for
 # LC_TIME unless a program asks for another.)
@@ -39,13 +40,17 @@ _MAGIC = np.uint32(0xFFFFFFFF)
 def name_slots(text: str) -> np.ndarray:
     """(phrase, token) fingerprint pairs as an (n, 2) uint32 array, plus (0, token) for every name."""
     words, sentence_start, line_position = _words(strip_boilerplate(unicodedata.normalize("NFKC", text)))
-    lower = {w for w in words if w[:1].islower()}
-    inside = {w for w, start in zip(words, sentence_start, strict=True) if not start and w[:1].isupper()}
+    lower = {w for w in words if w[0].islower()}
+    inside = {w for w, start in zip(words, sentence_start, strict=True) if not start and w[0].isupper()}
     # A name is capitalised inside a sentence somewhere and never written in lower case: sentence-initial
     # words ("However", "The") and capitalised common words fail one of the two.
-    proper = [w in inside and w.casefold() not in lower and w.casefold() not in _CALENDAR for w in words]
-    folded = [w.casefold() for w in words]
-    rows: set[tuple[int, int]] = {(_NAME_ROW, _hash(w)) for w, p in zip(folded, proper, strict=True) if p}
+    folded = {w: w.casefold() for w in inside}
+    names = {w for w, f in folded.items() if f not in lower and f not in _CALENDAR}
+    if not names:
+        return np.zeros((0, 2), dtype=np.uint32)
+    hashes = {w: _hash(folded[w]) for w in names}
+    rows: set[tuple[int, int]] = {(_NAME_ROW, h) for h in hashes.values()}
+    proper = [w in names for w in words]
     i = 0
     while i < len(words):
         if not proper[i]:
@@ -55,10 +60,12 @@ def name_slots(text: str) -> np.ndarray:
         while end < len(words) and proper[end]:
             end += 1
         if line_position[i] >= LINE_HEAD:
-            tokens = [_hash(w) for w in folded[i:end]]
-            for side, phrase in (("<", folded[max(0, i - CONTEXT) : i]), (">", folded[end : end + CONTEXT])):
-                if len(phrase) == CONTEXT:
-                    key = _hash(side + " ".join(phrase)) | 1
+            tokens = [hashes[w] for w in words[i:end]]
+            for side, phrase in (("<", words[max(0, i - CONTEXT) : i]), (">", words[end : end + CONTEXT])):
+                # A phrase anchored on a name ("officials in Rosario") says who else was there, not
+                # which event it was: only phrases of common words frame a template's slots.
+                if len(phrase) == CONTEXT and not any(w in names for w in phrase):
+                    key = _hash(side + " ".join(phrase).casefold()) | 1
                     rows.update((key, token) for token in tokens)
         i = end
     return np.array(sorted(rows), dtype=np.uint32).reshape(-1, 2)
@@ -111,18 +118,17 @@ def _words(text: str) -> tuple[list[str], list[bool], list[int]]:
     words: list[str] = []
     starts: list[bool] = []
     positions: list[int] = []
-    position, start = 0, True
-    for match in _WORD.finditer(text):
-        word = match.group(0)
-        if word == "\n":
-            position, start = 0, True
-        elif word in ".!?":
-            start = True
-        else:
+    for line in text.split("\n"):
+        start, position = True, 0
+        for word in _WORD.findall(line):
+            if word in _STOPS:
+                start = True
+                continue
             words.append(word)
             starts.append(start)
             positions.append(position)
-            position, start = position + 1, False
+            position += 1
+            start = False
     return words, starts, positions
 
 

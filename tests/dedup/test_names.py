@@ -59,3 +59,15 @@ def test_figures_only_entries_unpack_without_name_slots() -> None:
     slots = name_slots("Officials in Lakeside said the mayor of Lakeside spoke.")
     packed_figures, packed_slots = unpack(pack(figures, slots))
     assert np.array_equal(packed_figures, figures) and np.array_equal(packed_slots, slots)
+
+
+def test_a_phrase_anchored_on_a_shared_name_is_not_compared() -> None:
+    # "<someone> in Rosario said" with other people in one place is one event seen by other sources,
+    # not a template about another event.
+    left = name_slots(
+        "Speaking on the record late last night at the office, Trade in Rosario said the harvest was late."
+    )
+    right = name_slots(
+        "According to sources close to the talks held at night, Diplomats in Rosario said the harvest was late."
+    )
+    assert substituted(left, right) == 0
