@@ -2,8 +2,9 @@
 
 Jaccard accepts edited copies, containment (shared / smaller set) accepts truncated ones. Pairs
 published more than `window` apart are never compared; beyond `max_copy_gap`, when the figures
-disagree, when a shared phrase names different places or people, or when the titles differ only in
-their numbers (recurring templates, numbered series), only near-verbatim copies count.
+disagree or one rounds what the other gives exactly (another agency on the same release), when a
+shared phrase names different places or people, or when the titles differ only in their numbers
+(recurring templates, numbered series), only near-verbatim copies count.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedup.config import DedupConfig
+from dedup.figures import rounded
 from dedup.model import Entry
 from dedup.names import substituted, unpack
 
@@ -64,6 +66,8 @@ def judge(entry: Entry, other: Entry, config: DedupConfig, leniency: float = 1.0
     if _gap(entry, other) > config.max_copy_gap.total_seconds() or _series_differ(entry, other):
         return None
     if leniency == 1.0 and _figures_disagree(entry, other, config):
+        return None
+    if leniency == 1.0 and rounded(unpack(entry.numbers)[0], unpack(other.numbers)[0]):
         return None
     if _names_substituted(entry, other, config):
         return None

@@ -1,7 +1,7 @@
 """Figures read whole: two issues of a bulletin whose decimals share their digits stay apart."""
 
 from dedup import DedupConfig, Deduplicator, Document
-from dedup.figures import figure_set
+from dedup.figures import figure_set, rounded
 
 BULLETIN = (
     "The country's exports rose {0} percent on-year in the first days of the month, customs data showed, "
@@ -28,3 +28,30 @@ def test_bulletins_whose_decimals_share_their_digits_stay_apart() -> None:
     a = dd.add(Document(id="first", text=first))
     b = dd.add(Document(id="second", text=second))
     assert a.cluster_id != b.cluster_id
+
+
+def test_another_agency_rounding_the_same_release_is_not_a_copy() -> None:
+    exact = (
+        "The reserves rose by 1.853 billion dollars to 595.051 billion dollars in the week, the central "
+        "bank said on Friday. Foreign currency assets, a major component of the reserves, increased by "
+        "2.539 billion dollars to 527.979 billion dollars, according to the weekly statistical supplement. "
+        "Expressed in dollar terms, the foreign currency assets include the effect of appreciation or "
+        "depreciation of non-US units like the euro, pound and yen held in the foreign exchange reserves."
+    )
+    rounded_report = (
+        "The reserves rose by 1.853 billion dollars to 595.051 billion dollars in the week. Foreign "
+        "currency assets also rose by 2.5 billion dollars to 528 billion dollars, data showed. "
+        "Expressed in dollar terms, the foreign currency assets include the effect of appreciation or "
+        "depreciation of non-US units like the euro, pound and yen held in the foreign exchange reserves."
+    )
+    dd = Deduplicator(DedupConfig())
+    a = dd.add(Document(id="pti", text=exact))
+    b = dd.add(Document(id="ians", text=rounded_report))
+    assert a.cluster_id != b.cluster_id
+    # A copy that keeps the exact figures, or drops some, is still a copy.
+    kept = exact.replace(" Foreign currency assets, a major component of the reserves,", " Assets")
+    assert dd.add(Document(id="copy", text=kept)).cluster_id == a.cluster_id
+
+
+def test_times_and_dates_with_a_leading_zero_are_not_rounded_figures() -> None:
+    assert not rounded(figure_set("updated 07:40:40 on 2024-03-23T04"), figure_set("3.7 million people"))
