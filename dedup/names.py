@@ -85,19 +85,18 @@ def substituted(left: np.ndarray, right: np.ndarray) -> int:
 
 
 def pack(figures: np.ndarray, slots: np.ndarray) -> bytes:
-    """One byte string for the index: the figure fingerprints, then the name slots when there are any.
-    A document without name slots packs to its figures alone, the layout older entries have."""
-    if len(slots) == 0:
-        return figures.astype(np.uint32).tobytes()
+    """One byte string for the index: a marker, the figure codes, then the name slots."""
     head = np.array([_MAGIC, len(figures)], dtype=np.uint32)
     return np.concatenate((head, figures.astype(np.uint32), slots.astype(np.uint32).ravel())).tobytes()
 
 
 def unpack(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
-    """The figure fingerprints and the (n, 2) name slots of a packed byte string."""
+    """The figure codes and the (n, 2) name slots of a packed byte string. An entry written before
+    this layout (figure hashes, no marker) has neither: its hashes cannot be compared with codes, so
+    the figure tests pass it by until it leaves the window."""
     values = np.frombuffer(raw, dtype=np.uint32)
     if len(values) < 2 or values[0] != _MAGIC:
-        return values, np.zeros((0, 2), dtype=np.uint32)
+        return np.zeros(0, dtype=np.uint32), np.zeros((0, 2), dtype=np.uint32)
     count = int(values[1])
     return values[2 : 2 + count], values[2 + count :].reshape(-1, 2)
 
