@@ -52,6 +52,10 @@ class DedupConfig:
     # least `min_figures` numbers and share under `figure_agreement` of the smaller set, they differ.
     min_figures: int = 2
     figure_agreement: float = 0.3
+    # Templates also keep their phrases and change their names ("in Russia's capital, Moscow, which"
+    # against "in Somalia's capital, Mogadishu, which"): this many shared phrases naming, on each side,
+    # only what the other document never mentions make two documents different stories (0: off).
+    name_substitutions: int = 1
     # Two documents published further apart than this are never compared. Documents leave the index
     # `window + retention_margin` after they *arrived*, so a crawl that meets a window's articles in
     # any order within the margin still compares every pair of them.

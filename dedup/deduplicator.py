@@ -15,13 +15,14 @@ from datasketch import MinHashLSH
 
 from dedup.clusters import partition
 from dedup.config import DedupConfig
+from dedup.entries import complete_signature, make_entry
 from dedup.lsh import in_memory_lsh
 from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
 from dedup.redis_bands import band_values
 from dedup.redis_state import RedisState, lsh_storage_config
-from dedup.signature import Signature, SignatureError, compute_signature
-from dedup.verify import Match, judge, normalized_title
+from dedup.signature import Signature
+from dedup.verify import Match, judge
 
 # How often (by the index's clock) a shared index looks for documents due to leave the window.
 EVICT_CHECK_SECONDS = 1.0
@@ -73,8 +74,8 @@ class Deduplicator:
         """Index `document` and return its verdict; adding an id already indexed returns its verdict."""
         if document.id in self._state:
             return self._verdict_of(document.id)
-        signature = self._complete(document, signature)
-        entry = self._entry(document, signature)
+        signature = complete_signature(document, signature, self.config)
+        entry = make_entry(document, signature, self.config, self._now())
         self._evict(entry.time)
         # A text with no shingles (empty after normalisation) would share every band with every other
         # such text; it is kept out of the LSH so those buckets cannot grow without bound.
@@ -194,37 +195,6 @@ class Deduplicator:
     def _start_memory_index(self) -> None:
         self._state = MemoryState()
         self._lsh = in_memory_lsh(self.config.num_perm, (self.config.lsh_bands, self.config.lsh_rows))
-
-    def _complete(self, document: Document, signature: Signature | None) -> Signature:
-        if signature is None:
-            return compute_signature(document.text, self.config)
-        if signature.tag != self.config.tag:
-            raise SignatureError(
-                f"signature tag {signature.tag!r} does not match this index ({self.config.tag!r}); "
-                "recompute it with compute_signature(text, config)"
-            )
-        if signature.shingles is None or signature.numbers is None:
-            # Stored records carry only MinHash values; the verifier needs the shingle set from the text.
-            fresh = compute_signature(document.text, self.config)
-            return Signature(signature.tag, signature.hashvalues, fresh.shingles, fresh.exact, fresh.numbers)
-        return signature
-
-    def _entry(self, document: Document, signature: Signature) -> Entry:
-        published = document.published_at
-        if published is not None and published.tzinfo is None:
-            raise ValueError(
-                f"document {document.id!r} has a naive published_at; give it a timezone (UTC) "
-                "so times from different outlets compare"
-            )
-        now = self._now()
-        stamp = published.timestamp() if published is not None else None
-        if stamp is not None and stamp > now + self.config.max_future.total_seconds():
-            stamp = None  # misdated into the future (see DedupConfig.max_future)
-        assert signature.shingles is not None and signature.numbers is not None
-        return Entry(
-            document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
-            stamp, document.agency, now, normalized_title(document.title),
-        )  # fmt: skip
 
     def _evict(self, now: float) -> None:
         # By arrival, never by publication time: an old article met late (a sitemap backfill) must not

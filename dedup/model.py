@@ -59,6 +59,7 @@ class Entry:
 
     id: str
     shingles: bytes
+    # The figures, then the name slots, packed by `dedup.names.pack` (read with `unpack`).
     numbers: bytes
     exact: str | None
     published: float | None

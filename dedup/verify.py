@@ -2,8 +2,9 @@
 
 Jaccard accepts edited copies, containment (shared / smaller set) accepts truncated ones. Pairs
 published more than `window` apart are never compared; beyond `max_copy_gap`, when the figures
-disagree or the titles differ only in their numbers (recurring templates, numbered series), only
-near-verbatim copies count.
+disagree or one rounds what the other gives exactly (another agency on the same release), when a
+shared phrase names different places or people, or when the titles differ only in their numbers
+(recurring templates, numbered series), only near-verbatim copies count.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedup.config import DedupConfig
+from dedup.figures import rounded
 from dedup.model import Entry
+from dedup.names import substituted, unpack
 
 _WORD = re.compile(r"\w+")
 _DIGITS = re.compile(r"\d+")
@@ -63,6 +66,10 @@ def judge(entry: Entry, other: Entry, config: DedupConfig, leniency: float = 1.0
     if _gap(entry, other) > config.max_copy_gap.total_seconds() or _series_differ(entry, other):
         return None
     if leniency == 1.0 and _figures_disagree(entry, other, config):
+        return None
+    if leniency == 1.0 and rounded(unpack(entry.numbers)[0], unpack(other.numbers)[0]):
+        return None
+    if _names_substituted(entry, other, config):
         return None
     smaller = min(len(left), len(right))
     # A floor on shared shingles, capped by the smaller document so a one-line flash can still match.
@@ -120,9 +127,18 @@ def _gap(entry: Entry, other: Entry) -> float:
 
 def _figures_disagree(entry: Entry, other: Entry, config: DedupConfig) -> bool:
     """Both report several figures but share few of them: a recurring template on another day."""
-    left, right = _fingerprints(entry.numbers), _fingerprints(other.numbers)
+    left, right = unpack(entry.numbers)[0], unpack(other.numbers)[0]
     smaller = min(len(left), len(right))
     if smaller < config.min_figures:
         return False
     shared = len(np.intersect1d(left, right, assume_unique=True))
     return shared / smaller < config.figure_agreement
+
+
+def _names_substituted(entry: Entry, other: Entry, config: DedupConfig) -> bool:
+    """A phrase both share names, in each, only places or people the other never mentions: the same
+    template about another event ("UAE condemns the attack in <city>"). Copies keep the names of the
+    phrases they share, whatever clutter and captions add around them."""
+    if config.name_substitutions <= 0:
+        return False
+    return substituted(unpack(entry.numbers)[1], unpack(other.numbers)[1]) >= config.name_substitutions
