@@ -88,12 +88,11 @@ def _extract(
     if kind.reason and options.drop_non_articles:
         raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
-    captions = prune.captions(tree)
-    page_caption = prune.image_caption(tree)
+    figures = prune.figures(tree, url)
+    captions, page_caption, figure_image = figures.captions, figures.image_caption, figures.image_url
     # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
     first_h1 = tree.find(".//h1")
     headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
-    figure_image = prune.first_figure_image(tree, url)
     # Whether the page's declared locked parts were served is read before anything is pruned.
     declared = declared_paywall(tree, article)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
