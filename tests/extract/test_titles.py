@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 import lxml.html
+import pytest
 
 from crawler.extract.titles import choose_title, outlet_keys, page_titles, strip_outlet
 
