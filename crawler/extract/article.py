@@ -30,7 +30,7 @@ from crawler.extract.errors import (
 from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
-from crawler.extract.pagetype import page_type
+from crawler.extract.pagetype import confirmed, page_type
 
 SCHEMA_VERSION = (
     "1.2"  # of crawler/schemas/article.schema.json; 1.1 added page_type, 1.2 access, dates, rights
@@ -85,7 +85,7 @@ def _extract(
     if blocked and options.drop_non_articles:
         raise _access_drop(blocked, url)
     kind = page_type(tree, url, objects, meta)
-    if kind.reason and options.drop_non_articles:
+    if kind.reason and not kind.teaser_words and options.drop_non_articles:
         raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
     figures = prune.figures(tree, url)
@@ -109,6 +109,9 @@ def _extract(
     if not cleaned.caption and page_caption and not (image and image.get("caption")):
         # The caption was not printed in the text (or trafilatura left it out): the page's own.
         cleaned.caption, cleaned.caption_credit = split_caption_credit(page_caption)
+    kind = confirmed(kind, sum(len(p.split()) for p in cleaned.paragraphs))
+    if kind.reason and options.drop_non_articles:
+        raise NotAnArticle(f"not an article: {kind.reason}", url)
     record = _record(url, http_status, fields, cleaned, figure_image)
     access = blocked or text_access(article, cleaned.paragraphs, record["word_count"], declared, lines)
     return record | {"page_type": kind.kind, "access": access.status, "access_evidence": access.evidence}

@@ -27,6 +27,7 @@ _WP_SINGULAR_ID = re.compile(r"^(?:postid|page-id)-\d+$")
 # last segment or the query ("/3-11212601", "?Seq_Code=181595"). Listings are named by a word or two.
 _SLUG_WORDS = 3
 _STORY_ID = re.compile(r"\d{5,}")
+TEASER_SHARE = 0.5
 _ROOT_PATH = re.compile(r"/(?:index\.\w+|home|[a-z]{2}/?)?")
 _ARTICLE_OG = frozenset({"article", "news", "newsarticle"})
 
@@ -43,6 +44,8 @@ class PageType:
 
     kind: str
     reason: str | None = None
+    # Words in the <article> teasers that made this a listing: the text decides (`confirmed`).
+    teaser_words: int = 0
 
 
 ARTICLE = PageType("article")
@@ -93,9 +96,20 @@ def _by_url_and_markup(tree: HtmlElement, query: str, path: str, page_types: set
         )
     # Related-story teasers in <article> elements sit under many stories: they count only on an
     # address that names no story.
-    if len(tree.findall(".//article")) >= 4 and not story_url(path, query):
-        return PageType("listing", "page lists several <article> teasers")
+    teasers = [a for a in tree.iter("article") if next(a.iterdescendants("article"), None) is None]
+    if len(teasers) >= 4 and not story_url(path, query):
+        # The largest may be the story itself, wrapped in an <article> like its teasers.
+        words = sorted(len((a.text_content() or "").split()) for a in teasers)[:-1]
+        return PageType("listing", "page lists several <article> teasers", max(sum(words), 1))
     return ARTICLE
+
+
+def confirmed(kind: PageType, text_words: int) -> PageType:
+    """A listing by its teasers stays one when they hold at least half the words of the page's main text;
+    a guide or hub page whose own text merely sits beside them is one story."""
+    if kind.teaser_words and kind.teaser_words < text_words * TEASER_SHARE:
+        return ARTICLE
+    return kind
 
 
 def story_url(path: str, query: str) -> bool:

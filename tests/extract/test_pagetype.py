@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import ExtractOptions, NotAnArticle, extract_article
-from tests.extract.pages import article_page
+from tests.extract.pages import PARAGRAPHS, article_page
 
 
 def plain_page(body_class: str = "", head: str = "") -> bytes:
@@ -109,12 +109,28 @@ def test_related_teasers_under_a_story_address_leave_it_an_article(url: str) -> 
     assert extract_article(teaser_page(), url, options=ExtractOptions())["page_type"] == "article"
 
 
+def listing_page() -> bytes:
+    """A section page: its text is the teasers, each in an <article> element."""
+    teasers = "".join(
+        f'<article><h3><a href="/story-{n}">Story {n}</a></h3><p>{paragraph}</p></article>'
+        for n, paragraph in enumerate(PARAGRAPHS)
+    )
+    return f"<html><head><title>Politik</title></head><body><main>{teasers}</main></body></html>".encode()
+
+
 @pytest.mark.parametrize(
     "url", ["https://news.example.com/politik/", "https://news.example.com/politik/landtag"]
 )
-def test_teasers_under_a_section_address_make_a_listing(url: str) -> None:
+def test_teasers_that_are_the_text_under_a_section_address_make_a_listing(url: str) -> None:
     with pytest.raises(NotAnArticle):
-        extract_article(teaser_page(), url, options=ExtractOptions())
+        extract_article(listing_page(), url, options=ExtractOptions())
+    record = extract_article(listing_page(), url, options=ExtractOptions(drop_non_articles=False))
+    assert record["page_type"] == "listing"
+
+
+def test_a_page_whose_own_text_outweighs_its_teasers_is_one_story_under_any_address() -> None:
+    record = extract_article(teaser_page(), "https://news.example.com/politik/", options=ExtractOptions())
+    assert record["page_type"] == "article"
 
 
 @pytest.mark.parametrize(
