@@ -5,10 +5,10 @@ Usage: python bench/extraction_quality.py [--aeb DIR] [--trafilatura DIR] [--rep
                       word-4-gram shingle F1 as shared/README.md defines it
   --trafilatura DIR   trafilatura's evaluation set (evaldata.json, pages/*.gz): snippet F1 as its
                       README defines it; a dropped page counts as empty output
-Prints F1, precision, recall and pages/s per set and extractor, and newscrawl's extraction CPU per
-page as a ratio to plain trafilatura's (process CPU time, best of N per page); then how often each
-page status (`access`) is given, which signal gives each date, and how often the signals disagree. newscrawl is scored
-twice: as `fetch` extracts (every page) and as the crawl keeps it (non-articles dropped, so empty).
+Prints F1, precision, recall, pages/s and (AEB) ROUGE-LSum F1 per set and extractor, newscrawl's
+extraction CPU per page as a ratio to plain trafilatura's (process CPU, best of N per page), then page
+statuses, date signals and titles. newscrawl is scored twice: as `fetch` extracts (every page) and
+as the crawl keeps it (non-articles dropped, so empty).
 """
 
 from __future__ import annotations
@@ -24,14 +24,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import trafilatura
 
 # Run as a script from a checkout: make the checkout's `crawler` importable without installing it.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.rouge_lsum import mean_rouge_lsum
+from bench.scores import score, snippet_score
+from crawler.discovery.urls import site_of
 from crawler.extract import ExtractionDrop, ExtractOptions, extract_article
 
-_TOKEN = re.compile(r"\w+")
 WARM_UP_PAGES = 20
 DEFAULT_SHARED = Path(__file__).resolve().parents[3] / "shared" / "eval"
 
@@ -57,48 +60,6 @@ class Run:
     def crawl_texts(self) -> dict[str, str]:
         """What the crawl keeps: no text for pages it drops as not articles."""
         return {k: t if self.page_types.get(k, "article") == "article" else "" for k, t in self.texts.items()}
-
-
-def shingles(text: str, size: int = 4) -> Counter[tuple[str, ...]]:
-    tokens = _TOKEN.findall(text or "")
-    return Counter(tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1))
-
-
-def precision_recall(truth: str, prediction: str) -> tuple[float, float]:
-    """Per-document shingle precision and recall, as the shared README defines them."""
-    expected, predicted = shingles(truth), shingles(prediction)
-    tp = sum((expected & predicted).values())
-    fp = sum((predicted - expected).values())
-    fn = sum((expected - predicted).values())
-    if not expected and not predicted:
-        return 1.0, 1.0
-    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
-
-
-def score(truth: dict[str, str], predictions: dict[str, str]) -> tuple[float, float, float]:
-    """(F1, precision, recall): macro-averaged precision and recall, then F1 of the averages."""
-    pairs = [precision_recall(truth[key], predictions.get(key) or "") for key in truth]
-    precision = sum(p for p, _ in pairs) / len(pairs)
-    recall = sum(r for _, r in pairs) / len(pairs)
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, precision, recall
-
-
-def snippet_score(pages: list[Page], predictions: dict[str, str]) -> tuple[float, float, float]:
-    """(F1, precision, recall) over all snippets: a `with` found is a tp, a `without` found an fp."""
-    tp = fn = fp = 0
-    for page in pages:
-        text = _collapse(predictions.get(page.key) or "")
-        found = [_collapse(s) in text for s in page.with_]
-        tp, fn = tp + sum(found), fn + len(found) - sum(found)
-        fp += sum(_collapse(s) in text for s in page.without)
-    precision, recall = tp / (tp + fp) if tp + fp else 0.0, tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return f1, precision, recall
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
 
 
 def load_aeb(directory: Path) -> list[Page]:
@@ -135,7 +96,9 @@ FETCH_OPTIONS = ExtractOptions(drop_non_articles=False)
 
 def newscrawl(page: Page) -> tuple[str, str, dict[str, Any]]:
     record = extract_article(page.body, page.url, content_type="text/html", options=FETCH_OPTIONS)
-    status = {k: record[k] for k in ("access", "access_evidence", "published_at", "updated_at", "dates")}
+    status = {
+        k: record[k] for k in ("access", "access_evidence", "published_at", "updated_at", "dates", "title")
+    }
     return record["text"], record["page_type"], status
 
 
@@ -181,15 +144,32 @@ def report(name: str, pages: list[Page], plain: Run, ours: Run) -> None:
     print(
         f"\n{name}: {len(pages)} pages; newscrawl drops: {dict(ours.drops) or 'none'}; page types: {dict(kinds)}"
     )
-    print(f"  {'extractor':<28}{'F1':>8}{'P':>8}{'R':>8}{'pages/s':>10}")
+    print(f"  {'extractor':<28}{'F1':>8}{'P':>8}{'R':>8}{'pages/s':>10}{'RLsum':>8}")
     rows = [("plain trafilatura", plain.texts, plain), ("newscrawl fetch (all pages)", ours.texts, ours)]
     rows.append(("newscrawl crawl (articles)", ours.crawl_texts(), ours))
     for label, texts, run in rows:
         f1, precision, recall = set_score(name, pages, texts)
         rate = len(pages) / run.seconds if run.seconds else float("inf")
-        print(f"  {label:<28}{f1:>8.4f}{precision:>8.4f}{recall:>8.4f}{rate:>10.1f}")
+        rouge = mean_rouge_lsum({p.key: p.truth for p in pages}, texts) if name == "aeb" else None
+        rouge_cell = f"{rouge:>8.2f}" if rouge is not None else f"{'-':>8}"
+        print(f"  {label:<28}{f1:>8.4f}{precision:>8.4f}{recall:>8.4f}{rate:>10.1f}{rouge_cell}")
     print(f"  CPU per page, newscrawl / plain trafilatura: {ours.seconds / plain.seconds:.2f}x")
     report_status(ours)
+    named = [page.key for page in pages if _names_site(ours.records.get(page.key, {}).get("title"), page)]
+    empty = sum(1 for page in pages if not ours.records.get(page.key, {}).get("title"))
+    print(f"  titles: {empty} empty, {len(named)} with a segment naming the site {named[:3]}")
+
+
+def _names_site(title: str | None, page: Page) -> bool:
+    """Does a segment of `title` (split at | - – — : _ ｜) name the site: og:site_name or the host's label?"""
+    found = re.search(rb'og:site_name"\s+content="([^"]+)', page.body)
+    names = {site_of(urlsplit(page.url).hostname or "").split(".")[0], found[1].decode() if found else ""}
+    segments = re.split(r"\s+[|–—-]\s+|\s*[|｜:：_]\s*", title or "")
+    return len(segments) > 1 and bool({_fold(s) for s in segments} & {_fold(n) for n in names} - {""})
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.casefold())
 
 
 def report_status(ours: Run) -> None:

@@ -30,7 +30,7 @@ from crawler.extract.errors import (
 from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
-from crawler.extract.pagetype import page_type
+from crawler.extract.pagetype import confirmed, page_type
 from crawler.record import SCHEMA_VERSION
 
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
@@ -83,15 +83,14 @@ def _extract(
     if blocked and options.drop_non_articles:
         raise _access_drop(blocked, url)
     kind = page_type(tree, url, objects, meta)
-    if kind.reason and options.drop_non_articles:
+    if kind.reason and not kind.teaser_words and options.drop_non_articles:
         raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
-    captions = prune.captions(tree)
-    page_caption = prune.image_caption(tree)
+    figures = prune.figures(tree, url)
+    captions, page_caption, figure_image = figures.captions, figures.image_caption, figures.image_url
     # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
     first_h1 = tree.find(".//h1")
     headline = prune.normalise_space(first_h1.text_content() or "") if first_h1 is not None else ""
-    figure_image = prune.first_figure_image(tree, url)
     # Whether the page's declared locked parts were served is read before anything is pruned.
     declared = declared_paywall(tree, article)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
@@ -108,6 +107,9 @@ def _extract(
     if not cleaned.caption and page_caption and not (image and image.get("caption")):
         # The caption was not printed in the text (or trafilatura left it out): the page's own.
         cleaned.caption, cleaned.caption_credit = split_caption_credit(page_caption)
+    kind = confirmed(kind, sum(len(p.split()) for p in cleaned.paragraphs))
+    if kind.reason and options.drop_non_articles:
+        raise NotAnArticle(f"not an article: {kind.reason}", url)
     record = _record(url, http_status, fields, cleaned, figure_image)
     access = blocked or text_access(article, cleaned.paragraphs, record["word_count"], declared, lines)
     return record | {"page_type": kind.kind, "access": access.status, "access_evidence": access.evidence}

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 
@@ -17,41 +18,13 @@ from lxml.html import HtmlElement
 
 from crawler.extract import trafilatura_api
 from crawler.extract.authors import clean_authors, without_date_words
-from crawler.extract.dates import normalise_date, parse_any_year
+from crawler.extract.dates import normalise_date
+from crawler.extract.declared_dates import declared_dates
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
 from crawler.extract.options import ExtractOptions
-from crawler.extract.provenance import Candidate, decide, url_day
-from crawler.extract.titles import outlet_keys, page_title, strip_outlet
+from crawler.extract.provenance import Candidate, decide
+from crawler.extract.titles import choose_title, outlet_keys, page_titles
 
-_PUBLISHED_META = (
-    "article:published_time",
-    "article:published",
-    "og:published_time",
-    "og:pubdate",
-    "datepublished",
-    "pubdate",
-    "pdate",
-    "publishdate",
-    "publish-date",
-    "date_published",
-    "sn-post-date",
-    "dc.date.issued",
-    "dcterms.created",
-    "dcterms.issued",
-    "dc.date",
-    "parsely-pub-date",
-    "sailthru.date",
-    "cxenseparse:recs:publishtime",
-    "date",
-)
-_MODIFIED_META = (
-    "article:modified_time",
-    "article:modified",
-    "og:updated_time",
-    "datemodified",
-    "dcterms.modified",
-    "lastmod",
-)
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 # WordPress and most blog engines mark taxonomy links with rel="category tag" / rel="tag".
 _CATEGORY_LINKS = XPath("//a[contains(@rel, 'category')]")
@@ -91,16 +64,14 @@ def extract_metadata_fields(
 
     site_name = _first(meta, "og:site_name", "application-name")
     outlet_names = [site_name, *names_of(resolve(article.get("publisher"), objects)), options.outlet_name]
-    keys = outlet_keys(outlet_names, url)
-    title = text_of(article.get("headline")) or text_of(article.get("name"))
-    title = strip_outlet(clean_text(title or _first(meta, "og:title", "twitter:title")), keys)
+    declared = [article.get("headline"), article.get("name"), _first(meta, "og:title", "twitter:title")]
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])
     authors = _not_the_outlet(authors, outlet_names)
-    candidates = _date_candidates(url, zone, article, objects, meta)
+    candidates = declared_dates(url, zone, article, objects, meta)
     fields: dict[str, Any] = {
         "canonical_url": _canonical(tree, url, meta, article),
-        "title": title,
+        "title": choose_title(_titles(tree, url, declared), outlet_keys(outlet_names, url)),
         "description": clean_text(
             text_of(article.get("description"))
             or _first(meta, "og:description", "description", "twitter:description")
@@ -117,9 +88,14 @@ def extract_metadata_fields(
         "image": _image(resolve(article.get("image"), objects), meta, url),
         "outlet_names": outlet_names,  # not a record field: filters the fallback authors
     }
-    if not fields["title"]:
-        fields["title"] = strip_outlet(clean_text(page_title(tree)), keys)
     return fields
+
+
+def _titles(tree: HtmlElement, url: str, declared: list[Any]) -> Iterator[str | None]:
+    """Title candidates in precedence order, the costlier ones searched only when reached."""
+    yield from (clean_text(text_of(value)) for value in declared)
+    yield from (clean_text(title) for title in page_titles(tree))
+    yield clean_text(trafilatura_api.heading(tree, url))
 
 
 def fill_fallbacks(tree: HtmlElement, url: str, fields: dict[str, Any], options: ExtractOptions) -> None:
@@ -165,32 +141,6 @@ def clean_text(value: str | None) -> str | None:
 
 def _link_text(element: HtmlElement) -> str:
     return re.sub(r"\s+", " ", element.text_content() or "").strip()
-
-
-def _date_candidates(
-    url: str, zone: Any, article: dict[str, Any], objects: list[dict[str, Any]], meta: dict[str, list[str]]
-) -> list[Candidate]:
-    """Every date the page declares, in precedence order: JSON-LD, then meta tags, then the URL's day."""
-    # A page typed as something other than an article (MedicalWebPage, ClaimReview) may still date itself.
-    others = [o.get("datePublished") for o in objects if o is not article]
-    found = [
-        *_dates("published", "jsonld", [article.get("datePublished"), article.get("dateCreated")], zone),
-        *_dates("published", "meta", [v for k in _PUBLISHED_META for v in meta.get(k, [])[:1]], zone),
-        *_dates("published", "jsonld", others, zone),
-        *_dates("updated", "jsonld", [article.get("dateModified")], zone),
-        *_dates("updated", "meta", [v for k in _MODIFIED_META for v in meta.get(k, [])[:1]], zone),
-    ]
-    day = url_day(url)
-    return [*found, Candidate("published", "url", day)] if day else found
-
-
-def _dates(field: str, source: str, values: list[Any], zone: Any) -> list[Candidate]:
-    out = []
-    for value in values:
-        parsed = parse_any_year(text_of(value) if not isinstance(value, str) else value, zone)
-        if parsed:
-            out.append(Candidate(field, source, parsed))
-    return out
 
 
 def _canonical(tree: HtmlElement, url: str, meta: dict[str, list[str]], article: dict[str, Any]) -> str:

@@ -13,13 +13,22 @@ from crawler.extract.jsonld import ARTICLE_TYPES, LISTING_TYPES, find_article, t
 
 _LISTING_PATH = re.compile(
     r"^/(?:[a-z]{2}(?:-[a-z]{2})?/)?(?:tags?|topics?|category|categories|section|author|authors|"
-    r"profile|search|archives?|page)(?:/|$)",
+    r"profile|search|archives?|page(?=/\d+/?$|/?$))(?:/|$)",
     re.IGNORECASE,
 )
 _MEDIA_PATH = re.compile(r"^/(?:[a-z]{2}/)?(?:videos?|gallery|galleries|photos?|watch)(?:/|$)", re.I)
 _PAGINATION = re.compile(r"/page/\d+/?$")
 _WP_LISTING = frozenset({"home", "blog", "archive", "category", "tag", "author", "search", "date"})
 _WP_SINGLE = frozenset({"single", "single-post"})
+# WordPress marks every singular view with its id ("postid-12", "page-id-1648"): one post or page, even
+# where a theme adds "blog" to every body.
+_WP_SINGULAR_ID = re.compile(r"^(?:postid|page-id)-\d+$")
+# A story's own address: a slug of three or more words, or a numeric id of five or more digits in the
+# last segment or the query ("/3-11212601", "?Seq_Code=181595"). Listings are named by a word or two.
+_SLUG_WORDS = 3
+_STORY_ID = re.compile(r"\d{5,}")
+TEASER_SHARE = 0.5
+_ROOT_PATH = re.compile(r"/(?:index\.\w+|home|[a-z]{2}/?)?")
 _ARTICLE_OG = frozenset({"article", "news", "newsarticle"})
 
 
@@ -35,6 +44,8 @@ class PageType:
 
     kind: str
     reason: str | None = None
+    # Words in the <article> teasers that made this a listing: the text decides (`confirmed`).
+    teaser_words: int = 0
 
 
 ARTICLE = PageType("article")
@@ -48,13 +59,15 @@ def page_type(
         return ARTICLE
     body = tree.find("body")
     body_classes = set((body.get("class") or "").split()) if body is not None else set()
-    if body_classes & _WP_SINGLE:
+    if body_classes & _WP_SINGLE or any(_WP_SINGULAR_ID.match(c) for c in body_classes):
         return ARTICLE
     og_type = ((meta.get("og:type") or [""])[0]).strip().lower()
     parts = urlsplit(url)
     path = parts.path or "/"
-    if body_classes & _WP_LISTING:
-        wp_class = sorted(body_classes & _WP_LISTING)[0]
+    # WordPress gives "home" to the front page only, at the root; elsewhere a template's own class.
+    wp_classes = body_classes & _WP_LISTING - ({"home"} if not _ROOT_PATH.fullmatch(path) else set())
+    if wp_classes and not story_url(path, parts.query):
+        wp_class = sorted(wp_classes)[0]
         kind = {"home": "home", "blog": "home", "author": "profile"}.get(wp_class, "listing")
         return PageType(kind, f"WordPress listing page (body class {wp_class!r})")
     page_types = set().union(*(types_of(o) for o in objects)) if objects else set()
@@ -71,7 +84,7 @@ def page_type(
 
 
 def _by_url_and_markup(tree: HtmlElement, query: str, path: str, page_types: set[str]) -> PageType:
-    if not query and re.fullmatch(r"/(?:index\.\w+|home|[a-z]{2}/?)?", path):
+    if not query and _ROOT_PATH.fullmatch(path):
         return PageType("home", "home page")  # with a query ("/?p=123"): an article under a plain permalink
     if _LISTING_PATH.search(path) or _PAGINATION.search(path):
         kind = "profile" if re.search(r"/(?:author|authors|profile)(?:/|$)", path, re.I) else "listing"
@@ -81,6 +94,34 @@ def _by_url_and_markup(tree: HtmlElement, query: str, path: str, page_types: set
             "gallery" if re.search(r"/(?:[a-z]{2}/)?(?:galler|photo)", path) else "video",
             "video or gallery page",
         )
-    if len(tree.findall(".//article")) >= 4:
-        return PageType("listing", "page lists several <article> teasers")
+    # Related-story teasers in <article> elements sit under many stories: they count only on an
+    # address that names no story.
+    teasers = [a for a in tree.iter("article") if next(a.iterdescendants("article"), None) is None]
+    if len(teasers) >= 4 and not story_url(path, query):
+        # The largest may be the story itself, wrapped in an <article> like its teasers.
+        words = sorted(len((a.text_content() or "").split()) for a in teasers)[:-1]
+        return PageType("listing", "page lists several <article> teasers", max(sum(words), 1))
     return ARTICLE
+
+
+def confirmed(kind: PageType, text_words: int) -> PageType:
+    """A listing by its teasers stays one when they hold at least half the words of the page's main text;
+    a guide or hub page whose own text merely sits beside them is one story."""
+    if kind.teaser_words and kind.teaser_words < text_words * TEASER_SHARE:
+        return ARTICLE
+    return kind
+
+
+def story_url(path: str, query: str) -> bool:
+    """Whether the address names one story: a slug of several words (three words, or four words and
+    numbers: "wochenbericht-14-20-januar-2022"), also before a trailing numeric id ("/slug/17-378.html"),
+    or a long numeric id in the last segment or the query."""
+    segments = [s.rsplit(".", 1)[0] for s in path.split("/") if s]
+    last = segments[-1] if segments else ""
+    if _STORY_ID.search(last) or _STORY_ID.search(query):
+        return True
+    slugs = [last, segments[-2]] if len(segments) > 1 and not re.search(r"[^\W\d_]", last) else [last]
+    return any(
+        len(re.findall(r"[^\W\d_]+", slug)) >= _SLUG_WORDS or len(re.findall(r"[^\W_]+", slug)) > _SLUG_WORDS
+        for slug in slugs
+    )

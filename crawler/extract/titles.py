@@ -1,20 +1,27 @@
 """The headline without the outlet's name that page templates add ("… | DW | 28.04.2023", "… - Golem.de").
 
 A segment is cut only when it names the outlet (og:site_name, JSON-LD publisher, the registry's name,
-the host name) or is a bare date, and never so far that nothing is left.
+the host and its registrable domain) or is a bare date, and never so far that nothing is left.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from crawler.discovery.urls import site_of
+
 # " - ", " | ", " – ", " — ", " · ", " » ", " :: " (and "::" without spaces); a bare ":" is part of
-# many headlines ("Brexit: what next"), so it never separates.
-_SEPARATOR = re.compile(r"\s+[|–—·»-]\s+|\s*::\s*|\s+\|\s*|\s*\|\s+")
+# many headlines ("Brexit: what next"), so it never separates here.
+_SEPARATOR = re.compile(r"\s+[|–—·»-]\s+|\s*::\s*|\s*[|｜]\s*")
+# Tighter joins that separate only a segment that is exactly the outlet's name: "Golem.de: …",
+# "… : Golem.de", CJK titles without spaces ("标题_新华网", "見出し－毎日新聞", "NEWS WEB EASY|…").
+_TIGHT_LEADING = re.compile(r"^([^:：_|｜–—－-]+?)\s*[:：_–—－-]\s*(\S.*)$")
+_TIGHT_TRAILING = re.compile(r"^(.*\S)\s*[:：_–—－-]\s*([^:：_|｜–—－-]+)$")
 _DATE = re.compile(r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}$|^\d{4}-\d\d-\d\d$")
 _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e", "è": "e", "à": "a"})
 _TRAILING = 3  # segments from the end where the outlet's name may stand, taglines and dates after it
@@ -33,10 +40,10 @@ class Outlet:
 def outlet_keys(names: list[str | None], url: str) -> Outlet:
     """The outlet's names (og:site_name, publisher, registry) and its host, as `_key` compares them."""
     host = _HOST_PREFIX.sub("", (urlsplit(url).hostname or "").lower())
-    labels = host.split(".")
-    # "fischerhuette.hejfish.com" is also "hejfish.com" and "hejfish"; short labels ("dw") only whole.
-    hosts = {_key(host), _key(".".join(labels[-2:])), _key(labels[-2] if len(labels) > 1 else host)}
-    hosts -= {""}
+    # "fischerhuette.hejfish.com" is also "hejfish.com" and "hejfish", "www.bbc.co.uk" also "bbc";
+    # short labels ("dw") only match whole segments.
+    site = site_of(host) if host else ""
+    hosts = {_key(host), _key(site), _key(site.split(".")[0])} - {""}
     return Outlet(frozenset({_key(name) for name in names if name} | hosts) - {""}, frozenset(hosts))
 
 
@@ -59,7 +66,22 @@ def strip_outlet(title: str | None, outlet: Outlet) -> str | None:
         parts.pop()
     while len(parts) > 1 and _key(title[slice(*parts[0])]) in outlet.names:
         parts.pop(0)
-    return title[parts[0][0] : parts[-1][1]].strip() or title
+    return _strip_tight(title[parts[0][0] : parts[-1][1]].strip() or title, outlet)
+
+
+def _strip_tight(title: str, outlet: Outlet) -> str:
+    """A leading or trailing segment joined by ":", "_" or a dash without spaces, when it is exactly
+    one of the outlet's names."""
+    for pattern, name_group in ((_TIGHT_TRAILING, 2), (_TIGHT_LEADING, 1)):
+        match = pattern.match(title)
+        if match and _key(match.group(name_group)) in outlet.names:
+            title = match.group(3 - name_group).strip()
+    return title
+
+
+def is_outlet_name(title: str, outlet: Outlet) -> bool:
+    """Whether `title` is nothing but the outlet's name ("Golem.de" as a page's whole title)."""
+    return _key(title) in outlet.names
 
 
 def _names_outlet(suffix: str, segment: str, outlet: Outlet) -> bool:
@@ -76,16 +98,26 @@ def _names_outlet(suffix: str, segment: str, outlet: Outlet) -> bool:
     )
 
 
-def page_title(tree: HtmlElement) -> str | None:
-    """The page's one <h1>, else its <title>, else its first <h1>: never empty while the page has one."""
+def page_titles(tree: HtmlElement) -> list[str]:
+    """The page's one <h1>, its <title>, its first non-empty <h1>, in that order (the texts only)."""
     headings = tree.findall(".//h1")
-    candidates = [headings[0]] if len(headings) == 1 else []
-    candidates += tree.findall(".//title") + headings[:1]
-    for element in candidates:
-        text = re.sub(r"\s+", " ", element.text_content() or "").strip()
-        if text:
-            return text
-    return None
+    head_title = tree.find(".//head/title")
+    elements = [headings[0]] if len(headings) == 1 else []
+    elements += [head_title if head_title is not None else tree.find(".//title"), *headings]
+    texts = (re.sub(r"\s+", " ", e.text_content() or "").strip() for e in elements if e is not None)
+    return list(dict.fromkeys(text for text in texts if text))
+
+
+def choose_title(candidates: Iterable[str | None], outlet: Outlet) -> str | None:
+    """The first candidate that says more than the outlet's name, without the outlet's name; else the
+    first non-empty one, so a page with any title never gets an empty one. Reads `candidates` lazily."""
+    first = None
+    for candidate in candidates:
+        title = strip_outlet(candidate, outlet)
+        if title and not is_outlet_name(title, outlet):
+            return title
+        first = first or title
+    return first
 
 
 def _key(text: str) -> str:

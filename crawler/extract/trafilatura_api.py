@@ -1,8 +1,8 @@
 """The one module that calls trafilatura, through its public API (`trafilatura.__all__`).
 
-One private speed-up lives here too, with the public call as its fallback: the byline search alone
-(`trafilatura.metadata.extract_author`) instead of the whole metadata search, whose page-wide date
-search costs more than the byline. An upgrade of trafilatura is a version bump that
+Two private speed-ups live here too, each with the public call as its fallback: the byline search
+alone (`trafilatura.metadata.extract_author`) and the title search alone (`extract_title`) instead of
+the whole metadata search, whose page-wide date search costs more than either. An upgrade of trafilatura is a version bump that
 tests/extract/test_trafilatura_api.py accepts or refuses (it compares both paths).
 """
 
@@ -14,15 +14,18 @@ import trafilatura
 from lxml.html import HtmlElement
 
 
-def _private_byline_search() -> Callable[[HtmlElement], str | None] | None:
+def _private_search(name: str) -> Callable[[HtmlElement], str | None] | None:
+    """`trafilatura.metadata.<name>` (private: see the module docstring), or None if an upgrade took it."""
     try:
-        from trafilatura.metadata import extract_author  # private: see the module docstring
+        import trafilatura.metadata as private
     except ImportError:
         return None
-    return extract_author if callable(extract_author) else None
+    search = getattr(private, name, None)
+    return search if callable(search) else None
 
 
-_BYLINE_SEARCH = _private_byline_search()
+_BYLINE_SEARCH = _private_search("extract_author")
+_TITLE_SEARCH = _private_search("extract_title")
 
 VERSION = trafilatura.__version__
 
@@ -57,3 +60,19 @@ def byline_authors(tree: HtmlElement, url: str) -> str | None:
 def public_byline_authors(tree: HtmlElement, url: str) -> str | None:
     """The same answer through the public API: the whole metadata search, page-wide date included."""
     return trafilatura.extract_metadata(tree, default_url=url).author or None
+
+
+def heading(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's title search (title-like classes, <h1>, <title> parts, the first <h2>), for a page
+    whose declared titles, <title> and <h1> are all empty. It reads but never changes `tree`."""
+    if _TITLE_SEARCH is not None:
+        try:
+            return _TITLE_SEARCH(tree) or None
+        except TypeError:  # its signature changed in an upgrade: the public call still answers
+            pass
+    return public_heading(tree, url)
+
+
+def public_heading(tree: HtmlElement, url: str) -> str | None:
+    """The same answer through the public API: the whole metadata search."""
+    return trafilatura.extract_metadata(tree, default_url=url).title or None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crawler.extract import ExtractOptions, NotAnArticle, extract_article
-from tests.extract.pages import article_page
+from tests.extract.pages import PARAGRAPHS, article_page
 
 
 def plain_page(body_class: str = "", head: str = "") -> bytes:
@@ -85,3 +85,70 @@ def test_story_pages_are_articles_even_under_listing_like_paths(url: str, body_c
 def test_plain_permalink_with_a_query_is_not_the_home_page() -> None:
     record = extract_article(plain_page(), "https://news.example.com/?p=123", options=ExtractOptions())
     assert record["text"]
+
+
+def teaser_page(body_class: str = "") -> bytes:
+    """A story followed by four related-story teasers, each in an <article> element."""
+    teasers = "".join(
+        f'<article><h3><a href="/related-{n}">Related story {n}</a></h3></article>' for n in range(4)
+    )
+    return plain_page(body_class).replace(b"</body>", teasers.encode() + b"</body>")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://news.example.com/politik/landtag-beschliesst-den-haushalt",
+        "https://news.example.com/uutiset/3-11212601",
+        "https://news.example.com/service/news_view.htm?lang=e&Seq_Code=181595",
+        "https://news.example.com/bericht/wochenbericht-14-20-januar-2022.html",
+        "https://news.example.com/newsroom/landtag-beschliesst-den-haushalt/17-378.html",
+    ],
+)
+def test_related_teasers_under_a_story_address_leave_it_an_article(url: str) -> None:
+    assert extract_article(teaser_page(), url, options=ExtractOptions())["page_type"] == "article"
+
+
+def listing_page() -> bytes:
+    """A section page: its text is the teasers, each in an <article> element."""
+    teasers = "".join(
+        f'<article><h3><a href="/story-{n}">Story {n}</a></h3><p>{paragraph}</p></article>'
+        for n, paragraph in enumerate(PARAGRAPHS)
+    )
+    return f"<html><head><title>Politik</title></head><body><main>{teasers}</main></body></html>".encode()
+
+
+@pytest.mark.parametrize(
+    "url", ["https://news.example.com/politik/", "https://news.example.com/politik/landtag"]
+)
+def test_teasers_that_are_the_text_under_a_section_address_make_a_listing(url: str) -> None:
+    with pytest.raises(NotAnArticle):
+        extract_article(listing_page(), url, options=ExtractOptions())
+    record = extract_article(listing_page(), url, options=ExtractOptions(drop_non_articles=False))
+    assert record["page_type"] == "listing"
+
+
+def test_a_page_whose_own_text_outweighs_its_teasers_is_one_story_under_any_address() -> None:
+    record = extract_article(teaser_page(), "https://news.example.com/politik/", options=ExtractOptions())
+    assert record["page_type"] == "article"
+
+
+@pytest.mark.parametrize(
+    ("url", "body_class"),
+    [
+        ("https://verein.example.org/geschichte.html", "home onepage_page"),
+        ("https://hof.example.org/hof-geschichte/", "page-template-default page page-id-1648 blog"),
+        ("https://blog.example.org/page/digitale-datenerhebung", ""),
+    ],
+)
+def test_template_classes_and_page_named_paths_do_not_make_a_listing(url: str, body_class: str) -> None:
+    assert extract_article(plain_page(body_class), url, options=ExtractOptions())["page_type"] == "article"
+
+
+@pytest.mark.parametrize(
+    ("url", "body_class", "kind"),
+    [("https://blog.example.org/", "home blog", "home"), ("https://blog.example.org/blog/", "blog", "home")],
+)
+def test_wordpress_front_page_and_posts_index_stay_non_articles(url: str, body_class: str, kind: str) -> None:
+    record = extract_article(plain_page(body_class), url, options=ExtractOptions(drop_non_articles=False))
+    assert record["page_type"] == kind

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import lxml.html
 import pytest
 
-from crawler.extract.titles import outlet_keys, strip_outlet
+from crawler.extract.titles import choose_title, outlet_keys, page_titles, strip_outlet
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,17 @@ from crawler.extract.titles import outlet_keys, strip_outlet
         ),
         ("Unser wahres Ich - brand eins online", [], "https://www.brandeins.de/a", "Unser wahres Ich"),
         ("Anglertalk - Fischerhütte | hejfish.com", [], "https://fischerhuette.hejfish.com/a", "Anglertalk"),
+        # a separator without spaces, full-width bars, a colon, an underscore or a dash in CJK titles
+        ("NEWS WEB EASY|子どもへの体罰", ["NEWS WEB EASY"], "https://www3.nhk.or.jp/a", "子どもへの体罰"),
+        ("記事の見出し｜毎日新聞", ["毎日新聞"], "https://mainichi.jp/a", "記事の見出し"),
+        ("记者会见举行_新华网", ["新华网"], "https://www.news.cn/a", "记者会见举行"),
+        ("记者会见举行-新华网", ["新华网"], "https://www.news.cn/a", "记者会见举行"),
+        ("Golem.de: Neue Chips kommen", [], "https://www.golem.de/a", "Neue Chips kommen"),
+        ("Budget approved : Example News", ["Example News"], "https://example.com/a", "Budget approved"),
+        # the registrable domain's label under a two-part public suffix
+        ("Budget approved - BBC", [], "https://www.bbc.co.uk/news/a", "Budget approved"),
+        ("Budget approved – ABC", [], "https://abc.net.au/news/a", "Budget approved"),
+        ("Scholz in Kyiv — DW — 28.04.2023", [], "https://www.dw.com/en/a", "Scholz in Kyiv"),
     ],
 )
 def test_the_outlets_name_and_what_follows_it_go(title: str, names: list, url: str, expected: str) -> None:
@@ -43,7 +55,26 @@ def test_the_outlets_name_and_what_follows_it_go(title: str, names: list, url: s
         ("Stocks fall - Reuters poll shows", "https://www.reuters.com/a"),
         ("Tesla recalls cars - Tesla shares fall", "https://www.reuters.com/a"),
         ("Golem.de", "https://www.golem.de/"),  # nothing else: kept rather than emptied
+        ("COVID-19: what we know", "https://news.example.com/a"),
+        ("Brexit: what next", "https://www.brexit-news.co.uk/a"),
+        ("Tesla-Rückruf: Aktie fällt", "https://www.reuters.com/a"),
     ],
 )
 def test_headlines_that_only_look_like_outlet_names_stay(title: str, url: str) -> None:
     assert strip_outlet(title, outlet_keys([], url)) == title
+
+
+def test_a_candidate_that_is_only_the_outlets_name_gives_way_to_the_next() -> None:
+    outlet = outlet_keys(["Golem.de"], "https://www.golem.de/a")
+    assert choose_title(["Golem.de", None, "Neue Chips kommen - Golem.de"], outlet) == "Neue Chips kommen"
+
+
+def test_the_outlets_name_is_kept_when_it_is_every_candidate() -> None:
+    outlet = outlet_keys([], "https://www.golem.de/a")
+    assert choose_title(["", "Golem.de", "golem.de"], outlet) == "Golem.de"
+    assert choose_title([None, ""], outlet) is None
+
+
+def test_page_titles_skip_empty_headings_and_icon_titles() -> None:
+    page = "<html><head><title>Budget approved</title></head><body><h1> </h1><svg><title>Menu</title></svg></body></html>"
+    assert page_titles(lxml.html.fromstring(page)) == ["Budget approved"]

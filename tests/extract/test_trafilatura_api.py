@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import random
+import re
 from pathlib import Path
 
 import lxml.html
@@ -57,7 +58,7 @@ def test_only_the_adapter_imports_trafilatura() -> None:
     assert callers == {ADAPTER}
 
 
-def test_the_adapter_uses_trafilaturas_public_names_and_one_private_speed_up() -> None:
+def test_the_adapter_uses_trafilaturas_public_names_and_its_private_searches_only() -> None:
     assert sorted(_trafilatura_imports(ADAPTER)) == ["trafilatura", "trafilatura.metadata"]
     tree = ast.parse(ADAPTER.read_text(encoding="utf-8"))
     used = {
@@ -105,3 +106,32 @@ def test_a_surname_that_is_a_month_stays() -> None:
     page = article_page(extra_body='<p class="byline">By Theresa May</p>')
     record = extract_article(page.encode(), URL, options=ExtractOptions())
     assert record["authors"] == ["Theresa May"]
+
+
+TITLE_MARKUP = ["<h1>{}</h1>", "<h1>{}</h1><h1>Other</h1>", '<div class="post-title">{}</div>',
+                '<h2 class="entry-title">{}</h2>', "<h2>{}</h2>", "<p>{}</p>"]  # fmt: skip
+
+
+def test_the_private_title_search_answers_as_the_public_metadata_search() -> None:
+    assert trafilatura_api._TITLE_SEARCH is not None, "the speed-up is gone: drop it from the adapter"
+    rng = random.Random(20261208)
+    pages = [
+        f"<html><head><title>{rng.choice(['', 'Budget - Example', 'a.b'])}</title></head><body>"
+        f"{rng.choice(TITLE_MARKUP).format(rng.choice(['Budget approved', '', 'Kiel']))}{random_markup(rng)}"
+        "</body></html>"
+        for _ in range(300)
+    ]
+    pages += [p.read_text(encoding="utf-8", errors="replace") for p in sorted(GOLDEN.glob("*.html"))]
+    for page in pages:
+        if re.search(r"ld\+json|<meta[^>]*title", page.split("<body", 1)[0], re.I):
+            continue  # a declared title: the public search would answer from the metadata instead
+        tree = lxml.html.fromstring(page)
+        assert trafilatura_api.heading(tree, URL) == trafilatura_api.public_heading(tree, URL), page[:300]
+
+
+def test_a_page_without_title_tags_gets_trafilaturas_heading() -> None:
+    page = article_page().replace("<title>Budget approved</title>", "")
+    page = page.replace(
+        "<h1>Parliament approves budget</h1>", '<div class="entry-title">Budget approved</div>'
+    )
+    assert extract_article(page.encode(), URL, options=ExtractOptions())["title"] == "Budget approved"
