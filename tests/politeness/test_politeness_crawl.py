@@ -43,7 +43,8 @@ def test_crawl_delay_spaces_requests_to_the_host(tmp_path: Path, sites: Callable
     site = sites("127.0.0.2")
     _outlet(site, 3, robots="User-agent: *\nCrawl-delay: 1\nAllow: /\n")
     registry = write_registry(tmp_path / "s.toml", [_entry(site, "slow")])
-    items, stats = run_crawl(tmp_path, sources=str(registry))
+    # Extraction in a worker, off the reactor, so only the downloader decides when requests go out.
+    items, stats = run_crawl(tmp_path, sources=str(registry), settings={"EXTRACT_WORKERS": 1})
     assert len(items) == 3 and stats["robotstxt/crawl_delay_count"] == 1
     # The rights middleware's own tdmrep.json request aside, every request is the spider's.
     hits = [hit for hit in site.hits if hit.path != "/.well-known/tdmrep.json"]

@@ -65,6 +65,8 @@ def settings_for(config: dict[str, Any]) -> dict[str, Any]:
         "NEWSCRAWL_ALLOW_PRIVATE": True,
         "TELNETCONSOLE_ENABLED": False,
         "AUTOTHROTTLE_START_DELAY": 0.0,
+        # Extraction inline: a pool of worker processes per crawl costs seconds of start-up on each.
+        "EXTRACT_WORKERS": 0,
         "STORAGE_URI": store.resolve().as_uri(),
         # A crawl that writes keeps a seen-store in its store; without seen_dir nothing is remembered.
         "STORAGE_WRITE": bool(config.get("seen_dir")),
