@@ -193,7 +193,7 @@ def synthetic(args: argparse.Namespace, work: Path) -> None:
 
 
 def eval_set(work: Path) -> None:
-    docs = [json.loads(line) for line in EVAL_SET.open()]
+    docs = [json.loads(line) for line in EVAL_SET.read_text().splitlines()]
     out = io.StringIO()
     cluster_jsonl(io.StringIO("".join(json.dumps(doc) + "\n" for doc in docs)), out)
     batch = {record["id"]: record["cluster_id"] for record in map(json.loads, out.getvalue().splitlines())}
