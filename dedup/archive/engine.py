@@ -54,14 +54,6 @@ class DuckEngine:
             pa.table({"file": [path for path, _order in parts], "part_order": [o for _p, o in parts]}),
         )
         files = ", ".join(_literal(path) for path, _order in parts)
-        if not parts:
-            self._run(
-                "CREATE VIEW articles AS SELECT NULL::VARCHAR AS id, NULL::VARCHAR AS source, "
-                "NULL::TIMESTAMPTZ AS published_at, NULL::STRUCT(tag VARCHAR, byteorder VARCHAR, "
-                "hashvalues VARCHAR) AS minhash, NULL::VARCHAR AS duplicate_of, NULL::VARCHAR AS text, "
-                "NULL::VARCHAR AS title, NULL::BIGINT AS part_order WHERE false"
-            )
-            return
         # Parts from before typed timestamps hold published_at as text: the cast reads both.
         self._run(
             f"CREATE VIEW articles AS SELECT {_ARTICLE_COLUMNS}, "

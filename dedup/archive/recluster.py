@@ -79,6 +79,8 @@ class ArchiveDedup:
     def load(self, parts: Sequence[tuple[str, int]], agencies: Mapping[str, str]) -> None:
         """Parquet parts as (path, order: higher for the copy readers return) and the sources that
         are news agencies (source id → agency), whose copies rank first as origins."""
+        if not parts:
+            raise ValueError("no Parquet parts to re-cluster; give at least one (path, order)")
         self.engine.load_articles(parts)
         self.engine.load_mapping("agencies", ("source", "agency"), agencies)
         bands = pa.table({"band": pa.array(range(self.config.lsh_bands), pa.int32())})

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 
 from crawler.storage.parquet import encode_parquet
 from dedup import DedupConfig, compute_signature
@@ -209,3 +210,11 @@ def test_band_keys_of_two_row_bands_join_both_values(tmp_path):
         assert origins(archive.clusters()) == {"a": "a", "b": "a"}
         keys = archive.engine.connection.execute("SELECT DISTINCT length(key) FROM band_keys").fetchall()
     assert keys == [(16,)]
+
+
+def test_archive_refuses_an_empty_part_list(tmp_path):
+    with (
+        ArchiveDedup(tmp_path, memory_limit="256MB", threads=1) as archive,
+        pytest.raises(ValueError, match="no Parquet parts"),
+    ):
+        archive.load([], {})
