@@ -141,8 +141,7 @@ SELECT d.doc, d.id, a.text, a.title, d.published, g.agency
 FROM documents d
 JOIN articles a ON a.id = d.id AND a.part_order = d.part_order
 LEFT JOIN agencies g ON g.source = d.source
-WHERE d.doc IN (SELECT left_doc FROM candidates UNION SELECT right_doc FROM candidates)
-ORDER BY d.doc""",
+WHERE d.doc IN (SELECT left_doc FROM candidates UNION SELECT right_doc FROM candidates)""",
     )
 
 
