@@ -40,8 +40,13 @@ def make_entry(document: Document, signature: Signature, config: DedupConfig, no
     if stamp is not None and stamp > now + config.max_future.total_seconds():
         stamp = None  # misdated into the future (see DedupConfig.max_future)
     assert signature.shingles is not None and signature.numbers is not None
-    numbers = pack(figure_set(document.text), name_slots(document.text))
     return Entry(
-        document.id, signature.shingles.tobytes(), numbers, signature.exact,
+        document.id, signature.shingles.tobytes(), figures_and_names(document.text), signature.exact,
         stamp, document.agency, now, normalized_title(document.title),
     )  # fmt: skip
+
+
+def figures_and_names(text: str) -> bytes:
+    """An entry's `numbers`: the figures and name slots read from the text itself (decimal points and
+    capitals, which the signature's normalised text no longer has), packed together."""
+    return pack(figure_set(text), name_slots(text))

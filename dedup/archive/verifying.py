@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 
 from dedup.bulk import compute_signatures
 from dedup.config import DedupConfig
+from dedup.entries import figures_and_names
 from dedup.model import Entry
 from dedup.verify import judge, normalized_title
 
@@ -68,7 +69,7 @@ def resign(batches: Iterable[pa.RecordBatch], config: DedupConfig, sink: Parquet
 
 def build_entries(batches: Iterable[pa.RecordBatch], config: DedupConfig, sink: ParquetSink) -> None:
     """(doc, id, text, title, published µs, agency) rows → what the verifier compares, as the index's
-    entries hold it: shingle and figure fingerprints, exact hash, time in seconds, normalised title."""
+    entries hold it: shingle fingerprints, figures and name slots, exact hash, time in seconds, normalised title."""
     for batch in batches:
         rows = batch.to_pydict()
         signatures = compute_signatures([text or "" for text in rows["text"]], config)
@@ -77,7 +78,7 @@ def build_entries(batches: Iterable[pa.RecordBatch], config: DedupConfig, sink: 
                 "doc": rows["doc"],
                 "id": rows["id"],
                 "shingles": [_raw(s.shingles) for s in signatures],
-                "numbers": [_raw(s.numbers) for s in signatures],
+                "numbers": [figures_and_names(text or "") for text in rows["text"]],
                 "exact": [s.exact for s in signatures],
                 "published": [None if us is None else us / 1_000_000 for us in rows["published"]],
                 "agency": rows["agency"],
