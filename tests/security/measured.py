@@ -1,5 +1,5 @@
-"""Run a crawl as a child process and measure what it took: peak RSS (from the child's own rusage,
-its worker processes included), wall time, and the longest stall of its reactor (`Heartbeat`).
+"""Run a crawl as a child process and measure what it took: peak RSS (the largest VmHWM of it and
+its worker processes, polled), wall time, and the longest stall of its reactor (`Heartbeat`).
 
 `Heartbeat` is a test-only extension: a LoopingCall every 0.1 s; the longest gap between two ticks
 is how long the reactor could not run anything, and is written with the crawl's stats on close to
@@ -88,28 +88,51 @@ def run_measured(args: list[str], tmp_path: Path, timeout: float = 300) -> Measu
         child = subprocess.Popen(
             [sys.executable, "-m", "crawler", *args, *extra], cwd=ROOT, env=env, stdout=out, stderr=out
         )
-        status, usage = _wait(child, timeout)
+        status, peak_rss = _wait(child, timeout)
     seconds = time.monotonic() - started
     beat_data = json.loads(beat.read_text()) if beat.exists() else {}
     return Measured(
         returncode=os.waitstatus_to_exitcode(status),
         seconds=seconds,
-        peak_rss=usage.ru_maxrss * 1024,  # Linux reports KiB
+        peak_rss=peak_rss,
         longest_stall=beat_data.get("longest_stall", float("inf")),
         stats=beat_data.get("stats", {}),
         log=log.read_text(errors="replace"),
     )
 
 
-def _wait(child: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any]:
-    """os.wait4 gives this child's own resource usage (with its waited-for children's), unlike
-    RUSAGE_CHILDREN, which mixes in every earlier child of the test process."""
+def _wait(child: subprocess.Popen[bytes], timeout: float) -> tuple[int, int]:
+    """The child's exit status and the peak RSS (bytes) of it and its descendants.
+
+    The peak is the largest VmHWM seen while polling /proc, not wait4's ru_maxrss: Linux starts a
+    forked-then-exec'd child's ru_maxrss at the forking process's RSS, so a test process grown large
+    by earlier tests would be charged to every crawl it starts. VmHWM belongs to the exec'd image.
+    """
     deadline = time.monotonic() + timeout
+    peak = 0
     while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        peak = max(peak, _peak_of_tree(child.pid))
+        pid, status = os.waitpid(child.pid, os.WNOHANG)
         if pid:
             child.returncode = os.waitstatus_to_exitcode(status)
-            return status, usage
+            return status, peak
         if time.monotonic() > deadline:
             child.kill()
-        time.sleep(0.2)
+        time.sleep(0.1)
+
+
+def _peak_of_tree(root: int) -> int:
+    """The largest VmHWM among `root` and its live descendants (0 for those already gone)."""
+    peak, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                pending.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) * 1024)
+    return peak
