@@ -1,9 +1,9 @@
 """Dedup speed and memory: signatures/s on 600-word articles (newscrawl vs datasketch's per-shingle
-MinHash.update loop), insert+query time per document at growing index sizes, resident memory per doc.
+MinHash.update loop), insert+query time per document at growing index sizes, resident memory per doc,
+beside plain datasketch MinHashLSH (in-memory dict storage, bands only) measured in the same run.
 
 Run: python bench/dedup_speed.py [--sizes 10000 100000 1000000] [--probe 1000]
-The default run fills one in-memory index to 1M documents: 9.6 GB of RAM and about 9 minutes when
-measured on 2026-12-01 (one core); `--sizes 10000 50000` is a quick check.
+The default run fills one in-memory index to 1M documents; `--sizes 10000 50000` is a quick check.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -98,6 +98,19 @@ def signature_table(articles: Articles, count: int) -> None:
     print(f"{'newscrawl bulk.compute_signatures (500/call)':<44}{bulk:>10.0f}{bulk / theirs:>8.2f}\n")
 
 
+def datasketch_baseline(articles: Articles, count: int) -> float:
+    """Bytes per document (RSS) of plain datasketch MinHashLSH holding `count` documents' bands."""
+    config = DedupConfig()
+    signatures = [s.lean_minhash() for s in compute_signatures(articles.texts(count), config)]
+    before = rss_bytes()
+    lsh = MinHashLSH(num_perm=config.num_perm, params=(config.lsh_bands, config.lsh_rows))
+    for n, signature in enumerate(signatures):
+        lsh.insert(f"d{n}", signature, check_duplication=False)
+    used = rss_bytes() - before
+    del lsh
+    return used / count
+
+
 def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
     """Grow one index; at each size, time `probe` new documents (query + verify + insert)."""
     config = DedupConfig(window=timedelta(days=3650))
@@ -105,9 +118,11 @@ def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
     # One fill batch before the baseline, so the heap a batch's temporaries need is already counted
     # there and the growth below is the index's.
     compute_signatures(articles.texts(FILL_BATCH), config)
+    baseline = datasketch_baseline(articles, min(sizes[0], 20_000)) / 1024
+    print(f"baseline: plain datasketch MinHashLSH in memory (bands only): {baseline:.2f} KB/doc")
     base_rss = rss_bytes()
     print(f"insert + query per document (probe of {probe}; 10% of probes are edited copies)")
-    print(f"{'index size':>12}{'µs/doc':>10}{'vs first':>10}{'RSS MB':>10}{'KB/doc':>9}")
+    print(f"{'index size':>12}{'µs/doc':>10}{'vs first':>10}{'RSS MB':>10}{'KB/doc':>9}{'vs datasketch':>15}")
     first = None
     count = 0
     recent: list[str] = []
@@ -119,7 +134,8 @@ def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
         first = first or per_doc
         used = rss_bytes() - base_rss
         ratio, megabytes, per_kb = per_doc / first, used / 2**20, used / count / 1024
-        print(f"{size:>12,}{per_doc:>10.0f}{ratio:>10.2f}{megabytes:>10.0f}{per_kb:>9.1f}", flush=True)
+        print(f"{size:>12,}{per_doc:>10.0f}{ratio:>10.2f}{megabytes:>10.0f}{per_kb:>9.2f}{per_kb / baseline:>15.2f}",
+              flush=True)  # fmt: skip
 
 
 def fill(

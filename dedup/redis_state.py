@@ -50,6 +50,7 @@ class RedisState:
         self._oldest = self._redis.register_script(redis_bands.OLDEST)
         self._key_bits = key_bits
         self._fetched: dict[str, Entry] = {}  # the last reserve's candidates, for the entries() after it
+        self._reserved: str | None = None  # the id just reserved alone, until a placement is read or written
 
     def close(self) -> None:
         self._redis.close()
@@ -79,6 +80,7 @@ class RedisState:
         reserved = self._reserve(keys=[self._prefix + "seq"], args=[*args, self._key_bits])
         if reserved is None:
             return None
+        self._reserved = entry.id
         found = [entry_codec.decode(raw) for raw in reserved[1:] if raw]
         self._fetched = {other.id: other for other in found if other.id != entry.id}
         return None, sorted(self._fetched)
@@ -130,6 +132,7 @@ class RedisState:
     def place(self, placed: Mapping[str, Placement]) -> set[str]:
         """Store new placements; return the clusters that gained, lost or re-described a member."""
         ids = sorted(placed)
+        self._reserved = None
         changed: set[str] = set()
         write = self._redis.pipeline(transaction=True)
         for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
@@ -148,6 +151,10 @@ class RedisState:
         return changed
 
     def member(self, doc_id: str) -> Placement:
+        reserved, self._reserved = self._reserved, None
+        if doc_id == reserved:
+            # The verdict of an add that found no match: as reserved a moment ago, without a round trip.
+            return alone(doc_id)
         ((raw, place),) = self._records([doc_id])
         if not raw:
             raise KeyError(f"document {doc_id!r} is not in the index window")

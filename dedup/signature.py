@@ -28,10 +28,10 @@ LOW32 = np.uint64(MAX_HASH)
 ROTATION_STEP = np.uint64(0x5BD1E995)  # offset per bin borrowed from, so rotated values stay distinct
 SEED = 1
 # The verifier compares shingle fingerprints of this many bits (the top bits of each shingle's hash).
-# Two 600-shingle texts share one fingerprint by chance about once (600 × 600 / 2^18): far below the
-# verifier's floor of shared shingles, while a fingerprint costs about 10.5 bits in the index
-# (`dedup.entry_codec`) instead of the 24 that 32-bit ones need.
-SHINGLE_BITS = 18
+# Two unrelated 600-shingle texts share about 3 fingerprints by chance (600 × 600 / 2^17), Jaccard
+# 0.002; two of 5,000 shingles 0.02: far below the verifier's thresholds (0.13 and up), while a
+# fingerprint costs under 10 bits in the index (`dedup.entry_codec`) where 32-bit ones cost 24.
+SHINGLE_BITS = 17
 
 
 class SignatureError(ValueError):

@@ -212,3 +212,15 @@ def test_eviction_cuts_a_document_out_of_the_band_tables(redis_namespace: str) -
     assert held and all(len(value) % 6 == 0 and len(value) <= 12 for value in held)
     records = {value[i + 2 : i + 6] for value in held for i in range(0, len(value), 6)}
     assert records <= {(2).to_bytes(4, "big"), (3).to_bytes(4, "big")}, "only new's and copy's"
+
+
+def test_every_key_of_an_index_shares_one_hash_tag(redis_namespace: str) -> None:
+    """Redis Cluster runs a script only on keys of one slot: the index's keys must all hash alike."""
+    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as dd:
+        for document in documents():
+            dd.add(document)
+    client = redis.Redis.from_url(REDIS_URL)
+    keys = [key.decode() for key in client.scan_iter(match=f"{redis_namespace}:*")]
+    client.close()
+    tags = {key[key.index("{") + 1 : key.index("}")] for key in keys if "{" in key}
+    assert len(keys) > 70 and all("{" in key for key in keys) and len(tags) == 1
