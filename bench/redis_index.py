@@ -62,17 +62,27 @@ def _worker(url: str, namespace: str, seed: int, count: int, timed: bool, barrie
     ready = [pair for batch in batches(seed, 0, count) for pair in batch] if timed else None
     with Deduplicator(CONFIG, redis_url=url, namespace=namespace) as dd:
         barrier.wait()
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for batch in [ready] if ready is not None else batches(seed, 0, count):
             for document, signature in batch:
                 dd.add(document, signature)
-        results.put(time.perf_counter() - start)
+        results.put((time.perf_counter() - start, time.process_time() - cpu))
 
 
 def run_workers(
     url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True
 ) -> float:
     """Articles per second over all workers."""
+    return run_measured(url, namespace, workers, per_worker, seed0, timed)[0]
+
+
+def run_measured(
+    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True
+) -> tuple[float, float, float]:
+    """Articles per second over all workers; client CPU µs per article; Redis CPU µs per article
+    (INFO commandstats, which also counts whatever else the server ran meanwhile)."""
+    client = redis.Redis.from_url(url)
+    before = _server_usec(client)
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(workers + 1), context.Queue()
     processes = [
@@ -83,14 +93,20 @@ def run_workers(
         process.start()
     barrier.wait(timeout=3600)
     start = time.perf_counter()
-    for _ in processes:
-        results.get(timeout=36000)
+    cpu = sum(results.get(timeout=36000)[1] for _ in processes)
     elapsed = time.perf_counter() - start
     for process in processes:
         process.join()
         if process.exitcode != 0:
             raise SystemExit(f"a bench worker failed (exit {process.exitcode})")
-    return workers * per_worker / elapsed
+    articles = workers * per_worker
+    server = (_server_usec(client) - before) / articles
+    client.close()
+    return articles / elapsed, cpu / articles * 1e6, server
+
+
+def _server_usec(client: redis.Redis) -> int:
+    return sum(int(stats["usec"]) for stats in client.info("commandstats").values())
 
 
 def usage_by_role(client: redis.Redis, namespace: str) -> dict[str, int]:
@@ -152,8 +168,11 @@ def memory_table(url: str, sizes: list[int], workers: int, probe: int) -> None:
     time `probe` articles per worker from 4 workers at that size."""
     client = redis.Redis.from_url(url)
     namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
-    baseline = datasketch_baseline(url, min(sizes[0], 10_000))
-    print(f"\nbaseline: plain datasketch MinHashLSH on Redis (bands only): {baseline:,.0f} bytes/article")
+    baseline = datasketch_baseline(url, min(sizes[0], 2_000))
+    print(
+        f"\nbaseline: plain datasketch MinHashLSH on Redis (bands only): {baseline:,.0f} bytes/article",
+        flush=True,
+    )
     rates: list[tuple[int, float, float, float]] = []
     before = used_memory(client)
     try:
@@ -189,14 +208,14 @@ def memory_table(url: str, sizes: list[int], workers: int, probe: int) -> None:
 def throughput_table(url: str, per_worker: int) -> None:
     client = redis.Redis.from_url(url)
     print(f"\ninsert+query, {per_worker} articles per worker, fresh index each row")
-    print(f"{'workers':>8}{'articles/s':>12}{'vs 1':>8}")
+    print(f"{'workers':>8}{'articles/s':>12}{'vs 1':>8}{'client CPU µs/art':>19}{'Redis µs/art':>14}")
     first = None
     for workers in (1, 2, 4):
         namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
         try:
-            rate = run_workers(url, namespace, workers, per_worker, seed0=0)
+            rate, cpu, server = run_measured(url, namespace, workers, per_worker, seed0=0)
         finally:
             drop_keys(client, namespace)
         first = first or rate
-        print(f"{workers:>8}{rate:>12,.0f}{rate / first:>8.2f}", flush=True)
+        print(f"{workers:>8}{rate:>12,.0f}{rate / first:>8.2f}{cpu:>19,.0f}{server:>14,.0f}", flush=True)
     client.close()

@@ -28,10 +28,11 @@ class BandIndex:
         """File `row` under its bands; return the live rows already filed under one of them."""
         keys = _keys(bands, values)
         found: set[int] = set()
-        for key in keys.tolist():
-            held = self._pending.setdefault(key, [])
-            found.update(held)
-            held.append(row)
+        listed = keys.tolist()
+        for key in self._pending.keys() & listed:
+            found.update(self._pending[key])
+        for key in listed:
+            self._pending.setdefault(key, []).append(row)
         starts, ends = keys << _ROW_BITS, (keys + np.uint64(1)) << _ROW_BITS
         for run in self._runs:
             low, high = np.searchsorted(run, starts), np.searchsorted(run, ends)

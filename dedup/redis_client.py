@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from redis.backoff import ExponentialBackoff
@@ -9,7 +10,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.retry import Retry
 
+from dedup.clusters import Placement
 from dedup.config import DedupConfig
+from dedup.verify import Match
 
 RESTART_RETRIES = 20  # with backoff capped at 2 s: about 35 s, enough for a Redis restart
 
@@ -33,3 +36,25 @@ def key_prefix(namespace: str, config: DedupConfig) -> str:
 def older_prefixes(namespace: str, config: DedupConfig) -> list[str]:
     """Where earlier layouts of the index kept their keys (datasketch's band sets, then hashes)."""
     return [f"{namespace}:dedup:{config.tag}:", f"{namespace}:dedup:{{{namespace}:{config.tag}}}:"]
+
+
+def drop_keys(client: Any, prefix: str) -> int:
+    """Delete every key under `prefix` (a scan: for dropping a whole index, never on the hot path)."""
+    count = 0
+    for key in client.scan_iter(match=prefix.replace("{", "\\{").replace("}", "\\}") + "*", count=1000):
+        count += int(client.delete(key))
+    return count
+
+
+def parse_match(other: str, raw: bytes) -> Match:
+    kind, similarity = raw.decode().split("|")
+    return Match(other, kind, float(similarity))
+
+
+def encode_placement(placement: Placement) -> str:
+    return json.dumps([placement.cluster, placement.origin, placement.match, placement.similarity])
+
+
+def decode_placement(raw: bytes) -> Placement:
+    cluster, origin, match, similarity = json.loads(raw)
+    return Placement(cluster, origin, match, similarity)

@@ -6,7 +6,6 @@ linked documents and evicting run under one lock per index. Keys live under `red
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -21,14 +20,23 @@ from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
 from dedup.memory import alone
 from dedup.model import Cluster, Entry, Member
-from dedup.redis_client import key_prefix, older_prefixes, resilient_redis_params
+from dedup.redis_client import (
+    decode_placement,
+    drop_keys,
+    encode_placement,
+    key_prefix,
+    older_prefixes,
+    parse_match,
+    resilient_redis_params,
+)
 from dedup.verify import Match
 
 logger = logging.getLogger(__name__)
 
-# 2^13 band table keys per band: at a million documents ~120 records (720 bytes) a key. Per document a
-# key costs ~100 bytes / (documents per key); a window of N documents wants N / 2^key_bits near 100.
-DEFAULT_KEY_BITS = 13
+# 2^12 band table keys per band: at a million documents ~240 records (1.5 KB) a key. A key costs ~100
+# bytes whatever it holds, and a reserve reads 65 of them whole: a window of N documents wants
+# N / 2^key_bits in the hundreds (raise key_bits for windows of tens of millions).
+DEFAULT_KEY_BITS = 12
 # Placements change whole linked groups at once; one lock per index makes each regrouping (and each
 # eviction) a single step for every worker. Held for milliseconds; expires if a worker dies holding it.
 LOCK_TIMEOUT_SECONDS = 30
@@ -125,7 +133,7 @@ class RedisState:
             for current in frontier:
                 pipe.hgetall(self._prefix + "adj:" + current)
             for current, raw in zip(frontier, pipe.execute(), strict=True):
-                links_of[current] = {k.decode(): _match(k.decode(), v) for k, v in raw.items()}
+                links_of[current] = {k.decode(): parse_match(k.decode(), v) for k, v in raw.items()}
             frontier = sorted({o for c in frontier for o in links_of[c]} - set(links_of))
         return self.entries(sorted(links_of)), links_of
 
@@ -137,7 +145,7 @@ class RedisState:
         write = self._redis.pipeline(transaction=True)
         for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
             new = placed[doc_id]
-            old = _placement(place) if place else alone(doc_id)
+            old = decode_placement(place) if place else alone(doc_id)
             if not raw or old == new:
                 continue
             changed |= {old.cluster, new.cluster}
@@ -146,7 +154,7 @@ class RedisState:
                 write.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
             else:
                 write.hset(self._prefix + "m:" + new.cluster, doc_id, "1")
-                write.hset(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id, _encode(new))
+                write.hset(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id, encode_placement(new))
         write.execute()
         return changed
 
@@ -158,13 +166,13 @@ class RedisState:
         ((raw, place),) = self._records([doc_id])
         if not raw:
             raise KeyError(f"document {doc_id!r} is not in the index window")
-        return _placement(place) if place else alone(doc_id)
+        return decode_placement(place) if place else alone(doc_id)
 
     def cluster(self, cluster_id: str) -> Cluster | None:
         ids = sorted({k.decode() for k in self._redis.hkeys(self._prefix + "m:" + cluster_id)} | {cluster_id})
         members, agencies, origin = [], set(), None
         for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
-            placement = _placement(place) if place else alone(doc_id)
+            placement = decode_placement(place) if place else alone(doc_id)
             if not raw or placement.cluster != cluster_id:
                 continue
             origin = origin or placement.origin
@@ -217,7 +225,7 @@ class RedisState:
         per_hash = redis_bands.DOCS_PER_HASH
         pipe.hdel(f"{self._prefix}d:{seq // per_hash}", seq % per_hash)
         if place:
-            pipe.hdel(self._prefix + "m:" + _placement(place).cluster, doc_id)
+            pipe.hdel(self._prefix + "m:" + decode_placement(place).cluster, doc_id)
             pipe.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
         pipe.execute()
         return doc_id
@@ -256,24 +264,3 @@ class RedisState:
     def drop_all(self) -> int:
         """Delete every key of this index (state and band tables); returns how many."""
         return drop_keys(self._redis, self._prefix)
-
-
-def drop_keys(client: Any, prefix: str) -> int:
-    count = 0
-    for key in client.scan_iter(match=prefix.replace("{", "\\{").replace("}", "\\}") + "*", count=1000):
-        count += int(client.delete(key))
-    return count
-
-
-def _match(other: str, raw: bytes) -> Match:
-    kind, similarity = raw.decode().split("|")
-    return Match(other, kind, float(similarity))
-
-
-def _encode(placement: Placement) -> str:
-    return json.dumps([placement.cluster, placement.origin, placement.match, placement.similarity])
-
-
-def _placement(raw: bytes) -> Placement:
-    cluster, origin, match, similarity = json.loads(raw)
-    return Placement(cluster, origin, match, similarity)
