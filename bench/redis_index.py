@@ -19,7 +19,7 @@ from redis.connection import parse_url
 
 from dedup import DedupConfig, Deduplicator, Document
 from dedup.bulk import compute_signatures
-from dedup.redis_state import drop_keys
+from dedup.redis_client import drop_keys
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 BATCH = 500

@@ -38,6 +38,11 @@ def older_prefixes(namespace: str, config: DedupConfig) -> list[str]:
     return [f"{namespace}:dedup:{config.tag}:", f"{namespace}:dedup:{{{namespace}:{config.tag}}}:"]
 
 
+def retire(client: Any, prefixes: list[str]) -> int:
+    """Drop every index found under one of `prefixes` (one with a `seq` key); returns the keys deleted."""
+    return sum(drop_keys(client, prefix) for prefix in prefixes if client.exists(prefix + "seq"))
+
+
 def drop_keys(client: Any, prefix: str) -> int:
     """Delete every key under `prefix` (a scan: for dropping a whole index, never on the hot path)."""
     count = 0

@@ -15,20 +15,11 @@ import numpy as np
 import redis
 import xxhash
 
-from dedup import entry_codec, redis_bands
+from dedup import entry_codec, redis_bands, redis_client
 from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
 from dedup.memory import alone
 from dedup.model import Cluster, Entry, Member
-from dedup.redis_client import (
-    decode_placement,
-    drop_keys,
-    encode_placement,
-    key_prefix,
-    older_prefixes,
-    parse_match,
-    resilient_redis_params,
-)
 from dedup.verify import Match
 
 logger = logging.getLogger(__name__)
@@ -50,9 +41,9 @@ class RedisState:
         self, redis_url: str, namespace: str, config: DedupConfig, key_bits: int = DEFAULT_KEY_BITS
     ) -> None:
         # redis-py's stubs type every reply as a union of bytes/str/...; replies here are always bytes.
-        self._redis: Any = redis.Redis.from_url(redis_url, **resilient_redis_params())
-        self._prefix = key_prefix(namespace, config)
-        self._older = older_prefixes(namespace, config)
+        self._redis: Any = redis.Redis.from_url(redis_url, **redis_client.resilient_redis_params())
+        self._prefix = redis_client.key_prefix(namespace, config)
+        self._older = redis_client.older_prefixes(namespace, config)
         self._reserve = self._redis.register_script(redis_bands.RESERVE)
         self._fetch = self._redis.register_script(redis_bands.FETCH)
         self._oldest = self._redis.register_script(redis_bands.OLDEST)
@@ -133,7 +124,9 @@ class RedisState:
             for current in frontier:
                 pipe.hgetall(self._prefix + "adj:" + current)
             for current, raw in zip(frontier, pipe.execute(), strict=True):
-                links_of[current] = {k.decode(): parse_match(k.decode(), v) for k, v in raw.items()}
+                links_of[current] = {
+                    k.decode(): redis_client.parse_match(k.decode(), v) for k, v in raw.items()
+                }
             frontier = sorted({o for c in frontier for o in links_of[c]} - set(links_of))
         return self.entries(sorted(links_of)), links_of
 
@@ -145,7 +138,7 @@ class RedisState:
         write = self._redis.pipeline(transaction=True)
         for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
             new = placed[doc_id]
-            old = decode_placement(place) if place else alone(doc_id)
+            old = redis_client.decode_placement(place) if place else alone(doc_id)
             if not raw or old == new:
                 continue
             changed |= {old.cluster, new.cluster}
@@ -154,7 +147,9 @@ class RedisState:
                 write.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
             else:
                 write.hset(self._prefix + "m:" + new.cluster, doc_id, "1")
-                write.hset(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id, encode_placement(new))
+                write.hset(
+                    f"{self._prefix}p:{self._bucket(doc_id)}", doc_id, redis_client.encode_placement(new)
+                )
         write.execute()
         return changed
 
@@ -166,13 +161,13 @@ class RedisState:
         ((raw, place),) = self._records([doc_id])
         if not raw:
             raise KeyError(f"document {doc_id!r} is not in the index window")
-        return decode_placement(place) if place else alone(doc_id)
+        return redis_client.decode_placement(place) if place else alone(doc_id)
 
     def cluster(self, cluster_id: str) -> Cluster | None:
         ids = sorted({k.decode() for k in self._redis.hkeys(self._prefix + "m:" + cluster_id)} | {cluster_id})
         members, agencies, origin = [], set(), None
         for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
-            placement = decode_placement(place) if place else alone(doc_id)
+            placement = redis_client.decode_placement(place) if place else alone(doc_id)
             if not raw or placement.cluster != cluster_id:
                 continue
             origin = origin or placement.origin
@@ -225,7 +220,7 @@ class RedisState:
         per_hash = redis_bands.DOCS_PER_HASH
         pipe.hdel(f"{self._prefix}d:{seq // per_hash}", seq % per_hash)
         if place:
-            pipe.hdel(self._prefix + "m:" + decode_placement(place).cluster, doc_id)
+            pipe.hdel(self._prefix + "m:" + redis_client.decode_placement(place).cluster, doc_id)
             pipe.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
         pipe.execute()
         return doc_id
@@ -247,11 +242,8 @@ class RedisState:
     def retire_older_layouts(self) -> bool:
         """Drop what an older layout left under this namespace; True when the caller must re-index the
         stored records (the index it would have found is gone). A one-time scan of the old keys."""
-        count = 0
         with self.locked():
-            for prefix in self._older:
-                if self._redis.exists(prefix + "seq"):
-                    count += drop_keys(self._redis, prefix)
+            count = redis_client.retire(self._redis, self._older)
         if count:
             logger.warning(
                 "dedup index under %r had an older layout: dropped its %d keys unread; it is rebuilt "
@@ -263,4 +255,4 @@ class RedisState:
 
     def drop_all(self) -> int:
         """Delete every key of this index (state and band tables); returns how many."""
-        return drop_keys(self._redis, self._prefix)
+        return redis_client.drop_keys(self._redis, self._prefix)

@@ -10,7 +10,7 @@ import os
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from dedup.redis_state import resilient_redis_params
+from dedup.redis_client import resilient_redis_params
 
 PASSWORD_ENV = "NEWSCRAWL_FRONTIER_PASSWORD"
 
