@@ -14,6 +14,7 @@ import ctypes.util
 import gc
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dedup import DedupConfig, Deduplicator, Document, compute_signature
 from dedup.bulk import compute_signatures
+from dedup.signature import SHINGLE_BITS, Signature
 
 WORDS = 600
 VOCABULARY = 30_000
@@ -49,6 +51,38 @@ class Articles:
         cost more than the rest of a document when it was called once per article."""
         picks = self.rng.choice(VOCABULARY, (count, WORDS), p=self.p)
         return [_paragraphs(words) for words in self.vocab[picks].tolist()]
+
+
+def synthetic_signatures(
+    seed: int, start: int, count: int
+) -> Iterator[list[tuple[Document, Signature, bool]]]:
+    """Signatures drawn directly, as a 600-word article's would be: ~600 shingle fingerprints uniform
+    over SHINGLE_BITS, 128 MinHash values, an exact hash; every tenth an edited copy of an earlier one
+    (half its shingles, a third of its MinHash values), flagged. An index's cost depends on the
+    signatures alone, and signing a million texts would take most of an hour on a shared machine."""
+    rng = np.random.default_rng(seed)
+    earlier: list[Signature] = []
+    config = DedupConfig()
+    for low in range(start, start + count, FILL_BATCH):
+        out = []
+        for number in range(low, min(low + FILL_BATCH, start + count)):
+            shingles = np.unique(rng.integers(0, 2**SHINGLE_BITS, WORDS)).astype(np.uint32)
+            hashvalues = rng.integers(0, 2**32, config.num_perm, dtype=np.uint64)
+            copy = number % 10 == 5 and bool(earlier)
+            if copy:
+                base = earlier[number % len(earlier)]
+                assert base.shingles is not None
+                half = base.shingles[: len(base.shingles) // 2]
+                shingles = np.union1d(half, shingles[: len(shingles) // 2]).astype(np.uint32)
+                hashvalues = np.where(rng.random(config.num_perm) < 1 / 3, base.hashvalues, hashvalues)
+            signature = Signature(
+                config.tag, hashvalues, shingles, rng.bytes(16).hex(), np.zeros(0, np.uint32)
+            )
+            if number % 50 == 0:
+                earlier = [*earlier[-20:], signature]
+            document = Document(f"w{seed}-{number}", "", published_at=T0 + timedelta(seconds=number))
+            out.append((document, signature, copy))
+        yield out
 
 
 def _paragraphs(words: list[str]) -> str:
@@ -141,15 +175,17 @@ def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
 def fill(
     dd: Deduplicator, articles: Articles, start: int, stop: int, config: DedupConfig, recent: list[str]
 ) -> list[str]:
-    """Add documents `start`..`stop` (untimed) in batches: texts drawn together, signatures computed
-    together, as a worker would; return the texts the probes copy from (every 97th, the last 51)."""
-    for low in range(start, stop, FILL_BATCH):
-        texts = articles.texts(min(FILL_BATCH, stop - low))
+    """Add documents `start`..`stop` (untimed): synthetic signatures (`synthetic_signatures`) beyond
+    the first batch of texts, which the probes copy from (every 97th, the last 51)."""
+    if not recent:
+        texts = articles.texts(FILL_BATCH)
         for n, (text, signature) in enumerate(zip(texts, compute_signatures(texts, config), strict=True)):
-            number = low + n
-            dd.add(Document(f"d{number}", text, published_at=T0 + timedelta(seconds=number)), signature)
-            if number % 97 == 0:
+            dd.add(Document(f"t{n}", text, published_at=T0), signature)
+            if n % 97 == 0:
                 recent = [*recent[-50:], text]
+    for batch in synthetic_signatures(1, start, stop - start):
+        for document, signature, _ in batch:
+            dd.add(document, signature)
     return recent
 
 

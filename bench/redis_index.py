@@ -1,4 +1,5 @@
-"""The shared dedup index alone, without a crawl: Redis bytes per indexed article (INFO used_memory and
+"""The shared dedup index alone, without a crawl, on synthetic signatures of 600-word articles
+(`dedup_speed.synthetic_signatures`): Redis bytes per indexed article (INFO used_memory and
 MEMORY USAGE by key role) at growing sizes, insert+query throughput with 1, 2 and 4 worker processes,
 and the rate at each size against the first. Baseline in the same run: plain datasketch MinHashLSH on
 Redis storage (its band buckets alone, no verifier evidence). Used by `bench/redis_memory.py --index`.
@@ -18,8 +19,10 @@ from datasketch import MinHashLSH
 from redis.connection import parse_url
 
 from dedup import DedupConfig, Deduplicator, Document
-from dedup.bulk import compute_signatures
+from dedup.bands import index_bands
+from dedup.model import Entry
 from dedup.redis_client import drop_keys
+from dedup.redis_state import RedisState
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 BATCH = 500
@@ -36,37 +39,41 @@ ROLES = (
 
 
 def batches(seed: int, start: int, count: int) -> Any:
-    """Synthetic 600-word articles with signatures, `BATCH` at a time; every tenth an edited copy."""
-    from dedup_speed import Articles  # bench/ is on sys.path when run as a script
+    """`BATCH` (document, signature, is a copy) at a time: `dedup_speed.synthetic_signatures`."""
+    from dedup_speed import synthetic_signatures  # bench/ is on sys.path when run as a script
 
-    articles = Articles(seed)
-    earlier: list[str] = []
-    for low in range(0, count, BATCH):
-        texts = articles.texts(min(BATCH, count - low))
-        for n, text in enumerate(texts):
-            if n % 10 == 5 and earlier:
-                copied = earlier[n % len(earlier)]
-                texts[n] = copied[: len(copied) // 2] + " " + text[:1500]
-            elif n % 50 == 0:
-                earlier = [*earlier[-20:], text]
-        out = []
-        for n, (text, signature) in enumerate(zip(texts, compute_signatures(texts, CONFIG), strict=True)):
-            number = start + low + n
-            document = Document(f"w{seed}-{number}", text, published_at=T0 + timedelta(seconds=number))
-            out.append((document, signature))
-        yield out
+    return synthetic_signatures(seed, start, count)
+
+
+def _fill(dd: Deduplicator, state: RedisState, batch: list[tuple[Document, Any, bool]]) -> None:
+    """What `add` leaves in Redis: documents that match nothing through the reserve script, pipelined
+    (their verdict is "alone" as reserved), then the copies through `add`, which links them."""
+    pipe = state.pipeline()
+    for document, signature, copy in batch:
+        if not copy:
+            assert document.published_at is not None and signature.shingles is not None
+            entry = Entry(document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
+                          document.published_at.timestamp(), None, time.time(), "")  # fmt: skip
+            state.queue_reserve(pipe, entry, index_bands(signature, CONFIG))
+    pipe.execute()
+    for document, signature, copy in batch:
+        if copy:
+            dd.add(document, signature)
 
 
 def _worker(url: str, namespace: str, seed: int, count: int, timed: bool, barrier: Any, results: Any) -> None:
     # Timed rows compute every signature before the clock starts; fills stream batches untimed.
-    ready = [pair for batch in batches(seed, 0, count) for pair in batch] if timed else None
+    ready = [item for batch in batches(seed, 0, count) for item in batch] if timed else []
+    state = RedisState(url, namespace, CONFIG)
     with Deduplicator(CONFIG, redis_url=url, namespace=namespace) as dd:
         barrier.wait()
         start, cpu = time.perf_counter(), time.process_time()
-        for batch in [ready] if ready is not None else batches(seed, 0, count):
-            for document, signature in batch:
-                dd.add(document, signature)
+        for document, signature, _ in ready:
+            dd.add(document, signature)
+        for batch in [] if timed else batches(seed, 0, count):
+            _fill(dd, state, batch)
         results.put((time.perf_counter() - start, time.process_time() - cpu))
+    state.close()
 
 
 def run_workers(
@@ -153,7 +160,7 @@ def datasketch_baseline(url: str, count: int) -> float:
     try:
         for batch in batches(7, 0, count):
             with lsh.insertion_session() as session:
-                for document, signature in batch:
+                for document, signature, _ in batch:
                     session.insert(document.id.encode(), signature.lean_minhash(), check_duplication=False)
         return (used_memory(client) - before) / count
     finally:

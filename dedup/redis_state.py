@@ -66,23 +66,28 @@ class RedisState:
         """Record `entry` alone in its cluster, file it under its band values (band numbers, values)
         and return the documents already filed under one of them (the exact band finds the exact
         twin). None when another worker indexed this id first."""
-        numbers, values = bands
-        packed = np.empty(len(values), dtype=[("band", ">u2"), ("value", ">u4")])
-        packed["band"], packed["value"] = numbers, values
-        args: list[Any] = [
-            self._prefix,
-            entry.id,
-            self._bucket(entry.id),
-            entry_codec.encode(entry),
-            packed.tobytes(),
-        ]
-        reserved = self._reserve(keys=[self._prefix + "seq"], args=[*args, self._key_bits])
+        reserved = self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args(entry, bands))
         if reserved is None:
             return None
         self._reserved = entry.id
         found = [entry_codec.decode(raw) for raw in reserved[1:] if raw]
         self._fetched = {other.id: other for other in found if other.id != entry.id}
         return None, sorted(self._fetched)
+
+    def queue_reserve(self, pipe: Any, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> None:
+        """Queue `entry`'s reserve on `pipe` (a pipeline of `pipeline()`), its reply unread: a bulk load
+        of documents known to match nothing leaves Redis as `add` would, without a round trip each."""
+        self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args(entry, bands), client=pipe)
+
+    def pipeline(self) -> Any:
+        return self._redis.pipeline(transaction=False)
+
+    def _reserve_args(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> list[Any]:
+        numbers, values = bands
+        packed = np.empty(len(values), dtype=[("band", ">u2"), ("value", ">u4")])
+        packed["band"], packed["value"] = numbers, values
+        encoded = entry_codec.encode(entry)
+        return [self._prefix, entry.id, self._bucket(entry.id), encoded, packed.tobytes(), self._key_bits]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
         fetched, self._fetched = self._fetched, {}
