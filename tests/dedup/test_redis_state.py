@@ -224,3 +224,24 @@ def test_every_key_of_an_index_shares_one_hash_tag(redis_namespace: str) -> None
     client.close()
     tags = {key[key.index("{") + 1 : key.index("}")] for key in keys if "{" in key}
     assert len(keys) > 70 and all("{" in key for key in keys) and len(tags) == 1
+
+
+def test_documents_reserved_in_a_pipeline_are_indexed_as_add_leaves_them(redis_namespace: str) -> None:
+    from dedup.bands import index_bands
+    from dedup.model import Entry
+    from dedup.redis_state import RedisState
+
+    config = DedupConfig()
+    body = text(story(720, paragraphs=8))
+    signature = compute_signature(body, config)
+    assert signature.shingles is not None and signature.numbers is not None
+    entry = Entry("bulk", signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
+                  T0.timestamp(), None, T0.timestamp(), "")  # fmt: skip
+    state = RedisState(REDIS_URL, redis_namespace, config)
+    pipe = state.pipeline()
+    state.queue_reserve(pipe, entry, index_bands(signature, config))
+    pipe.execute()
+    state.close()
+    with Deduplicator(config, redis_url=REDIS_URL, namespace=redis_namespace) as dd:
+        assert len(dd) == 1 and dd.current("bulk") is not None
+        assert dd.add(Document("copy", body + " More.", published_at=T0)).duplicate_of == "bulk"
