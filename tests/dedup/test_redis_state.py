@@ -7,6 +7,7 @@ import logging
 import multiprocessing
 import os
 import pickle
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -236,7 +237,7 @@ def test_documents_reserved_in_a_pipeline_are_indexed_as_add_leaves_them(redis_n
     signature = compute_signature(body, config)
     assert signature.shingles is not None and signature.numbers is not None
     entry = Entry("bulk", signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
-                  T0.timestamp(), None, T0.timestamp(), "")  # fmt: skip
+                  T0.timestamp(), None, time.time(), "")  # fmt: skip
     state = RedisState(REDIS_URL, redis_namespace, config)
     pipe = state.pipeline()
     state.queue_reserve(pipe, entry, index_bands(signature, config))
