@@ -245,4 +245,4 @@ def test_documents_reserved_in_a_pipeline_are_indexed_as_add_leaves_them(redis_n
     state.close()
     with Deduplicator(config, redis_url=REDIS_URL, namespace=redis_namespace) as dd:
         assert len(dd) == 1 and dd.current("bulk") is not None
-        assert dd.add(Document("copy", body + " More.", published_at=T0)).duplicate_of == "bulk"
+        assert dd.add(Document("copy", body + " More.", published_at=T0)).cluster_id == "bulk"
