@@ -45,23 +45,27 @@ def batches(seed: int, start: int, count: int) -> Any:
     return synthetic_signatures(seed, start, count)
 
 
-def _fill(dd: Deduplicator, state: RedisState, batch: list[tuple[Document, Any, bool]]) -> None:
+def _fill(dd: Deduplicator, state: RedisState, batch: list[tuple[Document, Any, bool]], link: bool) -> None:
     """What `add` leaves in Redis: documents that match nothing through the reserve script, pipelined
-    (their verdict is "alone" as reserved), then the copies through `add`, which links them."""
+    (their verdict is "alone" as reserved), then the copies through `add`, which links them; without
+    `link` the copies too are only reserved (regrouping under the lock is what a loaded machine runs
+    slowest)."""
     pipe = state.pipeline()
     for document, signature, copy in batch:
-        if not copy:
+        if not copy or not link:
             assert document.published_at is not None and signature.shingles is not None
             entry = Entry(document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
                           document.published_at.timestamp(), None, time.time(), "")  # fmt: skip
             state.queue_reserve(pipe, entry, index_bands(signature, CONFIG))
     pipe.execute()
     for document, signature, copy in batch:
-        if copy:
+        if copy and link:
             dd.add(document, signature)
 
 
-def _worker(url: str, namespace: str, seed: int, count: int, timed: bool, barrier: Any, results: Any) -> None:
+def _worker(
+    url: str, namespace: str, seed: int, count: int, timed: bool, link: bool, barrier: Any, results: Any
+) -> None:
     # Timed rows compute every signature before the clock starts; fills stream batches untimed.
     ready = [item for batch in batches(seed, 0, count) for item in batch] if timed else []
     state = RedisState(url, namespace, CONFIG)
@@ -71,20 +75,20 @@ def _worker(url: str, namespace: str, seed: int, count: int, timed: bool, barrie
         for document, signature, _ in ready:
             dd.add(document, signature)
         for batch in [] if timed else batches(seed, 0, count):
-            _fill(dd, state, batch)
+            _fill(dd, state, batch, link)
         results.put((time.perf_counter() - start, time.process_time() - cpu))
     state.close()
 
 
 def run_workers(
-    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True
+    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True
 ) -> float:
     """Articles per second over all workers."""
-    return run_measured(url, namespace, workers, per_worker, seed0, timed)[0]
+    return run_measured(url, namespace, workers, per_worker, seed0, timed, link)[0]
 
 
 def run_measured(
-    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True
+    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True
 ) -> tuple[float, float, float]:
     """Articles per second over all workers; client CPU µs per article; Redis CPU µs per article
     (INFO commandstats, which also counts whatever else the server ran meanwhile)."""
@@ -93,7 +97,9 @@ def run_measured(
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(workers + 1), context.Queue()
     processes = [
-        context.Process(target=_worker, args=(url, namespace, seed0 + w, per_worker, timed, barrier, results))
+        context.Process(
+            target=_worker, args=(url, namespace, seed0 + w, per_worker, timed, link, barrier, results)
+        )
         for w in range(workers)
     ]
     for process in processes:
@@ -170,9 +176,10 @@ def datasketch_baseline(url: str, count: int) -> float:
         client.close()
 
 
-def memory_table(url: str, sizes: list[int], workers: int, probe: int) -> None:
+def memory_table(url: str, sizes: list[int], workers: int, probe: int, linked_until: int) -> None:
     """Fill one namespace to each size with `workers` processes; print bytes per article by role, then
-    time `probe` articles per worker from 4 workers at that size."""
+    time `probe` articles per worker from 4 workers at that size. Copies are linked (added) up to
+    `linked_until` articles, only reserved beyond."""
     client = redis.Redis.from_url(url)
     namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
     baseline = datasketch_baseline(url, min(sizes[0], 2_000))
@@ -186,7 +193,8 @@ def memory_table(url: str, sizes: list[int], workers: int, probe: int) -> None:
         count = 0
         for size in sizes:
             per_worker = (size - count) // workers
-            run_workers(url, namespace, workers, per_worker, seed0=100 + count, timed=False)
+            link = count + per_worker * workers <= linked_until
+            run_workers(url, namespace, workers, per_worker, seed0=100 + count, timed=False, link=link)
             count += per_worker * workers
             grown = used_memory(client) - before
             usage = usage_by_role(client, namespace)

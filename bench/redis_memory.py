@@ -74,6 +74,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--index", type=int, nargs="*", help="index sizes to measure (no crawl)")
+    parser.add_argument("--linked-until", type=int, default=10**9, help="link copies up to this size")
     parser.add_argument("--probe", type=int, default=2500, help="articles per worker, rate at each size")
     parser.add_argument("--fill-workers", type=int, default=2)
     parser.add_argument("--per-worker", type=int, default=3000, help="articles per worker, throughput rows")
@@ -84,7 +85,7 @@ def main() -> None:
         if args.per_worker:
             throughput_table(args.redis, args.per_worker)
         if args.index:
-            memory_table(args.redis, sorted(args.index), args.fill_workers, args.probe)
+            memory_table(args.redis, sorted(args.index), args.fill_workers, args.probe, args.linked_until)
         return
     client = redis.Redis.from_url(args.redis)
     prefix = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
