@@ -2,11 +2,14 @@
 tables (`band_index`), verified links and the placements that differ from "alone in its own cluster".
 
 `dedup.clusters.partition` decides each document's placement (cluster, origin, match) from the links;
-this module only stores them. Documents leave in arrival order (the order of their rows).
+this module only stores them. Documents leave by arrival time, from hour buckets of their rows.
 """
 
 from __future__ import annotations
 
+import heapq
+import math
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
@@ -35,6 +38,11 @@ class MemoryState:
         self._links: dict[str, dict[str, Match]] = {}
         self._placed: dict[str, Placement] = {}  # only placements other than alone(id)
         self._members: dict[str, set[str]] = {}  # the members of each cluster placed there explicitly
+        # Rows by the hour they arrived in (4 bytes a row), the hours in a heap: arrival times need not
+        # follow row order (a batch indexes its undated records first, at an infinite time).
+        self._hours: dict[float, array[int]] = {}
+        self._hour_heap: list[float] = []
+        self._next_due = -math.inf  # no document arrived before this: evict() has nothing to do below it
 
     def __len__(self) -> int:
         return len(self._encoded)
@@ -48,6 +56,12 @@ class MemoryState:
         row = self._base + len(self._rows)
         self._rows.append(entry.id)
         self._encoded[entry.id] = entry_codec.encode(entry)
+        hour = _hour(entry.time)
+        if hour not in self._hours:
+            self._hours[hour] = array("L")
+            heapq.heappush(self._hour_heap, hour)
+        self._hours[hour].append(row)
+        self._next_due = min(self._next_due, entry.time)
         found = self._bands.add(row, *bands)
         ids = (self._rows[other - self._base] for other in sorted(found))
         return None, [doc_id for doc_id in ids if doc_id is not None]
@@ -111,22 +125,45 @@ class MemoryState:
         return Cluster(cluster_id, origin, members, tuple(sorted(a for a in agencies if a)))
 
     def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
-        """Forget documents that arrived before `cutoff`, in arrival order, calling `notify(id)` just
+        """Forget documents that arrived before `cutoff`, earliest first, calling `notify(id)` just
         before each goes; return their ids. The placements of the others stay as they are."""
-        gone: list[str] = []
-        while self._bands.floor - self._base < len(self._rows):
-            doc_id = self._rows[self._bands.floor - self._base]
-            if doc_id is not None:
-                if entry_codec.arrival_time(self._encoded[doc_id]) >= cutoff:
-                    break
-                if notify is not None:
-                    notify(doc_id)
-                self._forget(doc_id)
-                gone.append(doc_id)
+        if cutoff <= self._next_due:
+            return []
+        due: list[tuple[float, int, str]] = []
+        self._next_due = math.inf
+        while self._hour_heap and self._hour_heap[0] <= _hour(cutoff):
+            hour = self._hour_heap[0]
+            kept = array("L")
+            for row in self._hours[hour]:
+                doc_id = self._rows[row - self._base]
+                if doc_id is None:
+                    continue
+                time = entry_codec.arrival_time(self._encoded[doc_id])
+                if time < cutoff:
+                    due.append((time, row, doc_id))
+                else:
+                    kept.append(row)
+                    self._next_due = min(self._next_due, time)
+            if kept:
+                self._hours[hour] = kept  # the hour the cutoff falls in
+                break
+            del self._hours[hour]
+            heapq.heappop(self._hour_heap)
+        if self._hour_heap and self._hour_heap[0] > _hour(cutoff):
+            self._next_due = min(self._next_due, self._hour_heap[0] * 3600)
+        for _, row, doc_id in sorted(due):
+            if notify is not None:
+                notify(doc_id)
+            self._forget(doc_id)
+            self._rows[row - self._base] = None
+        while (
+            self._bands.floor - self._base < len(self._rows)
+            and self._rows[self._bands.floor - self._base] is None
+        ):
             self._bands.floor += 1
-        if gone:
+        if due:
             self._trim()
-        return gone
+        return [doc_id for _, _, doc_id in sorted(due)]
 
     def _forget(self, doc_id: str) -> None:
         del self._encoded[doc_id]
@@ -150,3 +187,7 @@ class MemoryState:
             del self._rows[:dead]
             self._base = self._bands.floor
             self._bands.purge()
+
+
+def _hour(time: float) -> float:
+    return time if math.isinf(time) else float(math.floor(time / 3600))

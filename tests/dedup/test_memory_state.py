@@ -32,3 +32,16 @@ def test_a_cluster_lists_its_origin_and_copies_after_a_round_trip_through_the_co
     assert copy.duplicate_of == "wire"
     cluster = dd.cluster(copy.cluster_id)
     assert [m.id for m in cluster.members] == ["copy", "wire"] and cluster.agencies == ("ap",)
+
+
+def test_a_document_that_arrives_never_to_leave_does_not_hold_back_later_ones() -> None:
+    # A batch indexes its undated records first, at an infinite arrival time; dated ones follow.
+    now = [float("inf")]
+    config = DedupConfig(window=timedelta(days=1), retention_margin=timedelta(0))
+    dd = Deduplicator(config, clock=lambda: now[0])
+    dd.add(Document("undated", text(story(960))))
+    now[0] = T0.timestamp()
+    dd.add(Document("old", text(story(961)), published_at=T0))
+    now[0] += 3 * 24 * 3600
+    dd.add(Document("new", text(story(962)), published_at=T0 + timedelta(days=3)))
+    assert dd.current("old") is None and dd.current("undated") is not None and len(dd) == 2
