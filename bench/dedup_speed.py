@@ -2,7 +2,7 @@
 MinHash.update loop), insert+query time per document at growing index sizes, resident memory per doc,
 beside plain datasketch MinHashLSH (in-memory dict storage, bands only) measured in the same run.
 
-Run: python bench/dedup_speed.py [--sizes 10000 100000 1000000] [--probe 1000]
+Run: python bench/dedup_speed.py [--sizes 10000 100000 1000000] [--probe 1000] [--fill-only]
 The default run fills one in-memory index to 1M documents; `--sizes 10000 50000` is a quick check.
 """
 
@@ -211,12 +211,32 @@ def probe_documents(
     return docs
 
 
+def memory_table(sizes: list[int]) -> None:
+    """Resident memory per document of one in-process index filled with synthetic signatures (no
+    probes, no texts: nothing but the index grows), at each size."""
+    dd = Deduplicator(DedupConfig(window=timedelta(days=3650)))
+    base, count, start = rss_bytes(), 0, time.perf_counter()
+    print(f"{'index size':>12}{'RSS MB':>10}{'KB/doc':>9}{'adds/s':>9}")
+    for size in sorted(sizes):
+        for batch in synthetic_signatures(1, count, size - count):
+            for document, signature, _ in batch:
+                dd.add(document, signature)
+        count = size
+        used = rss_bytes() - base
+        rate = count / (time.perf_counter() - start)
+        print(f"{count:>12,}{used / 2**20:>10.0f}{used / count / 1024:>9.2f}{rate:>9.0f}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--probe", type=int, default=1000)
     parser.add_argument("--signatures", type=int, default=3000)
+    parser.add_argument("--fill-only", action="store_true", help="memory per document only (synthetic fill)")
     args = parser.parse_args()
+    if args.fill_only:
+        memory_table(args.sizes)
+        return 0
     articles = Articles()
     signature_table(articles, args.signatures)
     index_table(articles, sorted(args.sizes), args.probe)
