@@ -1,9 +1,9 @@
 """Dedup speed and memory: signatures/s on 600-word articles (newscrawl vs datasketch's per-shingle
-MinHash.update loop), insert+query time per document at growing index sizes, resident memory per doc.
+MinHash.update loop), insert+query time per document at growing index sizes, resident memory per doc,
+beside plain datasketch MinHashLSH (in-memory dict storage, bands only) measured in the same run.
 
-Run: python bench/dedup_speed.py [--sizes 10000 100000 1000000] [--probe 1000]
-The default run fills one in-memory index to 1M documents: 9.6 GB of RAM and about 9 minutes when
-measured on 2026-12-01 (one core); `--sizes 10000 50000` is a quick check.
+Run: python bench/dedup_speed.py [--sizes 10000 100000 1000000] [--probe 1000] [--fill-only]
+The default run fills one in-memory index to 1M documents; `--sizes 10000 50000` is a quick check.
 """
 
 from __future__ import annotations
@@ -14,16 +14,18 @@ import ctypes.util
 import gc
 import sys
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
-from datasketch import MinHash
+from datasketch import MinHash, MinHashLSH
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dedup import DedupConfig, Deduplicator, Document, compute_signature
 from dedup.bulk import compute_signatures
+from dedup.signature import SHINGLE_BITS, Signature
 
 WORDS = 600
 VOCABULARY = 30_000
@@ -49,6 +51,38 @@ class Articles:
         cost more than the rest of a document when it was called once per article."""
         picks = self.rng.choice(VOCABULARY, (count, WORDS), p=self.p)
         return [_paragraphs(words) for words in self.vocab[picks].tolist()]
+
+
+def synthetic_signatures(
+    seed: int, start: int, count: int
+) -> Iterator[list[tuple[Document, Signature, bool]]]:
+    """Signatures drawn directly, as a 600-word article's would be: ~600 shingle fingerprints uniform
+    over SHINGLE_BITS, 128 MinHash values, an exact hash; every tenth an edited copy of an earlier one
+    (half its shingles, a third of its MinHash values), flagged. An index's cost depends on the
+    signatures alone, and signing a million texts would take most of an hour on a shared machine."""
+    rng = np.random.default_rng(seed)
+    earlier: list[Signature] = []
+    config = DedupConfig()
+    for low in range(start, start + count, FILL_BATCH):
+        out = []
+        for number in range(low, min(low + FILL_BATCH, start + count)):
+            shingles = np.unique(rng.integers(0, 2**SHINGLE_BITS, WORDS)).astype(np.uint32)
+            hashvalues = rng.integers(0, 2**32, config.num_perm, dtype=np.uint64)
+            copy = number % 10 == 5 and bool(earlier)
+            if copy:
+                base = earlier[number % len(earlier)]
+                assert base.shingles is not None
+                half = base.shingles[: len(base.shingles) // 2]
+                shingles = np.union1d(half, shingles[: len(shingles) // 2]).astype(np.uint32)
+                hashvalues = np.where(rng.random(config.num_perm) < 1 / 3, base.hashvalues, hashvalues)
+            signature = Signature(
+                config.tag, hashvalues, shingles, rng.bytes(16).hex(), np.zeros(0, np.uint32)
+            )
+            if number % 50 == 0:
+                earlier = [*earlier[-20:], signature]
+            document = Document(f"w{seed}-{number}", "", published_at=T0 + timedelta(seconds=number))
+            out.append((document, signature, copy))
+        yield out
 
 
 def _paragraphs(words: list[str]) -> str:
@@ -98,6 +132,19 @@ def signature_table(articles: Articles, count: int) -> None:
     print(f"{'newscrawl bulk.compute_signatures (500/call)':<44}{bulk:>10.0f}{bulk / theirs:>8.2f}\n")
 
 
+def datasketch_baseline(articles: Articles, count: int) -> float:
+    """Bytes per document (RSS) of plain datasketch MinHashLSH holding `count` documents' bands."""
+    config = DedupConfig()
+    signatures = [s.lean_minhash() for s in compute_signatures(articles.texts(count), config)]
+    before = rss_bytes()
+    lsh = MinHashLSH(num_perm=config.num_perm, params=(config.lsh_bands, config.lsh_rows))
+    for n, signature in enumerate(signatures):
+        lsh.insert(f"d{n}", signature, check_duplication=False)
+    used = rss_bytes() - before
+    del lsh
+    return used / count
+
+
 def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
     """Grow one index; at each size, time `probe` new documents (query + verify + insert)."""
     config = DedupConfig(window=timedelta(days=3650))
@@ -105,9 +152,11 @@ def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
     # One fill batch before the baseline, so the heap a batch's temporaries need is already counted
     # there and the growth below is the index's.
     compute_signatures(articles.texts(FILL_BATCH), config)
+    baseline = datasketch_baseline(articles, min(sizes[0], 20_000)) / 1024
+    print(f"baseline: plain datasketch MinHashLSH in memory (bands only): {baseline:.2f} KB/doc")
     base_rss = rss_bytes()
     print(f"insert + query per document (probe of {probe}; 10% of probes are edited copies)")
-    print(f"{'index size':>12}{'µs/doc':>10}{'vs first':>10}{'RSS MB':>10}{'KB/doc':>9}")
+    print(f"{'index size':>12}{'µs/doc':>10}{'vs first':>10}{'RSS MB':>10}{'KB/doc':>9}{'vs datasketch':>15}")
     first = None
     count = 0
     recent: list[str] = []
@@ -119,21 +168,24 @@ def index_table(articles: Articles, sizes: list[int], probe: int) -> None:
         first = first or per_doc
         used = rss_bytes() - base_rss
         ratio, megabytes, per_kb = per_doc / first, used / 2**20, used / count / 1024
-        print(f"{size:>12,}{per_doc:>10.0f}{ratio:>10.2f}{megabytes:>10.0f}{per_kb:>9.1f}", flush=True)
+        print(f"{size:>12,}{per_doc:>10.0f}{ratio:>10.2f}{megabytes:>10.0f}{per_kb:>9.2f}{per_kb / baseline:>15.2f}",
+              flush=True)  # fmt: skip
 
 
 def fill(
     dd: Deduplicator, articles: Articles, start: int, stop: int, config: DedupConfig, recent: list[str]
 ) -> list[str]:
-    """Add documents `start`..`stop` (untimed) in batches: texts drawn together, signatures computed
-    together, as a worker would; return the texts the probes copy from (every 97th, the last 51)."""
-    for low in range(start, stop, FILL_BATCH):
-        texts = articles.texts(min(FILL_BATCH, stop - low))
+    """Add documents `start`..`stop` (untimed): synthetic signatures (`synthetic_signatures`) beyond
+    the first batch of texts, which the probes copy from (every 97th, the last 51)."""
+    if not recent:
+        texts = articles.texts(FILL_BATCH)
         for n, (text, signature) in enumerate(zip(texts, compute_signatures(texts, config), strict=True)):
-            number = low + n
-            dd.add(Document(f"d{number}", text, published_at=T0 + timedelta(seconds=number)), signature)
-            if number % 97 == 0:
+            dd.add(Document(f"t{n}", text, published_at=T0), signature)
+            if n % 97 == 0:
                 recent = [*recent[-50:], text]
+    for batch in synthetic_signatures(1, start, stop - start):
+        for document, signature, _ in batch:
+            dd.add(document, signature)
     return recent
 
 
@@ -159,12 +211,32 @@ def probe_documents(
     return docs
 
 
+def memory_table(sizes: list[int]) -> None:
+    """Resident memory per document of one in-process index filled with synthetic signatures (no
+    probes, no texts: nothing but the index grows), at each size."""
+    dd = Deduplicator(DedupConfig(window=timedelta(days=3650)))
+    base, count, start = rss_bytes(), 0, time.perf_counter()
+    print(f"{'index size':>12}{'RSS MB':>10}{'KB/doc':>9}{'adds/s':>9}")
+    for size in sorted(sizes):
+        for batch in synthetic_signatures(1, count, size - count):
+            for document, signature, _ in batch:
+                dd.add(document, signature)
+        count = size
+        used = rss_bytes() - base
+        rate = count / (time.perf_counter() - start)
+        print(f"{count:>12,}{used / 2**20:>10.0f}{used / count / 1024:>9.2f}{rate:>9.0f}", flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--probe", type=int, default=1000)
     parser.add_argument("--signatures", type=int, default=3000)
+    parser.add_argument("--fill-only", action="store_true", help="memory per document only (synthetic fill)")
     args = parser.parse_args()
+    if args.fill_only:
+        memory_table(args.sizes)
+        return 0
     articles = Articles()
     signature_table(articles, args.signatures)
     index_table(articles, sorted(args.sizes), args.probe)

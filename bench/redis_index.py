@@ -1,6 +1,8 @@
-"""The shared dedup index alone, without a crawl: Redis bytes per indexed article by key role, and
-insert+query throughput with several worker processes, for the compact band tables and datasketch's
-Redis storage. Used by `bench/redis_memory.py --index`.
+"""The shared dedup index alone, without a crawl, on synthetic signatures of 600-word articles
+(`dedup_speed.synthetic_signatures`): Redis bytes per indexed article (INFO used_memory and
+MEMORY USAGE by key role) at growing sizes, insert+query throughput with 1, 2 and 4 worker processes,
+and the rate at each size against the first. Baseline in the same run: plain datasketch MinHashLSH on
+Redis storage (its band buckets alone, no verifier evidence). Used by `bench/redis_memory.py --index`.
 """
 
 from __future__ import annotations
@@ -13,69 +15,90 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import redis
+from datasketch import MinHashLSH
+from redis.connection import parse_url
 
 from dedup import DedupConfig, Deduplicator, Document
-from dedup.bulk import compute_signatures
+from dedup.bands import index_bands
+from dedup.model import Entry
+from dedup.redis_client import drop_keys
+from dedup.redis_state import RedisState
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 BATCH = 500
 # The window is what bounds a real index; the bench keeps everything it adds.
 CONFIG = DedupConfig(window=timedelta(days=3650))
 ROLES = (
-    ("band:", "band tables"),
-    ("lsh", "band tables"),
-    ("claim:", "band claims"),
-    ("doc:", "documents (shingles, figures, place)"),
-    ("id:", "sequence → id"),
-    ("mem:", "cluster members"),
+    ("b:", "band tables"),
+    ("d:", "documents (encoded entries)"),
+    ("i:", "id → sequence number"),
+    ("p:", "placements (linked documents)"),
+    ("m:", "cluster members"),
     ("adj:", "verified links"),
-    ("timeline", "arrival timeline"),
 )
 
 
-def _documents(seed: int, start: int, count: int) -> list[tuple[Document, Any]]:
-    """`count` synthetic 600-word articles with signatures; every tenth an edited copy of an earlier one."""
-    from dedup_speed import Articles  # bench/ is on sys.path when run as a script
+def batches(seed: int, start: int, count: int) -> Any:
+    """`BATCH` (document, signature, is a copy) at a time: `dedup_speed.synthetic_signatures`."""
+    from dedup_speed import synthetic_signatures  # bench/ is on sys.path when run as a script
 
-    articles = Articles(seed)
-    out: list[tuple[Document, Any]] = []
-    earlier: list[str] = []
-    for low in range(0, count, BATCH):
-        texts = articles.texts(min(BATCH, count - low))
-        for n, text in enumerate(texts):
-            if n % 10 == 5 and earlier:
-                copied = earlier[n % len(earlier)]
-                texts[n] = copied[: len(copied) // 2] + " " + text[:1500]
-            elif n % 50 == 0:
-                earlier = [*earlier[-20:], text]
-        for n, (text, signature) in enumerate(zip(texts, compute_signatures(texts, CONFIG), strict=True)):
-            number = start + low + n
-            document = Document(f"w{seed}-{number}", text, published_at=T0 + timedelta(seconds=number))
-            out.append((document, signature))
-    return out
+    return synthetic_signatures(seed, start, count)
+
+
+def _fill(dd: Deduplicator, state: RedisState, batch: list[tuple[Document, Any, bool]], link: bool) -> None:
+    """What `add` leaves in Redis: documents that match nothing through the reserve script, pipelined
+    (their verdict is "alone" as reserved), then the copies through `add`, which links them; without
+    `link` the copies too are only reserved (regrouping under the lock is what a loaded machine runs
+    slowest)."""
+    pipe = state.pipeline()
+    for document, signature, copy in batch:
+        if not copy or not link:
+            assert document.published_at is not None and signature.shingles is not None
+            entry = Entry(document.id, signature.shingles.tobytes(), signature.numbers.tobytes(), signature.exact,
+                          document.published_at.timestamp(), None, time.time(), "")  # fmt: skip
+            state.queue_reserve(pipe, entry, index_bands(signature, CONFIG))
+    pipe.execute()
+    for document, signature, copy in batch:
+        if copy and link:
+            dd.add(document, signature)
 
 
 def _worker(
-    url: str, namespace: str, compact: bool, seed: int, count: int, barrier: Any, results: Any
+    url: str, namespace: str, seed: int, count: int, timed: bool, link: bool, barrier: Any, results: Any
 ) -> None:
-    documents = _documents(seed, 0, count)
-    with Deduplicator(CONFIG, redis_url=url, namespace=namespace, compact=compact) as dd:
+    # Timed rows compute every signature before the clock starts; fills stream batches untimed.
+    ready = [item for batch in batches(seed, 0, count) for item in batch] if timed else []
+    state = RedisState(url, namespace, CONFIG)
+    with Deduplicator(CONFIG, redis_url=url, namespace=namespace) as dd:
         barrier.wait()
-        start = time.perf_counter()
-        for document, signature in documents:
+        start, cpu = time.perf_counter(), time.process_time()
+        for document, signature, _ in ready:
             dd.add(document, signature)
-        results.put(time.perf_counter() - start)
+        for batch in [] if timed else batches(seed, 0, count):
+            _fill(dd, state, batch, link)
+        results.put((time.perf_counter() - start, time.process_time() - cpu))
+    state.close()
 
 
 def run_workers(
-    url: str, namespace: str, compact: bool, workers: int, per_worker: int, seed0: int = 0
+    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True
 ) -> float:
-    """Articles per second over all workers (signatures computed before the clock starts)."""
+    """Articles per second over all workers."""
+    return run_measured(url, namespace, workers, per_worker, seed0, timed, link)[0]
+
+
+def run_measured(
+    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True
+) -> tuple[float, float, float]:
+    """Articles per second over all workers; client CPU µs per article; Redis CPU µs per article
+    (INFO commandstats, which also counts whatever else the server ran meanwhile)."""
+    client = redis.Redis.from_url(url)
+    before = _server_usec(client)
     context = multiprocessing.get_context("spawn")
     barrier, results = context.Barrier(workers + 1), context.Queue()
     processes = [
         context.Process(
-            target=_worker, args=(url, namespace, compact, seed0 + w, per_worker, barrier, results)
+            target=_worker, args=(url, namespace, seed0 + w, per_worker, timed, link, barrier, results)
         )
         for w in range(workers)
     ]
@@ -83,14 +106,20 @@ def run_workers(
         process.start()
     barrier.wait(timeout=3600)
     start = time.perf_counter()
-    for _ in processes:
-        results.get(timeout=36000)
+    cpu = sum(results.get(timeout=36000)[1] for _ in processes)
     elapsed = time.perf_counter() - start
     for process in processes:
         process.join()
         if process.exitcode != 0:
             raise SystemExit(f"a bench worker failed (exit {process.exitcode})")
-    return workers * per_worker / elapsed
+    articles = workers * per_worker
+    server = (_server_usec(client) - before) / articles
+    client.close()
+    return articles / elapsed, cpu / articles * 1e6, server
+
+
+def _server_usec(client: redis.Redis) -> int:
+    return sum(int(stats["usec"]) for stats in client.info("commandstats").values())
 
 
 def usage_by_role(client: redis.Redis, namespace: str) -> dict[str, int]:
@@ -114,59 +143,94 @@ def usage_by_role(client: redis.Redis, namespace: str) -> dict[str, int]:
 
 
 def _role(key: str) -> str:
-    tail = key.rsplit("}:", 1)[-1].rsplit(":dedup:", 1)[-1]
+    tail = key.rsplit("}:", 1)[-1]
     for marker, role in ROLES:
-        if marker in tail:
+        if tail.startswith(marker):
             return role
-    return "other state"
+    return "counters, lock"
 
 
-def drop(client: redis.Redis, namespace: str) -> None:
-    batch = []
-    for key in client.scan_iter(match=f"{namespace}:*", count=5000):
-        batch.append(key)
-        if len(batch) >= 5000:
-            client.delete(*batch)
-            batch = []
-    if batch:
-        client.delete(*batch)
+def used_memory(client: redis.Redis) -> int:
+    return int(client.info("memory")["used_memory"])
 
 
-def memory_table(url: str, sizes: list[int], compact: bool, workers: int) -> None:
-    """Fill one namespace to each size with `workers` processes; print bytes per article by role."""
+def datasketch_baseline(url: str, count: int) -> float:
+    """Bytes per article (INFO used_memory) of plain datasketch MinHashLSH on Redis storage."""
+    client = redis.Redis.from_url(url)
+    basename = f"newscrawl-bench-{uuid.uuid4().hex[:8]}:lsh".encode()
+    parsed = parse_url(url)
+    params = {key: parsed[key] for key in ("host", "port", "db", "password") if key in parsed}
+    lsh = MinHashLSH(num_perm=CONFIG.num_perm, params=(CONFIG.lsh_bands, CONFIG.lsh_rows), prepickle=False,
+                     storage_config={"type": "redis", "basename": basename, "redis": params})  # fmt: skip
+    before = used_memory(client)
+    try:
+        for batch in batches(7, 0, count):
+            with lsh.insertion_session() as session:
+                for document, signature, _ in batch:
+                    session.insert(document.id.encode(), signature.lean_minhash(), check_duplication=False)
+        return (used_memory(client) - before) / count
+    finally:
+        drop_keys(client, basename.decode())
+        for storage in [*lsh.hashtables, lsh.keys]:
+            storage._redis.close()
+        client.close()
+
+
+def memory_table(url: str, sizes: list[int], workers: int, probe: int, linked_until: int) -> None:
+    """Fill one namespace to each size with `workers` processes; print bytes per article by role, then
+    time `probe` articles per worker from 4 workers at that size. Copies are linked (added) up to
+    `linked_until` articles, only reserved beyond."""
     client = redis.Redis.from_url(url)
     namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
-    layout = "compact" if compact else "datasketch"
+    baseline = datasketch_baseline(url, min(sizes[0], 2_000))
+    print(
+        f"\nbaseline: plain datasketch MinHashLSH on Redis (bands only): {baseline:,.0f} bytes/article",
+        flush=True,
+    )
+    rates: list[tuple[int, float, float, float]] = []
+    before = used_memory(client)
     try:
         count = 0
         for size in sizes:
             per_worker = (size - count) // workers
-            rate = run_workers(url, namespace, compact, workers, per_worker, seed0=100 + count)
+            link = count + per_worker * workers <= linked_until
+            run_workers(url, namespace, workers, per_worker, seed0=100 + count, timed=False, link=link)
             count += per_worker * workers
+            grown = used_memory(client) - before
             usage = usage_by_role(client, namespace)
             total = sum(usage.values())
-            print(f"\n{layout} layout, {count:,} articles ({workers} workers filling at {rate:,.0f}/s)")
-            print(f"{'key role':<40}{'bytes':>14}{'per article':>13}")
+            print(
+                f"\n{count:,} articles: INFO used_memory grew {grown:,} bytes, {grown / count:,.0f} per article"
+            )
+            print(f"{'key role (MEMORY USAGE)':<40}{'bytes':>14}{'per article':>13}")
             for role, used in sorted(usage.items(), key=lambda item: -item[1]):
                 print(f"{role:<40}{used:>14,}{used / count:>13,.0f}")
             print(f"{'total':<40}{total:>14,}{total / count:>13,.0f}", flush=True)
+            rate = run_workers(url, namespace, 4, probe, seed0=10_000 + count)
+            count += 4 * probe
+            rates.append((size, total / size, grown / size, rate))
+            print(f"insert+query at {size:,}: {rate:,.0f} articles/s (4 workers)", flush=True)
     finally:
-        drop(client, namespace)
+        drop_keys(client, namespace)
         client.close()
+    print(f"\n{'index size':>12}{'MEMORY USAGE B/art':>20}{'used_memory B/art':>19}{'vs datasketch':>15}"
+          f"{'articles/s (4w)':>17}{'vs first':>10}")  # fmt: skip
+    for size, per_key, per_info, rate in rates:
+        print(f"{size:>12,}{per_key:>20,.0f}{per_info:>19,.0f}{per_info / baseline:>15.2f}{rate:>17,.0f}"
+              f"{rate / rates[0][3]:>10.2f}")  # fmt: skip
 
 
-def throughput_table(url: str, per_worker: int, compact: bool) -> None:
-    layout = "compact" if compact else "datasketch"
+def throughput_table(url: str, per_worker: int) -> None:
     client = redis.Redis.from_url(url)
-    print(f"\ninsert+query, {layout} layout, {per_worker} articles per worker, fresh index each row")
-    print(f"{'workers':>8}{'articles/s':>12}{'vs 1':>8}")
+    print(f"\ninsert+query, {per_worker} articles per worker, fresh index each row")
+    print(f"{'workers':>8}{'articles/s':>12}{'vs 1':>8}{'client CPU µs/art':>19}{'Redis µs/art':>14}")
     first = None
     for workers in (1, 2, 4):
         namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
         try:
-            rate = run_workers(url, namespace, compact, workers, per_worker)
+            rate, cpu, server = run_measured(url, namespace, workers, per_worker, seed0=0)
         finally:
-            drop(client, namespace)
+            drop_keys(client, namespace)
         first = first or rate
-        print(f"{workers:>8}{rate:>12,.0f}{rate / first:>8.2f}", flush=True)
+        print(f"{workers:>8}{rate:>12,.0f}{rate / first:>8.2f}{cpu:>19,.0f}{server:>14,.0f}", flush=True)
     client.close()

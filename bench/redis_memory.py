@@ -5,9 +5,10 @@ prefix, measures `MEMORY USAGE` by key role, then deletes its keys.
     python bench/redis_memory.py [--n 1000] [--redis redis://127.0.0.1:6379/0]
 
 `--index SIZE ...` measures the dedup index alone (no crawl): bytes per article by key role at each
-size, then insert+query throughput with 1, 2 and 4 worker processes (`--layout compact|datasketch`).
+size and the 4-worker insert+query rate there (`--probe` articles per worker), then throughput with 1,
+2 and 4 worker processes on a fresh index, beside plain datasketch MinHashLSH on Redis.
 
-    python bench/redis_memory.py --index 100000 1000000 --fill-workers 2 --per-worker 3000
+    python bench/redis_memory.py --index 10000 100000 1000000 --fill-workers 2 --per-worker 3000
 """
 
 from __future__ import annotations
@@ -73,18 +74,18 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--index", type=int, nargs="*", help="index sizes to measure (no crawl)")
-    parser.add_argument("--layout", choices=["compact", "datasketch"], default="compact")
+    parser.add_argument("--linked-until", type=int, default=10**9, help="link copies up to this size")
+    parser.add_argument("--probe", type=int, default=2500, help="articles per worker, rate at each size")
     parser.add_argument("--fill-workers", type=int, default=2)
     parser.add_argument("--per-worker", type=int, default=3000, help="articles per worker, throughput rows")
     args = parser.parse_args()
     if args.index is not None:
         from redis_index import memory_table, throughput_table
 
-        compact = args.layout == "compact"
         if args.per_worker:
-            throughput_table(args.redis, args.per_worker, compact)
+            throughput_table(args.redis, args.per_worker)
         if args.index:
-            memory_table(args.redis, sorted(args.index), compact, args.fill_workers)
+            memory_table(args.redis, sorted(args.index), args.fill_workers, args.probe, args.linked_until)
         return
     client = redis.Redis.from_url(args.redis)
     prefix = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"

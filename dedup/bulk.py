@@ -12,7 +12,7 @@ import xxhash
 from dedup.config import DedupConfig
 from dedup.normalize import normalized_bytes
 from dedup.shingles import NGRAM_WEIGHTS, mix64, token_stream
-from dedup.signature import EMPTY, LOW32, ROTATION_STEP, Signature, compute_signature
+from dedup.signature import EMPTY, LOW32, ROTATION_STEP, SHINGLE_BITS, Signature, compute_signature
 
 _SHIFT32 = np.uint64(32)
 
@@ -43,7 +43,7 @@ def compute_signatures(texts: Sequence[str], config: DedupConfig) -> list[Signat
     hashes = hashes[keep]
     owner = np.repeat(np.arange(len(regular)), per_doc)
     values = _bulk_minhash(hashes, owner, len(regular), config.num_perm)
-    shingle_sets = _split_sets((hashes >> _SHIFT32).astype(np.uint64), owner, len(regular))
+    shingle_sets = _split_sets(hashes >> np.uint64(64 - SHINGLE_BITS), owner, len(regular))
     token_owner = np.repeat(np.arange(len(regular)), doc_counts)
     figure_sets = _split_sets(words[figures_mask] >> _SHIFT32, token_owner[figures_mask], len(regular))
     for row, i in enumerate(regular):

@@ -1,8 +1,7 @@
 """Deduplicator: signature → exact fast path → LSH candidates (+ concurrent claims) → verifier → clusters.
 
-Reads every parameter from DedupConfig; the index is in memory (LSH from `lsh.py`) unless `redis_url` is
-given, in which case the LSH lives in datasketch's Redis storage and the cluster state in Redis under
-`namespace`.
+Reads every parameter from DedupConfig; the index is in memory (`memory.py`) unless `redis_url` is given,
+in which case it is shared in Redis under `namespace` (`redis_state.py`).
 """
 
 from __future__ import annotations
@@ -11,16 +10,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from datasketch import MinHashLSH
-
+from dedup.bands import index_bands
 from dedup.clusters import partition
 from dedup.config import DedupConfig
 from dedup.entries import complete_signature, make_entry
-from dedup.lsh import in_memory_lsh
 from dedup.memory import MemoryState
 from dedup.model import Cluster, Document, Entry, Verdict
-from dedup.redis_bands import band_values
-from dedup.redis_state import RedisState, lsh_storage_config
+from dedup.redis_state import RedisState
 from dedup.signature import Signature
 from dedup.verify import Match, judge
 
@@ -38,35 +34,22 @@ class Deduplicator:
         namespace: str = "newscrawl",
         on_evict: Callable[[str, Verdict], None] | None = None,
         clock: Callable[[], float] = time.time,
-        compact: bool = False,
     ):
         """`on_evict(id, verdict)` hears each document's final verdict as it leaves the index;
-        `clock` gives the arrival time (seconds since the epoch) that eviction goes by; `compact` keeps a
-        Redis index's LSH bands in `redis_bands`' small hashes instead of datasketch's Redis storage."""
+        `clock` gives the arrival time (seconds since the epoch) that eviction goes by."""
         self._now = clock
         self._changed: set[str] = set()
         self.config = config or DedupConfig()
         self._on_evict = on_evict
         self._state: MemoryState | RedisState
-        self._lsh: MinHashLSH | None  # None when the compact Redis layout keeps the bands itself
         # True when an index of an older layout was found in Redis and dropped unread: the caller
         # re-indexes its stored records (`restore`), as it does for an in-memory index.
         self.needs_restore = False
         if redis_url is None:
-            self._start_memory_index()
+            self._state = MemoryState()
         else:
-            self._state = RedisState(redis_url, namespace, self.config, compact=compact)
-            self.needs_restore = self._state.retire_older_layouts(namespace, self.config)
-            self._lsh = None
-        if redis_url is not None and not compact:
-            # Keys go to Redis as the ids' UTF-8 bytes: datasketch's default there (prepickle) would
-            # unpickle every bucket member a query reads, so a write to Redis would run in every worker.
-            self._lsh = MinHashLSH(
-                num_perm=self.config.num_perm,
-                params=(self.config.lsh_bands, self.config.lsh_rows),
-                storage_config=lsh_storage_config(redis_url, namespace, self.config),
-                prepickle=False,
-            )
+            self._state = RedisState(redis_url, namespace, self.config)
+            self.needs_restore = self._state.retire_older_layouts()
         self._evict_checked = float("-inf")
         self._retention = (self.config.window + self.config.retention_margin).total_seconds()
 
@@ -77,13 +60,9 @@ class Deduplicator:
         signature = complete_signature(document, signature, self.config)
         entry = make_entry(document, signature, self.config, self._now())
         self._evict(entry.time)
-        # A text with no shingles (empty after normalisation) would share every band with every other
-        # such text; it is kept out of the LSH so those buckets cannot grow without bound.
-        searchable = signature.shingles is not None and len(signature.shingles) > 0
-        reserved = self._reserve(entry, signature, searchable)
-        if reserved is None:  # another worker indexed this id since the check above
+        candidates = self._reserve(entry, signature)
+        if candidates is None:  # another worker indexed this id since the check above
             return self._verdict_of(document.id)
-        candidates, minhash = reserved
         matches = []
         for other in self._state.entries(sorted(candidates)).values():
             found = judge(entry, other, self.config)
@@ -93,8 +72,6 @@ class Deduplicator:
             self._regroup(document.id, matches)
         # Without a match the document stays as reserved, alone (most documents): a worker that links
         # to it later regroups it under the lock, so this one needs none.
-        if searchable and self._lsh is not None:
-            self._lsh.insert(self._lsh_key(document.id), minhash, check_duplication=False)
         return self._verdict_of(document.id)
 
     def _regroup(self, doc_id: str, matches: list[Match]) -> None:
@@ -108,24 +85,16 @@ class Deduplicator:
             changed.discard(doc_id)
         self._changed |= changed
 
-    def _reserve(self, entry: Entry, signature: Signature, searchable: bool) -> tuple[set[str], Any] | None:
-        """Record the entry and find its candidates (band matches, claims, the exact twin); None when
-        another worker indexed the id first. Returns the LeanMinHash still to insert in datasketch."""
-        if isinstance(self._state, RedisState) and self._state.compact:
-            bands = band_values(signature.hashvalues, self.config.lsh_bands, self.config.lsh_rows)
-            reserved = self._state.reserve_banded(entry, bands[:0] if not searchable else bands)
-            minhash = None
-        else:
-            reserved = self._state.reserve(entry, self._band_keys(signature) if searchable else [])
-            minhash = signature.lean_minhash()
+    def _reserve(self, entry: Entry, signature: Signature) -> set[str] | None:
+        """Record the entry, file it under its band values and return its candidates (the documents
+        filed under one of them before it); None when another worker indexed the id first."""
+        reserved = self._state.reserve(entry, index_bands(signature, self.config))
         if reserved is None:
             return None
         exact_of, candidates = reserved
-        found = set(candidates) | (self._query(minhash) if searchable and self._lsh is not None else set())
-        if exact_of is not None:
-            found.add(exact_of)
+        found = set(candidates) | ({exact_of} if exact_of is not None else set())
         found.discard(entry.id)
-        return found, minhash
+        return found
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
         """Re-index a stored record at start-up, in any order. Its clusters are not reported by
@@ -161,20 +130,13 @@ class Deduplicator:
         """Release the Redis connections (the in-memory index needs no closing)."""
         if isinstance(self._state, RedisState):
             self._state.close()
-            # datasketch's Redis storage opens a client per band table and one for its keys, and has
-            # no close of its own: left to the garbage collector, their sockets linger.
-            tables = [] if self._lsh is None else [*self._lsh.hashtables, self._lsh.keys]
-            for storage in tables:
-                client = getattr(storage, "_redis", None)
-                if client is not None:
-                    client.close()
 
     def clear(self) -> None:
         """Forget the whole index; with Redis, delete every key of this namespace (used by tests)."""
         if isinstance(self._state, RedisState):
             self._state.drop_all()
         else:
-            self._start_memory_index()
+            self._state = MemoryState()
         self._changed = set()
 
     def __enter__(self) -> Deduplicator:
@@ -192,10 +154,6 @@ class Deduplicator:
     def __len__(self) -> int:
         return len(self._state)
 
-    def _start_memory_index(self) -> None:
-        self._state = MemoryState()
-        self._lsh = in_memory_lsh(self.config.num_perm, (self.config.lsh_bands, self.config.lsh_rows))
-
     def _evict(self, now: float) -> None:
         # By arrival, never by publication time: an old article met late (a sitemap backfill) must not
         # push out what arrived before it, or the clusters would depend on the order of arrival.
@@ -205,23 +163,7 @@ class Deduplicator:
                 return
             self._evict_checked = now
         notify = None if self._on_evict is None else self._notify_evicted
-        for gone in self._state.evict(now - self._retention, notify):
-            key = self._lsh_key(gone)
-            if self._lsh is not None and key in self._lsh:
-                self._lsh.remove(key)
-
-    def _lsh_key(self, doc_id: str) -> str | bytes:
-        # In memory the ids are kept as they are; Redis storage takes bytes (see __init__).
-        return doc_id if isinstance(self._state, MemoryState) else doc_id.encode()
-
-    def _query(self, minhash: Any) -> set[str]:
-        assert self._lsh is not None
-        found = self._lsh.query(minhash)
-        if isinstance(self._state, MemoryState):
-            return set(found)
-        # A member some other writer put in a bucket is only ever a string here: at worst an unknown
-        # id, which entries() skips.
-        return {key.decode("utf-8", "replace") for key in found}
+        self._state.evict(now - self._retention, notify)
 
     def _corroborates(self, entry: Entry, origin: Entry) -> bool:
         return judge(entry, origin, self.config, self.config.corroboration_leniency) is not None
@@ -229,11 +171,6 @@ class Deduplicator:
     def _notify_evicted(self, doc_id: str) -> None:
         assert self._on_evict is not None
         self._on_evict(doc_id, self._verdict_of(doc_id))
-
-    def _band_keys(self, signature: Signature) -> list[bytes]:
-        rows = self.config.lsh_rows
-        values = signature.hashvalues.astype("<u8")
-        return [values[i * rows : (i + 1) * rows].tobytes() for i in range(self.config.lsh_bands)]
 
     def _verdict_of(self, doc_id: str) -> Verdict:
         placed = self._state.member(doc_id)

@@ -1,55 +1,75 @@
-"""In-process index state: documents in the window, exact hashes, verified links and placements.
+"""In-process index state: documents in the window as encoded entries (`entry_codec`), their band
+tables (`band_index`), verified links and the placements that differ from "alone in its own cluster".
 
 `dedup.clusters.partition` decides each document's placement (cluster, origin, match) from the links;
-this module only stores them.
+this module only stores them. Documents leave by arrival time, from hour buckets of their rows.
 """
 
 from __future__ import annotations
 
 import heapq
+import math
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
+import numpy as np
+
+from dedup import entry_codec
+from dedup.band_index import BandIndex
 from dedup.clusters import Links, Placement
 from dedup.model import Cluster, Entry, Member
 from dedup.verify import Match
+
+
+def alone(doc_id: str) -> Placement:
+    """Where a document without links is: its own cluster, its own origin."""
+    return Placement(doc_id, doc_id, "unique", None)
 
 
 class MemoryState:
     """Single-process state."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, Entry] = {}
+        self._encoded: dict[str, bytes] = {}
+        self._rows: list[str | None] = []  # row - self._base → id, None once evicted
+        self._base = 0
+        self._bands = BandIndex()
         self._links: dict[str, dict[str, Match]] = {}
-        self._placed: dict[str, Placement] = {}
-        self._members: dict[str, set[str]] = {}
-        self._exact: dict[str, str] = {}
-        self._timeline: list[tuple[float, int, str]] = []
-        self._next_seq = 0
+        self._placed: dict[str, Placement] = {}  # only placements other than alone(id)
+        self._members: dict[str, set[str]] = {}  # the members of each cluster placed there explicitly
+        # Rows by the hour they arrived in (4 bytes a row), the hours in a heap: arrival times need not
+        # follow row order (a batch indexes its undated records first, at an infinite time).
+        self._hours: dict[float, array[int]] = {}
+        self._hour_heap: list[float] = []
+        self._next_due = -math.inf  # no document arrived before this: evict() has nothing to do below it
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._encoded)
 
     def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self._entries
+        return doc_id in self._encoded
 
-    def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]]:
-        """Record `entry` alone in its cluster; return an indexed document with the same exact hash,
-        and no band claims (one process inserts in order, so the LSH query sees every earlier document).
-        """
-        self._next_seq += 1
-        self._entries[entry.id] = entry
-        self._links[entry.id] = {}
-        self._placed[entry.id] = Placement(entry.id, entry.id, "unique", None)
-        self._members[entry.id] = {entry.id}
-        heapq.heappush(self._timeline, (entry.time, self._next_seq, entry.id))
-        if entry.exact is None:
-            return None, []
-        existing = self._exact.setdefault(entry.exact, entry.id)
-        return (None if existing == entry.id else existing), []
+    def reserve(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> tuple[str | None, list[str]]:
+        """Record `entry` alone in its cluster, file it under its band values (band numbers, values);
+        return no exact twin (the exact band finds it) and the documents sharing a band with it."""
+        row = self._base + len(self._rows)
+        self._rows.append(entry.id)
+        self._encoded[entry.id] = entry_codec.encode(entry)
+        hour = _hour(entry.time)
+        if hour not in self._hours:
+            self._hours[hour] = array("L")
+            heapq.heappush(self._hour_heap, hour)
+        self._hours[hour].append(row)
+        self._next_due = min(self._next_due, entry.time)
+        found = self._bands.add(row, *bands)
+        ids = (self._rows[other - self._base] for other in sorted(found))
+        return None, [doc_id for doc_id in ids if doc_id is not None]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
-        return {doc_id: self._entries[doc_id] for doc_id in ids if doc_id in self._entries}
+        return {
+            doc_id: entry_codec.decode(self._encoded[doc_id]) for doc_id in ids if doc_id in self._encoded
+        }
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -57,69 +77,117 @@ class MemoryState:
 
     def add_links(self, doc_id: str, matches: list[Match]) -> None:
         """Record verified matches in both directions (the verifier is symmetric)."""
-        own = self._links[doc_id]
+        own = self._links.setdefault(doc_id, {})
         for match in matches:
-            if match.other in self._links:
+            if match.other in self._encoded:
                 own[match.other] = match
-                self._links[match.other][doc_id] = Match(doc_id, match.kind, match.similarity)
+                self._links.setdefault(match.other, {})[doc_id] = Match(doc_id, match.kind, match.similarity)
 
     def group(self, doc_id: str) -> tuple[dict[str, Entry], Mapping[str, Links]]:
         """The entries and links of every document linked to `doc_id`, directly or through others."""
         seen, frontier = {doc_id}, [doc_id]
         while frontier:
-            for other in self._links[frontier.pop()]:
+            for other in self._links.get(frontier.pop(), {}):
                 if other not in seen:
                     seen.add(other)
                     frontier.append(other)
-        return {i: self._entries[i] for i in seen}, {i: self._links[i] for i in seen}
+        return self.entries(sorted(seen)), {i: self._links.get(i, {}) for i in seen}
 
     def place(self, placed: Mapping[str, Placement]) -> set[str]:
         """Store new placements; return the clusters that gained, lost or re-described a member."""
         changed: set[str] = set()
         for doc_id, placement in placed.items():
-            before = self._placed[doc_id]
+            before = self.member(doc_id)
             if before == placement:
                 continue
             changed |= {before.cluster, placement.cluster}
-            self._remove_member(before.cluster, doc_id)
-            self._members.setdefault(placement.cluster, set()).add(doc_id)
-            self._placed[doc_id] = placement
+            self._unplace(doc_id)
+            if placement != alone(doc_id):
+                self._placed[doc_id] = placement
+                self._members.setdefault(placement.cluster, set()).add(doc_id)
         return changed
 
     def member(self, doc_id: str) -> Placement:
-        return self._placed[doc_id]
+        if doc_id not in self._encoded:
+            raise KeyError(doc_id)
+        return self._placed.get(doc_id) or alone(doc_id)
 
     def cluster(self, cluster_id: str) -> Cluster | None:
-        ids = self._members.get(cluster_id)
+        ids = set(self._members.get(cluster_id, ()))
+        if cluster_id in self._encoded and cluster_id not in self._placed:
+            ids.add(cluster_id)
         if not ids:
             return None
-        members = tuple(Member(i, self._placed[i].match, self._placed[i].similarity) for i in sorted(ids))
-        agencies = {self._entries[i].agency for i in ids} - {None}
-        origin = self._placed[next(iter(ids))].origin
+        placements = {i: self.member(i) for i in ids}
+        members = tuple(Member(i, placements[i].match, placements[i].similarity) for i in sorted(ids))
+        agencies = {self.entries([i])[i].agency for i in ids} - {None}
+        origin = placements[min(ids)].origin
         return Cluster(cluster_id, origin, members, tuple(sorted(a for a in agencies if a)))
 
     def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
-        """Forget documents that arrived before `cutoff`, calling `notify(id)` just before each goes;
-        return their ids (to drop from the LSH). The placements of the others stay as they are."""
-        gone: list[str] = []
-        while self._timeline and self._timeline[0][0] < cutoff:
-            _, _, doc_id = heapq.heappop(self._timeline)
+        """Forget documents that arrived before `cutoff`, earliest first, calling `notify(id)` just
+        before each goes; return their ids. The placements of the others stay as they are."""
+        if cutoff <= self._next_due:
+            return []
+        due: list[tuple[float, int, str]] = []
+        self._next_due = math.inf
+        while self._hour_heap and self._hour_heap[0] <= _hour(cutoff):
+            hour = self._hour_heap[0]
+            kept = array("L")
+            for row in self._hours[hour]:
+                doc_id = self._rows[row - self._base]
+                if doc_id is None:
+                    continue
+                time = entry_codec.arrival_time(self._encoded[doc_id])
+                if time < cutoff:
+                    due.append((time, row, doc_id))
+                else:
+                    kept.append(row)
+                    self._next_due = min(self._next_due, time)
+            if kept:
+                self._hours[hour] = kept  # the hour the cutoff falls in
+                break
+            del self._hours[hour]
+            heapq.heappop(self._hour_heap)
+        if self._hour_heap and self._hour_heap[0] > _hour(cutoff):
+            self._next_due = min(self._next_due, self._hour_heap[0] * 3600)
+        for _, row, doc_id in sorted(due):
             if notify is not None:
                 notify(doc_id)
-            entry = self._entries.pop(doc_id)
-            if entry.exact is not None and self._exact.get(entry.exact) == doc_id:
-                del self._exact[entry.exact]
-            for other in self._links.pop(doc_id):
-                self._links[other].pop(doc_id, None)
-            self._remove_member(self._placed.pop(doc_id).cluster, doc_id)
-            gone.append(doc_id)
-        return gone
+            self._forget(doc_id)
+            self._rows[row - self._base] = None
+        while (
+            self._bands.floor - self._base < len(self._rows)
+            and self._rows[self._bands.floor - self._base] is None
+        ):
+            self._bands.floor += 1
+        if due:
+            self._trim()
+        return [doc_id for _, _, doc_id in sorted(due)]
 
-    def _remove_member(self, cluster_id: str, doc_id: str) -> None:
+    def _forget(self, doc_id: str) -> None:
+        del self._encoded[doc_id]
+        for other in self._links.pop(doc_id, {}):
+            self._links[other].pop(doc_id, None)
+        self._unplace(doc_id)
+
+    def _unplace(self, doc_id: str) -> None:
         # The others keep their origin after it leaves the window: it is still the stored original.
-        members = self._members.get(cluster_id)
-        if members is None:
-            return
-        members.discard(doc_id)
-        if not members:
-            del self._members[cluster_id]
+        placement = self._placed.pop(doc_id, None)
+        members = None if placement is None else self._members.get(placement.cluster)
+        if members is not None:
+            members.discard(doc_id)
+            if not members:
+                del self._members[placement.cluster]  # type: ignore[union-attr]
+
+    def _trim(self) -> None:
+        """Drop the evicted rows' slots and band entries once they are half of what is held."""
+        dead = self._bands.floor - self._base
+        if dead * 2 >= len(self._rows):
+            del self._rows[:dead]
+            self._base = self._bands.floor
+            self._bands.purge()
+
+
+def _hour(time: float) -> float:
+    return time if math.isinf(time) else float(math.floor(time / 3600))

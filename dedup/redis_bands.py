@@ -1,108 +1,94 @@
-"""The compact shared LSH: band values as fixed-width integers in small Redis hashes, read and written
-in the same Lua call that reserves a document, so the insert is the claim.
+"""The Lua side of the shared index: reserving a document is filing it in its band tables, in one
+script (atomic in Redis), so the insert is the claim: of two workers adding copies at once, the second
+one's script runs after the first's and finds it.
 
-A band value (32 bits) splits into a key part (the band and the value's high `key_bits`) and a field
-(the low bits, fixed width); the field holds the 4-byte sequence numbers of the documents in that
-bucket. Hashes of up to `hash-max-listpack-entries` fields stay listpacks (about 11 bytes a field), so
-a document costs ~64 × 11 bytes of band table instead of 64 Redis keys. Sequence numbers map back to
-ids through hashes of 128. Nothing read from these keys is ever decoded as more than bytes.
+A band table key holds the documents whose band value shares its top `key_bits` bits, as 6-byte
+records appended in arrival order: the value's low 16 bits and the document's 4-byte sequence number.
+Records below the `floor` sequence number (documents that left the window) form a prefix, cut off the
+next time the key is written. Documents live in hashes of 64 by sequence number; ids map to sequence
+numbers in hashes by a hash of the id. Nothing read from these keys is ever decoded as more than bytes.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import xxhash
+DOCS_PER_HASH = 64
 
-# 2^14 hashes per band: at 1M documents ~61 fields each, within Redis's default listpack limit (128).
-# A window of N documents wants N / 2^key_bits ≤ hash-max-listpack-entries.
-DEFAULT_KEY_BITS = 14
-IDS_PER_HASH = 128
-
-# Reserve the document (as RedisState's script), put its sequence number in each of its band buckets,
-# and return the exact-hash twin and the ids already in those buckets: of two workers adding copies at
-# once, the second one's script runs after the first's and sees it.
+# ARGV: prefix, id, id hash bucket, encoded entry, packed (>I2 band, >I4 value) pairs, key bits.
+# Returns false when the id is indexed already, else {sequence number, encoded candidate entries...}.
 RESERVE = """
 local p, id = ARGV[1], ARGV[2]
-if redis.call('EXISTS', p .. 'doc:' .. id) == 1 then return false end
+local ids = p .. 'i:' .. ARGV[3]
+if redis.call('HEXISTS', ids, id) == 1 then return false end
 local seq = redis.call('INCR', p .. 'seq')
-local ref = struct.pack('>I4', seq % 4294967296)
-redis.call('HSET', p .. 'doc:' .. id, 'seq', seq, 'shingles', ARGV[3], 'numbers', ARGV[4], 'exact', ARGV[5],
-  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'place', ARGV[9], 'title', ARGV[10], 'bands', ARGV[11])
-redis.call('HSET', p .. 'id:' .. math.floor(seq / %(per_hash)d), ref, id)
-redis.call('HSET', p .. 'mem:' .. id, id, '1')
-redis.call('ZADD', p .. 'timeline', ARGV[8], id)
-local out = {''}
-if ARGV[5] ~= '' then
-  local existing = redis.call('GET', p .. 'exact:' .. ARGV[5])
-  if existing then out[1] = existing else redis.call('SET', p .. 'exact:' .. ARGV[5], id) end
-end
-local seen, refs = {[ref] = true}, {}
-for i, key in ipairs(KEYS) do
-  local field = ARGV[11 + i]
-  local held = redis.call('HGET', key, field)
-  if held then
-    for j = 1, #held - 3, 4 do
-      local other = string.sub(held, j, j + 3)
-      if not seen[other] then seen[other] = true; refs[#refs + 1] = other end
-    end
-    redis.call('HSET', key, field, held .. ref)
+redis.call('INCR', p .. 'count')
+local floor = tonumber(redis.call('GET', p .. 'floor') or '0')
+redis.call('HSET', ids, id, seq)
+redis.call('HSET', p .. 'd:' .. math.floor(seq / PER_HASH), seq % PER_HASH, ARGV[4])
+local ref = struct.pack('>I4', seq)
+local bands, split = ARGV[5], 2 ^ (32 - tonumber(ARGV[6]))
+local seen, out = {[seq] = true}, {seq}
+for at = 1, #bands, 6 do
+  local band, value = struct.unpack('>I2>I4', bands, at)
+  local key = p .. 'b:' .. band .. ':' .. math.floor(value / split)
+  local low = struct.pack('>I2', value % 65536)
+  local held = redis.call('GET', key)
+  if not held then
+    redis.call('SET', key, low .. ref)
   else
-    redis.call('HSET', key, field, ref)
+    if struct.unpack('>I4', held, 3) < floor then
+      local first, last = 0, #held / 6
+      while first < last do
+        local mid = math.floor((first + last) / 2)
+        if struct.unpack('>I4', held, mid * 6 + 3) < floor then first = mid + 1 else last = mid end
+      end
+      held = string.sub(held, first * 6 + 1)
+      redis.call('SET', key, held .. low .. ref)
+    else
+      redis.call('APPEND', key, low .. ref)
+    end
+    local from = 1
+    while true do
+      local found = string.find(held, low, from, true)
+      if not found then break end
+      if found % 6 == 1 then
+        local other = struct.unpack('>I4', held, found + 2)
+        if not seen[other] then seen[other] = true; out[#out + 1] = other end
+        from = found + 6
+      else
+        from = found + 1
+      end
+    end
   end
 end
-for _, other in ipairs(refs) do
-  local n = struct.unpack('>I4', other)
-  local found = redis.call('HGET', p .. 'id:' .. math.floor(n / %(per_hash)d), other)
-  if found then out[#out + 1] = found end
+for i = 2, #out do
+  local n = out[i]
+  out[i] = redis.call('HGET', p .. 'd:' .. math.floor(n / PER_HASH), n % PER_HASH) or ''
 end
 return out
-""".replace("%(per_hash)d", str(IDS_PER_HASH))
+""".replace("PER_HASH", str(DOCS_PER_HASH))
 
-# Take an evicted document's sequence number out of its buckets (ARGV: prefix, seq, fields).
-REMOVE = """
-local p, seq = ARGV[1], tonumber(ARGV[2])
-local ref = struct.pack('>I4', seq % 4294967296)
-for i, key in ipairs(KEYS) do
-  local field = ARGV[2 + i]
-  local held = redis.call('HGET', key, field)
-  if held then
-    local kept = {}
-    for j = 1, #held - 3, 4 do
-      local other = string.sub(held, j, j + 3)
-      if other ~= ref then kept[#kept + 1] = other end
-    end
-    if #kept == 0 then redis.call('HDEL', key, field) else redis.call('HSET', key, field, table.concat(kept)) end
+# ARGV: prefix, then (id, id hash bucket) pairs. Returns per id: {encoded entry or '', placement or ''}.
+FETCH = """
+local p, out = ARGV[1], {}
+for i = 2, #ARGV, 2 do
+  local seq = redis.call('HGET', p .. 'i:' .. ARGV[i + 1], ARGV[i])
+  if seq then
+    local n = tonumber(seq)
+    out[#out + 1] = redis.call('HGET', p .. 'd:' .. math.floor(n / PER_HASH), n % PER_HASH) or ''
+    out[#out + 1] = redis.call('HGET', p .. 'p:' .. ARGV[i + 1], ARGV[i]) or ''
+  else
+    out[#out + 1] = ''
+    out[#out + 1] = ''
   end
 end
-redis.call('HDEL', p .. 'id:' .. math.floor(seq / %(per_hash)d), ref)
-return 1
-""".replace("%(per_hash)d", str(IDS_PER_HASH))
+return out
+""".replace("PER_HASH", str(DOCS_PER_HASH))
 
-
-def band_values(hashvalues: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One 32-bit value per band: the MinHash value itself for one-row bands, else xxh32 of the rows."""
-    values = hashvalues.astype(np.uint64)
-    if rows == 1:
-        return (values[:bands] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-    raw = values[: bands * rows].astype("<u8").reshape(bands, rows)
-    return np.array([xxhash.xxh32_intdigest(row.tobytes()) for row in raw], dtype=np.uint32)
-
-
-def band_slots(prefix: str, values: np.ndarray, key_bits: int) -> tuple[list[str], list[bytes]]:
-    """The hash key and the fixed-width field of each band value."""
-    low_bits = 32 - key_bits
-    width = (low_bits + 7) // 8
-    mask = (1 << low_bits) - 1
-    keys, fields = [], []
-    for band, value in enumerate(values.tolist()):
-        keys.append(f"{prefix}band:{band}:{value >> low_bits}")
-        fields.append((value & mask).to_bytes(width, "big"))
-    return keys, fields
-
-
-def pack_bands(values: np.ndarray) -> bytes:
-    return values.astype(">u4").tobytes()
-
-
-def unpack_bands(raw: bytes) -> np.ndarray:
-    return np.frombuffer(raw, dtype=">u4").astype(np.uint32)
+# ARGV: prefix, first sequence number, how many. Returns the encoded entries ('' where none).
+OLDEST = """
+local p, first, out = ARGV[1], tonumber(ARGV[2]), {}
+for n = first, first + tonumber(ARGV[3]) - 1 do
+  out[#out + 1] = redis.call('HGET', p .. 'd:' .. math.floor(n / PER_HASH), n % PER_HASH) or ''
+end
+return out
+""".replace("PER_HASH", str(DOCS_PER_HASH))

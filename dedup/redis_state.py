@@ -1,184 +1,101 @@
-"""Shared index state in Redis for many workers: documents, exact hashes, clusters and band claims.
+"""Shared index state in Redis for many workers: encoded entries, band tables, links and placements.
 
-Reserving a document and claiming its LSH bands is one Lua script (atomic in Redis); regrouping linked
-documents and evicting run under one lock per namespace. Keys live under
-`<namespace>:dedup:<tag>:`; the datasketch LSH buckets under the same prefix plus `lsh`.
+Reserving a document and filing it in its band tables is one Lua script (`redis_bands`); regrouping
+linked documents and evicting run under one lock per index. Keys live under `redis_client.key_prefix`.
 """
 
 from __future__ import annotations
 
-import inspect
-import json
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
 import redis
-from redis.backoff import ExponentialBackoff
-from redis.connection import SSLConnection, parse_url
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from redis.retry import Retry
+import xxhash
 
-from dedup import redis_bands
+from dedup import entry_codec, redis_bands, redis_client
 from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
+from dedup.memory import alone
 from dedup.model import Cluster, Entry, Member
 from dedup.verify import Match
 
 logger = logging.getLogger(__name__)
 
-# A claim only has to outlive the gap between a worker's claim and its LSH insert.
-CLAIM_TTL_SECONDS = 600
-
-# Reserve and claim in one step, so the order of sequence numbers (cluster ids, origin ties) is the order
-# of claims: whoever claims a band second sees the first claimer, even before that one's LSH insert.
-_RESERVE = """
-local p, id = ARGV[1], ARGV[2]
-if redis.call('EXISTS', p .. 'doc:' .. id) == 1 then return false end
-local seq = redis.call('INCR', p .. 'seq')
-redis.call('HSET', p .. 'doc:' .. id, 'seq', seq, 'shingles', ARGV[3], 'numbers', ARGV[4], 'exact', ARGV[5],
-  'pub', ARGV[6], 'agency', ARGV[7], 'time', ARGV[8], 'place', ARGV[10], 'title', ARGV[11])
-redis.call('HSET', p .. 'mem:' .. id, id, '1')
-redis.call('ZADD', p .. 'timeline', ARGV[8], id)
-local out = {''}
-if ARGV[5] ~= '' then
-  local existing = redis.call('GET', p .. 'exact:' .. ARGV[5])
-  if existing then out[1] = existing else redis.call('SET', p .. 'exact:' .. ARGV[5], id) end
-end
-local seen = {}
-for _, key in ipairs(KEYS) do
-  local previous = redis.call('GET', key)
-  if previous and previous ~= id and not seen[previous] then
-    seen[previous] = true
-    out[#out + 1] = previous
-  end
-  redis.call('SET', key, id, 'EX', ARGV[9])
-end
-return out
-"""
-
-# Placements change whole linked groups at once; one lock per namespace makes each regrouping (and each
+# 2^12 band table keys per band: at a million documents ~240 records (1.5 KB) a key. A key costs ~100
+# bytes whatever it holds, and a reserve reads 65 of them whole: a window of N documents wants
+# N / 2^key_bits in the hundreds (raise key_bits for windows of tens of millions).
+DEFAULT_KEY_BITS = 12
+# Placements change whole linked groups at once; one lock per index makes each regrouping (and each
 # eviction) a single step for every worker. Held for milliseconds; expires if a worker dies holding it.
 LOCK_TIMEOUT_SECONDS = 30
-
-
-RESTART_RETRIES = 20  # with backoff capped at 2 s: about 35 s, enough for a Redis restart
-
-
-def resilient_redis_params() -> dict[str, Any]:
-    """redis-py arguments that ride out a Redis restart instead of failing the crawl: connection
-    errors and timeouts are retried with backoff (redis-py's default gives up after about a second)."""
-    return {
-        "retry": Retry(ExponentialBackoff(cap=2.0, base=0.1), RESTART_RETRIES),
-        "retry_on_error": [RedisConnectionError, RedisTimeoutError],
-    }
-
-
-def key_prefix(namespace: str, config: DedupConfig, compact: bool = False) -> str:
-    """Where an index's keys live. The compact layout's carry a hash tag (`{...}`): its scripts touch
-    keys they compute, which Redis Cluster allows only within one slot."""
-    if compact:
-        return f"{namespace}:dedup:{{{namespace}:{config.tag}}}:"
-    return f"{namespace}:dedup:{config.tag}:"
-
-
-# The connection arguments of a URL that a `redis.Redis(...)` accepts: datasketch builds its clients
-# from keyword arguments, not from a URL.
-_CLIENT_ARGUMENTS = set(inspect.signature(redis.Redis.__init__).parameters) - {"self"}
-
-
-def lsh_storage_config(redis_url: str, namespace: str, config: DedupConfig) -> dict[str, Any]:
-    """datasketch storage config: Redis from the URL (credentials and TLS included, so the LSH's
-    clients connect as the state's do), an explicit basename so restarts find the index."""
-    parsed = parse_url(redis_url)
-    params = {k: v for k, v in parsed.items() if k in _CLIENT_ARGUMENTS}
-    if parsed.get("connection_class") is SSLConnection:  # rediss://
-        params["ssl"] = True
-    params.update(resilient_redis_params())
-    return {"type": "redis", "basename": lsh_basename(namespace, config), "redis": params}
-
-
-def lsh_basename(namespace: str, config: DedupConfig) -> bytes:
-    return (key_prefix(namespace, config) + "lsh").encode()
+EVICT_BATCH = 256
 
 
 class RedisState:
     """The MemoryState contract, shared by every worker that uses the same Redis and namespace."""
 
     def __init__(
-        self,
-        redis_url: str,
-        namespace: str,
-        config: DedupConfig,
-        compact: bool = False,
-        key_bits: int = redis_bands.DEFAULT_KEY_BITS,
+        self, redis_url: str, namespace: str, config: DedupConfig, key_bits: int = DEFAULT_KEY_BITS
     ) -> None:
-        """`compact`: keep the LSH bands here (`redis_bands`) rather than in datasketch's storage."""
         # redis-py's stubs type every reply as a union of bytes/str/...; replies here are always bytes.
-        self._redis: Any = redis.Redis.from_url(redis_url, **resilient_redis_params())
-        self._prefix = key_prefix(namespace, config, compact)
-        self._reserve = self._redis.register_script(redis_bands.RESERVE if compact else _RESERVE)
-        self._remove_bands = self._redis.register_script(redis_bands.REMOVE)
-        self.compact, self._key_bits = compact, key_bits
+        self._redis: Any = redis.Redis.from_url(redis_url, **redis_client.resilient_redis_params())
+        self._prefix = redis_client.key_prefix(namespace, config)
+        self._older = redis_client.older_prefixes(namespace, config)
+        self._reserve = self._redis.register_script(redis_bands.RESERVE)
+        self._fetch = self._redis.register_script(redis_bands.FETCH)
+        self._oldest = self._redis.register_script(redis_bands.OLDEST)
+        self._key_bits = key_bits
+        self._fetched: dict[str, Entry] = {}  # the last reserve's candidates, for the entries() after it
+        self._reserved: str | None = None  # the id just reserved alone, until a placement is read or written
 
     def close(self) -> None:
         self._redis.close()
 
     def __len__(self) -> int:
-        return int(self._redis.zcard(self._prefix + "timeline"))
+        return int(self._redis.get(self._prefix + "count") or 0)
 
     def __contains__(self, doc_id: str) -> bool:
-        return bool(self._redis.exists(self._prefix + "doc:" + doc_id))
+        return bool(self._redis.hexists(self._ids(doc_id), doc_id))
 
-    def reserve_banded(self, entry: Entry, bands: Any) -> tuple[str | None, list[str]] | None:
-        """The compact layout's reserve: record `entry`, put it in the buckets of its band values
-        (`redis_bands.band_values`) and return its exact-hash twin and every document already in
-        one of those buckets (its LSH candidates). None when another worker indexed this id first."""
-        keys, fields = redis_bands.band_slots(self._prefix, bands, self._key_bits)
-        args: list[Any] = [self._prefix, entry.id, *_entry_fields(entry)]
-        args += [_encode(Placement(entry.id, entry.id, "unique", None)), entry.title]
-        args += [redis_bands.pack_bands(bands), *fields]
-        reserved = self._reserve(keys=keys, args=args)
+    def reserve(
+        self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]
+    ) -> tuple[str | None, list[str]] | None:
+        """Record `entry` alone in its cluster, file it under its band values (band numbers, values)
+        and return the documents already filed under one of them (the exact band finds the exact
+        twin). None when another worker indexed this id first."""
+        reserved = self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args(entry, bands))
         if reserved is None:
             return None
-        exact, *found = reserved
-        return (exact.decode() or None), [value.decode("utf-8", "replace") for value in found]
+        self._reserved = entry.id
+        found = [entry_codec.decode(raw) for raw in reserved[1:] if raw]
+        self._fetched = {other.id: other for other in found if other.id != entry.id}
+        return None, sorted(self._fetched)
 
-    def reserve(self, entry: Entry, band_keys: list[bytes]) -> tuple[str | None, list[str]] | None:
-        """Record `entry` alone in its cluster and claim its LSH bands, atomically; return the indexed
-        document with the same exact hash (or None) and the documents that claimed a shared band before.
-        None when another worker indexed this id first (between our membership check and now): the
-        document is not indexed twice.
-        """
-        published = "" if entry.published is None else repr(entry.published)
-        keys = [f"{self._prefix}claim:{i}:{key.hex()}" for i, key in enumerate(band_keys)]
-        args: list[Any] = [self._prefix, entry.id, entry.shingles, entry.numbers, entry.exact or ""]
-        args += [published, entry.agency or "", repr(entry.time), CLAIM_TTL_SECONDS]
-        args += [_encode(Placement(entry.id, entry.id, "unique", None)), entry.title]
-        reserved = self._reserve(keys=keys, args=args)
-        if reserved is None:
-            return None
-        exact, *claimed = reserved
-        return (exact.decode() or None), [value.decode() for value in claimed]
+    def queue_reserve(self, pipe: Any, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> None:
+        """Queue `entry`'s reserve on `pipe` (a pipeline of `pipeline()`), its reply unread: a bulk load
+        of documents known to match nothing leaves Redis as `add` would, without a round trip each."""
+        self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args(entry, bands), client=pipe)
+
+    def pipeline(self) -> Any:
+        return self._redis.pipeline(transaction=False)
+
+    def _reserve_args(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> list[Any]:
+        numbers, values = bands
+        packed = np.empty(len(values), dtype=[("band", ">u2"), ("value", ">u4")])
+        packed["band"], packed["value"] = numbers, values
+        encoded = entry_codec.encode(entry)
+        return [self._prefix, entry.id, self._bucket(entry.id), encoded, packed.tobytes(), self._key_bits]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
-        pipe = self._redis.pipeline(transaction=False)
-        for doc_id in ids:
-            pipe.hmget(
-                self._prefix + "doc:" + doc_id,
-                *("shingles", "numbers", "exact", "pub", "agency", "time", "title"),
-            )
-        found: dict[str, Entry] = {}
-        replies = zip(ids, pipe.execute(), strict=True)
-        for doc_id, (shingles, numbers, exact, pub, agency, time, title) in replies:
-            if shingles is None:
-                continue  # evicted by another worker meanwhile
-            found[doc_id] = Entry(
-                doc_id, shingles, numbers, exact.decode() or None, float(pub) if pub else None,
-                agency.decode() or None, float(time), (title or b"").decode(),
-            )  # fmt: skip
+        fetched, self._fetched = self._fetched, {}
+        missing = [doc_id for doc_id in ids if doc_id not in fetched]
+        found = {doc_id: fetched[doc_id] for doc_id in ids if doc_id in fetched}
+        for doc_id, (raw, _) in zip(missing, self._records(missing), strict=True):
+            if raw:  # else evicted by another worker meanwhile
+                found[doc_id] = entry_codec.decode(raw)
         return found
 
     @contextmanager
@@ -193,7 +110,8 @@ class RedisState:
 
     def add_links(self, doc_id: str, matches: list[Match]) -> None:
         """Record verified matches in both directions, for documents still indexed."""
-        present = self.entries_present([m.other for m in matches])
+        others = [m.other for m in matches]
+        present = {other for other, (raw, _) in zip(others, self._records(others), strict=True) if raw}
         pipe = self._redis.pipeline(transaction=False)
         for match in matches:
             if match.other in present:
@@ -201,12 +119,6 @@ class RedisState:
                 pipe.hset(self._prefix + "adj:" + doc_id, match.other, record)
                 pipe.hset(self._prefix + "adj:" + match.other, doc_id, record)
         pipe.execute()
-
-    def entries_present(self, ids: list[str]) -> set[str]:
-        pipe = self._redis.pipeline(transaction=False)
-        for doc_id in ids:
-            pipe.exists(self._prefix + "doc:" + doc_id)
-        return {doc_id for doc_id, found in zip(ids, pipe.execute(), strict=True) if found}
 
     def group(self, doc_id: str) -> tuple[dict[str, Entry], Mapping[str, Links]]:
         """The entries and links of every document linked to `doc_id`, directly or through others."""
@@ -217,157 +129,135 @@ class RedisState:
             for current in frontier:
                 pipe.hgetall(self._prefix + "adj:" + current)
             for current, raw in zip(frontier, pipe.execute(), strict=True):
-                links_of[current] = {k.decode(): _match(k.decode(), v) for k, v in raw.items()}
+                links_of[current] = {
+                    k.decode(): redis_client.parse_match(k.decode(), v) for k, v in raw.items()
+                }
             frontier = sorted({o for c in frontier for o in links_of[c]} - set(links_of))
         return self.entries(sorted(links_of)), links_of
 
     def place(self, placed: Mapping[str, Placement]) -> set[str]:
         """Store new placements; return the clusters that gained, lost or re-described a member."""
         ids = sorted(placed)
-        pipe = self._redis.pipeline(transaction=False)
-        for doc_id in ids:
-            pipe.hget(self._prefix + "doc:" + doc_id, "place")
+        self._reserved = None
         changed: set[str] = set()
         write = self._redis.pipeline(transaction=True)
-        for doc_id, raw in zip(ids, pipe.execute(), strict=True):
+        for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
             new = placed[doc_id]
-            if raw is None or _placement(raw) == new:
+            old = redis_client.decode_placement(place) if place else alone(doc_id)
+            if not raw or old == new:
                 continue
-            old = _placement(raw)
             changed |= {old.cluster, new.cluster}
-            write.hdel(self._prefix + "mem:" + old.cluster, doc_id)
-            write.hset(self._prefix + "mem:" + new.cluster, doc_id, "1")
-            write.hset(self._prefix + "doc:" + doc_id, "place", _encode(new))
+            write.hdel(self._prefix + "m:" + old.cluster, doc_id)
+            if new == alone(doc_id):
+                write.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
+            else:
+                write.hset(self._prefix + "m:" + new.cluster, doc_id, "1")
+                write.hset(
+                    f"{self._prefix}p:{self._bucket(doc_id)}", doc_id, redis_client.encode_placement(new)
+                )
         write.execute()
         return changed
 
     def member(self, doc_id: str) -> Placement:
-        raw = self._redis.hget(self._prefix + "doc:" + doc_id, "place")
-        if raw is None:
+        reserved, self._reserved = self._reserved, None
+        if doc_id == reserved:
+            # The verdict of an add that found no match: as reserved a moment ago, without a round trip.
+            return alone(doc_id)
+        ((raw, place),) = self._records([doc_id])
+        if not raw:
             raise KeyError(f"document {doc_id!r} is not in the index window")
-        return _placement(raw)
+        return redis_client.decode_placement(place) if place else alone(doc_id)
 
     def cluster(self, cluster_id: str) -> Cluster | None:
-        ids = sorted(k.decode() for k in self._redis.hkeys(self._prefix + "mem:" + cluster_id))
-        if not ids:
-            return None
-        pipe = self._redis.pipeline(transaction=False)
-        for doc_id in ids:
-            pipe.hmget(self._prefix + "doc:" + doc_id, "place", "agency")
+        ids = sorted({k.decode() for k in self._redis.hkeys(self._prefix + "m:" + cluster_id)} | {cluster_id})
         members, agencies, origin = [], set(), None
-        for doc_id, (raw, agency) in zip(ids, pipe.execute(), strict=True):
-            if raw is None:
+        for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
+            placement = redis_client.decode_placement(place) if place else alone(doc_id)
+            if not raw or placement.cluster != cluster_id:
                 continue
-            placement = _placement(raw)
-            origin = placement.origin
+            origin = origin or placement.origin
             members.append(Member(doc_id, placement.match, placement.similarity))
+            agency = entry_codec.decode(raw).agency
             if agency:
-                agencies.add(agency.decode())
+                agencies.add(agency)
         if origin is None:
             return None
         return Cluster(cluster_id, origin, tuple(members), tuple(sorted(agencies)))
 
     def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
-        """Evict documents that arrived before `cutoff`; returns those this worker evicted."""
-        stale = self._redis.zrangebyscore(
-            self._prefix + "timeline", "-inf", f"({cutoff!r}", start=0, num=1000
-        )
-        if not stale:
+        """Evict documents that arrived before `cutoff`, in arrival (sequence) order; returns those this
+        worker evicted."""
+        first = int(self._redis.get(self._prefix + "floor") or 1)
+        (raw,) = self._oldest(keys=[self._prefix + "seq"], args=[self._prefix, first, 1])
+        if raw and entry_codec.arrival_time(raw) >= cutoff:
             return []
-        gone = []
+        gone: list[str] = []
         with self.locked():
-            for raw in stale:
-                doc_id = raw.decode()
-                if not self._redis.zrem(self._prefix + "timeline", doc_id):
-                    continue  # another worker evicted it
-                if notify is not None:
-                    notify(doc_id)
-                self._forget(doc_id)
-                gone.append(doc_id)
+            floor = int(self._redis.get(self._prefix + "floor") or 1)
+            last = int(self._redis.get(self._prefix + "seq") or 0)
+            while floor <= last:
+                batch = self._oldest(keys=[self._prefix + "seq"], args=[self._prefix, floor, EVICT_BATCH])
+                due = 0
+                for raw in batch:
+                    if raw and entry_codec.arrival_time(raw) >= cutoff:
+                        break
+                    if raw:
+                        gone.append(self._forget(floor + due, entry_codec.decode(raw).id, notify))
+                    due += 1
+                floor += due
+                self._redis.set(self._prefix + "floor", floor)
+                if due < len(batch):
+                    break
+            if gone:
+                self._redis.decrby(self._prefix + "count", len(gone))
         return gone
 
-    def _forget(self, doc_id: str) -> None:
-        key = self._prefix + "doc:" + doc_id
-        place, exact, seq, bands = self._redis.hmget(key, "place", "exact", "seq", "bands")
-        if self.compact and seq is not None and bands:
-            keys, fields = redis_bands.band_slots(
-                self._prefix, redis_bands.unpack_bands(bands), self._key_bits
-            )
-            self._remove_bands(keys=keys, args=[self._prefix, int(seq), *fields])
+    def _forget(self, seq: int, doc_id: str, notify: Callable[[str], None] | None) -> str:
+        if notify is not None:
+            notify(doc_id)
+        ((_, place),) = self._records([doc_id])
         others = [k.decode() for k in self._redis.hkeys(self._prefix + "adj:" + doc_id)]
         pipe = self._redis.pipeline(transaction=True)
         for other in others:
             pipe.hdel(self._prefix + "adj:" + other, doc_id)
-        pipe.delete(key, self._prefix + "adj:" + doc_id)
-        if place is not None:
-            pipe.hdel(self._prefix + "mem:" + _placement(place).cluster, doc_id)
+        pipe.delete(self._prefix + "adj:" + doc_id)
+        pipe.hdel(self._ids(doc_id), doc_id)
+        per_hash = redis_bands.DOCS_PER_HASH
+        pipe.hdel(f"{self._prefix}d:{seq // per_hash}", seq % per_hash)
+        if place:
+            pipe.hdel(self._prefix + "m:" + redis_client.decode_placement(place).cluster, doc_id)
+            pipe.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
         pipe.execute()
-        if exact and self._redis.get(self._prefix + "exact:" + exact.decode()) == doc_id.encode():
-            self._redis.delete(self._prefix + "exact:" + exact.decode())
+        return doc_id
 
-    def retire_older_layouts(self, namespace: str, config: DedupConfig) -> bool:
+    def _records(self, ids: list[str]) -> list[tuple[bytes, bytes]]:
+        """Each id's encoded entry and placement (b'' where absent)."""
+        if not ids:
+            return []
+        args = [self._prefix, *(part for doc_id in ids for part in (doc_id, self._bucket(doc_id)))]
+        raw = self._fetch(keys=[self._prefix + "seq"], args=args)
+        return list(zip(raw[::2], raw[1::2], strict=True))
+
+    def _bucket(self, doc_id: str) -> int:
+        return int(xxhash.xxh32_intdigest(doc_id.encode()) >> (31 - self._key_bits))
+
+    def _ids(self, doc_id: str) -> str:
+        return f"{self._prefix}i:{self._bucket(doc_id)}"
+
+    def retire_older_layouts(self) -> bool:
         """Drop what an older layout left under this namespace; True when the caller must re-index the
-        stored records (the index it would have found is gone)."""
-        if not self.compact:
-            return self.drop_pickled_index()
-        legacy = key_prefix(namespace, config, compact=False)
+        stored records (the index it would have found is gone). A one-time scan of the old keys."""
         with self.locked():
-            if not self._redis.exists(legacy + "seq"):
-                return False
-            count = 0
-            for key in self._redis.scan_iter(match=legacy + "*", count=1000):
-                count += int(self._redis.delete(key))
-        logger.warning(
-            "dedup index under %r has the datasketch layout: dropped its %d keys unread for the compact "
-            "one under %r, which is rebuilt from the stored signatures",
-            legacy,
-            count,
-            self._prefix,
-        )
-        return True
+            count = redis_client.retire(self._redis, self._older)
+        if count:
+            logger.warning(
+                "dedup index under %r had an older layout: dropped its %d keys unread; it is rebuilt "
+                "from the stored signatures",
+                self._prefix,
+                count,
+            )
+        return count > 0
 
-    def drop_pickled_index(self) -> bool:
-        """Drop the whole index if its LSH holds pickled document keys (the layout before ids were
-        stored as bytes): reading them back would run whatever anyone with access to Redis wrote
-        there. True when it was dropped; the caller re-indexes the stored records."""
-        with self.locked():
-            sample = self._redis.hrandfield(self._prefix + "lsh_keys")
-            # Every pickle of protocol 2 or later starts with the PROTO opcode 0x80; an id stored as
-            # UTF-8 never does (0x80 is a continuation byte).
-            if sample is None or not sample.startswith(b"\x80"):
-                return False
-            count = self.drop_all(keep=self._prefix + "lock")
-        logger.warning(
-            "dedup index under %r held pickled keys (an older layout): dropped its %d keys unread; "
-            "it is rebuilt from the stored signatures",
-            self._prefix,
-            count,
-        )
-        return True
-
-    def drop_all(self, keep: str | None = None) -> int:
-        """Delete every key of this namespace and tag (state and LSH buckets) but `keep`; returns how many."""
-        count = 0
-        for key in self._redis.scan_iter(match=self._prefix + "*", count=1000):
-            if keep is None or key != keep.encode():
-                count += int(self._redis.delete(key))
-        return count
-
-
-def _entry_fields(entry: Entry) -> list[Any]:
-    published = "" if entry.published is None else repr(entry.published)
-    return [entry.shingles, entry.numbers, entry.exact or "", published, entry.agency or "", repr(entry.time)]
-
-
-def _match(other: str, raw: bytes) -> Match:
-    kind, similarity = raw.decode().split("|")
-    return Match(other, kind, float(similarity))
-
-
-def _encode(placement: Placement) -> str:
-    return json.dumps([placement.cluster, placement.origin, placement.match, placement.similarity])
-
-
-def _placement(raw: bytes) -> Placement:
-    cluster, origin, match, similarity = json.loads(raw)
-    return Placement(cluster, origin, match, similarity)
+    def drop_all(self) -> int:
+        """Delete every key of this index (state and band tables); returns how many."""
+        return redis_client.drop_keys(self._redis, self._prefix)

@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from crawler.defaults import FRONTIER_PREFIX
-from dedup.redis_state import resilient_redis_params
+from dedup.redis_client import resilient_redis_params
 
 PASSWORD_ENV = "NEWSCRAWL_FRONTIER_PASSWORD"
 

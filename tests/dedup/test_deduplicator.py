@@ -230,7 +230,8 @@ def test_empty_texts_stay_out_of_the_lsh() -> None:
     dd = Deduplicator()
     verdicts = [dd.add(doc(f"e{n}", "Follow us on:\n\n(Reuters)", hours=n)) for n in range(3)]
     assert [v.match for v in verdicts] == ["unique"] * 3
-    assert all(f"e{n}" not in dd._lsh for n in range(3))
+    # No LSH band: only what the exact band files, if the text normalises to anything at all.
+    assert dd._state._bands.entries() <= 3
 
 
 def test_a_future_dated_article_does_not_empty_the_window() -> None:

@@ -9,7 +9,6 @@ import random
 from datetime import datetime
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,13 +74,12 @@ def test_memory_index_gives_the_same_clusters_in_any_order() -> None:
     assert online_partition(Deduplicator(), shuffled) == expected
 
 
-@pytest.mark.parametrize("compact", [False, True], ids=["datasketch-bands", "compact-bands"])
-def test_redis_index_gives_the_same_clusters_in_any_order(redis_namespace: str, compact: bool) -> None:
+def test_redis_index_gives_the_same_clusters_in_any_order(redis_namespace: str) -> None:
     # Newest first, as a crawl backfilling a sitemap meets them, over the set's two months; every other
     # document keeps the test quick.
     docs = sorted(eval_docs(), key=lambda d: d["published_at"])[::2]
     expected = online_partition(Deduplicator(), docs)
-    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace, compact=compact) as dd:
+    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as dd:
         assert online_partition(dd, docs[::-1]) == expected
 
 

@@ -1,5 +1,5 @@
 """The dedup index shares the frontier's Redis, so a writer to Redis reaches it too: a pickle put
-into one of its LSH buckets must not run in the worker whose article lands in that bucket."""
+into one of its band tables must not run in the worker whose article lands in that table."""
 
 from __future__ import annotations
 
@@ -28,12 +28,10 @@ def test_a_pickle_written_into_the_dedup_index_is_never_run(tmp_path: Path, redi
     index = Deduplicator(redis_url=REDIS_URL, namespace=f"{redis_prefix}:dedup")
     index.add(Document(id="a", text=text, published_at=datetime.now(UTC)))
     marker = tmp_path / "pwned"
-    buckets = [
-        key for key in client.scan_iter(match=f"{redis_prefix}:*lsh_bucket_*") if client.type(key) == b"set"
-    ]
-    assert buckets
-    for key in buckets:
-        client.sadd(key, pickle.dumps(Exploit(marker)))
+    tables = [key for key in client.scan_iter(match=f"{redis_prefix}:*:b:*") if client.type(key) == b"string"]
+    assert tables
+    for key in tables:
+        client.append(key, pickle.dumps(Exploit(marker)))
     try:
         index.add(Document(id="b", text=text + " A syndicated copy.", published_at=datetime.now(UTC)))
     except TypeError:  # what the unpickled value does to the rest of add()
