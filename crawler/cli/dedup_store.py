@@ -72,7 +72,9 @@ def _recluster(
     parts = archive_parts(store, args.since, args.until, staging, report)
     if not parts:
         return "nothing to re-cluster: no committed articles in the dates asked"
-    with ArchiveDedup(work, args.dedup_config, memory_limit=args.memory_limit.strip(), threads=args.threads) as archive:
+    with ArchiveDedup(
+        work, args.dedup_config, memory_limit=args.memory_limit.strip(), threads=args.threads
+    ) as archive:
         archive.load(parts, agencies)
         counts = {"retired": 0, "alone": 0}
 
