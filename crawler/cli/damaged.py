@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from crawler.cli.errors import CommandError
 from crawler.cli.exitcodes import SKIPPED_DAMAGED as EXIT_SKIPPED_DAMAGED
-from crawler.storage import DamagedObject
+from crawler.storage import DamagedObject, StorageError, Store
 
 
 def add_skip_damaged_option(parser: argparse.ArgumentParser) -> None:
@@ -49,3 +51,17 @@ class DamageReport:
 def damaged_error(error: DamagedObject) -> CommandError:
     """The one line a damaged object gives without --skip-damaged."""
     return CommandError(f"{error}; pass --skip-damaged to read everything else and name what was skipped")
+
+
+@contextmanager
+def store_errors(store: Store) -> Iterator[Store]:
+    """Closes `store` after a command's work, and turns what it raised into the command's one line:
+    a damaged object (exit 1, pointing at --skip-damaged) or another storage failure (exit 1)."""
+    try:
+        yield store
+    except DamagedObject as error:
+        raise damaged_error(error) from None
+    except StorageError as error:
+        raise CommandError(str(error)) from None
+    finally:
+        store.close()

@@ -16,12 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.damaged import DamageReport, damaged_error
-from crawler.cli.errors import CommandError, UsageError
+from crawler.cli.damaged import DamageReport, store_errors
+from crawler.cli.errors import UsageError
 from crawler.cli.options import open_store_or_fail
 from crawler.cli.when import when_date
 from crawler.registry import load_registry
-from crawler.storage import DamagedObject, StorageError, Store
+from crawler.storage import Store
 from crawler.storage.cluster_run import (
     alone_record,
     archive_parts,
@@ -51,15 +51,9 @@ def run_store(args: argparse.Namespace) -> int:
     agencies = {source.id: source.agency for source in load_registry(args.sources) if source.agency}
     store = open_store_or_fail(args.store, write=True)
     report = DamageReport("dedup") if args.skip_damaged else None
-    try:
-        with tempfile.TemporaryDirectory(prefix="newscrawl-dedup-", dir=args.workdir) as work:
-            summary = _recluster(store, args, agencies, Path(work), report)
-    except DamagedObject as error:
-        raise damaged_error(error) from None
-    except StorageError as error:
-        raise CommandError(str(error)) from None
-    finally:
-        store.close()
+    temporary = tempfile.TemporaryDirectory(prefix="newscrawl-dedup-", dir=args.workdir)
+    with store_errors(store), temporary as work:
+        summary = _recluster(store, args, agencies, Path(work), report)
     print(summary, file=sys.stderr)
     return report.exit_code() if report is not None else 0
 

@@ -15,11 +15,11 @@ from typing import Any, BinaryIO
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from crawler.cli.damaged import DamageReport, add_skip_damaged_option, damaged_error
-from crawler.cli.errors import CommandError, OutputError, UsageError
+from crawler.cli.damaged import DamageReport, add_skip_damaged_option, store_errors
+from crawler.cli.errors import OutputError, UsageError
 from crawler.cli.options import open_store_or_fail
 from crawler.cli.when import when_date
-from crawler.storage import DamagedObject, Reader, StorageError
+from crawler.storage import Reader, StorageError
 from crawler.storage.keys import validate_checkpoint
 from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--format parquet is binary; give --out FILE or redirect standard output to a file")
     store = open_store_or_fail(args.store)
     damage = DamageReport("read")
-    try:
+    with store_errors(store):
         reader = Reader(store, on_damaged=damage if args.skip_damaged else None)
         # Taken first: a run committed while we read is then read again next time, never skipped.
         checkpoint = reader_checkpoint(reader) or args.after
@@ -70,12 +70,6 @@ def run(args: argparse.Namespace) -> int:
             args.since, args.until, args.source, include_duplicates=not args.no_duplicates, after=args.after
         )
         count = _write(records, args.format, args.out)
-    except DamagedObject as error:
-        raise damaged_error(error) from None
-    except StorageError as error:
-        raise CommandError(str(error)) from None
-    finally:
-        store.close()
     noun = "article" if count == 1 else "articles"
     print(f"{count} {noun}; next checkpoint: {checkpoint or 'none'} (--after)", file=sys.stderr)
     return damage.exit_code()

@@ -8,11 +8,10 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
-from crawler.cli.damaged import DamageReport, add_skip_damaged_option, damaged_error
-from crawler.cli.errors import CommandError
+from crawler.cli.damaged import DamageReport, add_skip_damaged_option, store_errors
 from crawler.cli.options import open_store_or_fail
 from crawler.cli.read import STORE_HELP
-from crawler.storage import DamagedObject, Reader, StorageError
+from crawler.storage import Reader
 from crawler.storage.reader import is_copy
 from crawler.storage.records import partition_date
 
@@ -68,13 +67,7 @@ def format_stats(where: str, stats: dict[str, Any]) -> str:
 def run(args: argparse.Namespace) -> int:
     store = open_store_or_fail(args.store)
     damage = DamageReport("stats")
-    try:
+    with store_errors(store):
         stats = collect(Reader(store, on_damaged=damage if args.skip_damaged else None))
-    except DamagedObject as error:
-        raise damaged_error(error) from None
-    except StorageError as error:
-        raise CommandError(str(error)) from None
-    finally:
-        store.close()
     print(json.dumps(stats, sort_keys=True) if args.json else format_stats(store.describe(), stats))
     return damage.exit_code()
