@@ -24,9 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterable
-from math import comb
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,23 +32,13 @@ SYNTHETIC = Path(__file__).resolve().parent / "archive_synthetic.py"
 sys.path[:0] = [str(ROOT), str(SYNTHETIC.parent)]
 
 from archive_synthetic import AGENCIES  # noqa: E402
+from dedup_quality import adjusted_rand_index  # noqa: E402
 
 from crawler.storage import Reader, RunWriter, open_store  # noqa: E402
 from dedup import DedupConfig  # noqa: E402
 from dedup.batch import cluster_jsonl, signature_of  # noqa: E402
 
 EVAL_SET = ROOT / "eval" / "syndication" / "docs.jsonl"
-
-
-def adjusted_rand_index(truth: list[str], predicted: list[str]) -> float:
-    """Hubert-Arabie ARI from the contingency table of two labelings of the same items."""
-    pairs = Counter(zip(truth, predicted, strict=True))
-    index = sum(comb(n, 2) for n in pairs.values())
-    rows = sum(comb(n, 2) for n in Counter(truth).values())
-    cols = sum(comb(n, 2) for n in Counter(predicted).values())
-    expected = rows * cols / comb(len(truth), 2)
-    maximum = (rows + cols) / 2
-    return 1.0 if maximum == expected else (index - expected) / (maximum - expected)
 
 
 def timed_child(argv: list[str]) -> tuple[float, float]:
