@@ -14,7 +14,7 @@ from typing import Final
 import numpy as np
 
 from dedup.model import Entry
-from dedup.names import pack, unpack
+from dedup.names import pack, packed_parts
 
 VERSION: Final = 1
 # Every field of Entry this codec carries; a test fails when Entry gains one that is not listed here.
@@ -108,19 +108,23 @@ _FIGURES_AND_NAMES, _SORTED, _RAW = 1, 2, 3
 
 
 def _numbers(raw: bytes) -> bytes:
-    """`Entry.numbers` coded by its layout: figures and name slots (each slot row one 32- or 64-bit value), a
-    sorted set of fingerprints, or, when neither codes back to the same bytes, the bytes as they are."""
-    figures, slots = unpack(raw) if len(raw) % 4 == 0 else (np.zeros(0), np.zeros((0, 2)))
-    if len(raw) >= 8 and (len(figures) or len(slots) or len(raw) == 8):
+    """`Entry.numbers` coded by its layout: figures and name slots (each slot row one 32- or 64-bit
+    value), a sorted set of fingerprints, or anything else as the bytes it is. Elias-Fano needs each
+    coded sequence strictly increasing, which `dedup.names.pack` and sorted fingerprints both give."""
+    parts = packed_parts(raw)
+    if parts is not None:
+        figures, slots = parts
         shift = 16 if len(slots) == 0 or int(slots.max()) < 1 << 16 else 32
         rows = (slots[:, 0].astype(np.uint64) << np.uint64(shift)) | slots[:, 1].astype(np.uint64)
-        coded = bytes([_FIGURES_AND_NAMES, shift]) + pack_sorted(figures) + pack_sorted(rows)
-        if _read_numbers(coded, 0) == (raw, len(coded)):
-            return coded
-    values = np.frombuffer(raw, dtype=np.uint32) if len(raw) % 4 == 0 else None
-    if values is not None and (len(values) < 2 or bool(np.all(values[1:] > values[:-1]))):
+        if _increasing(figures) and _increasing(rows):
+            return bytes([_FIGURES_AND_NAMES, shift]) + pack_sorted(figures) + pack_sorted(rows)
+    if len(raw) % 4 == 0 and _increasing(values := np.frombuffer(raw, dtype=np.uint32)):
         return bytes([_SORTED]) + pack_sorted(values)
     return bytes([_RAW]) + _string(raw)
+
+
+def _increasing(values: np.ndarray) -> bool:
+    return bool(np.all(values[1:] > values[:-1]))
 
 
 def _read_numbers(raw: bytes, at: int) -> tuple[bytes, int]:

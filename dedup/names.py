@@ -94,11 +94,20 @@ def unpack(raw: bytes) -> tuple[np.ndarray, np.ndarray]:
     """The figure codes and the (n, 2) name slots of a packed byte string. An entry written before
     this layout (figure hashes, no marker) has neither: its hashes cannot be compared with codes, so
     the figure tests pass it by until it leaves the window."""
-    values = np.frombuffer(raw, dtype=np.uint32)
+    parts = packed_parts(raw)
+    return parts if parts is not None else (np.zeros(0, dtype=np.uint32), np.zeros((0, 2), dtype=np.uint32))
+
+
+def packed_parts(raw: bytes) -> tuple[np.ndarray, np.ndarray] | None:
+    """The figure codes and name slots when `raw` is laid out as `pack` writes it, else None."""
+    values = np.frombuffer(raw, dtype=np.uint32) if len(raw) % 4 == 0 else np.zeros(0, dtype=np.uint32)
     if len(values) < 2 or values[0] != _MAGIC:
-        return np.zeros(0, dtype=np.uint32), np.zeros((0, 2), dtype=np.uint32)
+        return None
     count = int(values[1])
-    return values[2 : 2 + count], values[2 + count :].reshape(-1, 2)
+    slots = values[2 + count :]
+    if len(values) < 2 + count or len(slots) % 2:
+        return None
+    return values[2 : 2 + count], slots.reshape(-1, 2)
 
 
 def _split(slots: np.ndarray) -> tuple[set[int], dict[int, set[int]]]:
