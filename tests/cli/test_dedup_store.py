@@ -14,21 +14,7 @@ from crawler.cli.main import main
 from crawler.storage import Reader, RunWriter, open_store
 from dedup import DedupConfig, Deduplicator
 from dedup.batch import annotate, cluster_jsonl, document_of, signature_of
-
-EVAL_SET = Path(__file__).resolve().parents[2] / "eval" / "syndication" / "docs.jsonl"
-STORY = (
-    "The central bank raised its key rate by 50 basis points to 6.25 percent on Thursday, its third "
-    "increase this year, citing inflation that reached 7.4 percent in October. Governor Ana Ruiz said "
-    "further steps would depend on food and fuel prices over the winter months ahead. "
-)
-OTHER = (
-    "Heavy rain flooded 1,200 homes in the river delta overnight and rescue teams moved 3,400 people to "
-    "schools and stadiums, the regional disaster agency said, warning of more storms this weekend. "
-)
-
-
-def eval_docs() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in EVAL_SET.read_text().splitlines()]
+from tests.dedup.stories import OTHER, STORY, eval_docs
 
 
 def registry(tmp_path: Path, docs: list[dict[str, Any]]) -> str:

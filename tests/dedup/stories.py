@@ -1,8 +1,12 @@
-"""Wire-story texts with controlled edits for the dedup tests."""
+"""Wire-story texts with controlled edits for the dedup tests, two fixed stories, and the generated
+evaluation set."""
 
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
+from typing import Any
 
 _WORDS = [
     "minister",
@@ -58,3 +62,20 @@ def story(seed: int, paragraphs: int = 6, words: int = 60) -> list[str]:
 
 def text(paragraphs: list[str]) -> str:
     return "\n\n".join(paragraphs)
+
+
+EVAL_SET = Path(__file__).resolve().parents[2] / "eval" / "syndication" / "docs.jsonl"
+STORY = (
+    "The central bank raised its key rate by 50 basis points to 6.25 percent on Thursday, its third "
+    "increase this year, citing inflation that reached 7.4 percent in October. Governor Ana Ruiz said "
+    "further steps would depend on food and fuel prices over the winter months ahead. "
+)
+OTHER = (
+    "Heavy rain flooded 1,200 homes in the river delta overnight and rescue teams moved 3,400 people to "
+    "schools and stadiums, the regional disaster agency said, warning of more storms this weekend. "
+)
+
+
+def eval_docs() -> list[dict[str, Any]]:
+    """The generated syndication set's records (eval/syndication/docs.jsonl)."""
+    return [json.loads(line) for line in EVAL_SET.read_text().splitlines()]

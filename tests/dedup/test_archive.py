@@ -18,18 +18,9 @@ from dedup.archive import ArchiveDedup
 from dedup.archive import sql as archive_sql
 from dedup.archive.grouping import components
 from dedup.batch import cluster_jsonl, signature_of
+from tests.dedup.stories import OTHER, STORY, eval_docs
 
-EVAL_SET = Path(__file__).resolve().parents[2] / "eval" / "syndication" / "docs.jsonl"
 T0 = datetime(2026, 3, 1, 9, tzinfo=UTC)
-STORY = (
-    "The central bank raised its key rate by 50 basis points to 6.25 percent on Thursday, its third "
-    "increase this year, citing inflation that reached 7.4 percent in October. Governor Ana Ruiz said "
-    "further steps would depend on food and fuel prices over the winter months ahead. "
-)
-OTHER = (
-    "Heavy rain flooded 1,200 homes in the river delta overnight and rescue teams moved 3,400 people to "
-    "schools and stadiums, the regional disaster agency said, warning of more storms this weekend. "
-)
 
 
 def write_part(path: Path, records: list[dict[str, Any]]) -> str:
@@ -66,7 +57,7 @@ def article(doc_id: str, text: str, hours: float = 0.0, **fields: Any) -> dict[s
 
 
 def test_archive_gives_the_batch_clusters_on_the_eval_set(tmp_path):
-    docs = [json.loads(line) for line in EVAL_SET.read_text().splitlines()]
+    docs = eval_docs()
     out = io.StringIO()
     cluster_jsonl(io.StringIO("".join(json.dumps(doc) + "\n" for doc in docs)), out)
     batch = {record["id"]: record["cluster_id"] for record in map(json.loads, out.getvalue().splitlines())}

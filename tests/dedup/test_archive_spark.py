@@ -12,7 +12,8 @@ import pytest
 from dedup import DedupConfig
 from dedup.archive import ArchiveDedup
 from dedup.archive import sql as archive_sql
-from tests.dedup.test_archive import EVAL_SET, signed, write_part
+from tests.dedup.stories import EVAL_SET
+from tests.dedup.test_archive import signed, write_part
 
 pyspark = pytest.importorskip("pyspark")
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
