@@ -56,6 +56,9 @@ class DedupConfig:
     # against "in Somalia's capital, Mogadishu, which"): this many shared phrases naming, on each side,
     # only what the other document never mentions make two documents different stories (0: off).
     name_substitutions: int = 1
+    # Likewise figures: this many figures that a shared phrase gives differently ("India reported 15,906
+    # new cases" against "41,831") make a template's other issue. One is a subeditor's correction.
+    figure_substitutions: int = 3
     # Two documents published further apart than this are never compared. Documents leave the index
     # `window + retention_margin` after they *arrived*, so a crawl that meets a window's articles in
     # any order within the margin still compares every pair of them.

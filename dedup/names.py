@@ -12,13 +12,16 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
+from dataclasses import dataclass
 
 import numpy as np
 import xxhash
 
 from dedup.normalize import strip_boilerplate
 
-_WORD = re.compile(r"\w+|[.!?]")
+# Figures are read whole ("34.17", "16,167"), so their points and commas end no sentence.
+_WORD = re.compile(r"\d+(?:[.,]\d+)*|\w+|[.!?]")
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _STOPS = frozenset(".!?")
 # Weekdays and months change between copies (a day-after rewrite says "on Tuesday" for "on Monday")
 # and are never what tells two stories apart. (English names: Python keeps the C locale for
@@ -28,8 +31,7 @@ _CALENDAR = frozenset(
     for name in (*calendar.day_name, *calendar.day_abbr, *calendar.month_name, *calendar.month_abbr, "Sept")
     if name
 )
-# The first words of a line are where datelines, credits and captions sit ("Sharjah 24 - WAM: The UAE",
-# "Abu Dhabi: The UAE"); outlets rewrite them, so their names are not compared.
+# The first words of a line: where datelines, credits and captions sit (see `name_slots`).
 LINE_HEAD = 8
 CONTEXT = 2
 # A row (0, token) lists a name of the document; (phrase, token) puts the token in a phrase.
@@ -46,42 +48,56 @@ def name_slots(text: str) -> np.ndarray:
     # words ("However", "The") and capitalised common words fail one of the two.
     folded = {w: w.casefold() for w in inside}
     names = {w for w, f in folded.items() if f not in lower and f not in _CALENDAR}
-    if not names:
-        return np.zeros((0, 2), dtype=np.uint32)
     hashes = {w: _hash(folded[w]) for w in names}
+    # Figures fill a template's slots as names do ("India reported 15,906 new cases" one day, "41,831"
+    # another); a copy repeats the figures of the phrases it shares. Figure tokens are odd, name
+    # tokens even, so a slot tells which it holds.
+    figures = {w for w in words if _is_figure(w)}
+    hashes.update((w, _hash(w.replace(",", "")) | 1) for w in figures)
+    if not hashes:
+        return np.zeros((0, 2), dtype=np.uint32)
     rows: set[tuple[int, int]] = {(_NAME_ROW, h) for h in hashes.values()}
-    proper = [w in names for w in words]
-    i = 0
-    while i < len(words):
-        if not proper[i]:
-            i += 1
+    for i, end in _runs([w in figures if w in hashes else None for w in words]):
+        # A line's head is where datelines, credits and captions sit ("Sharjah 24 - WAM: The UAE");
+        # outlets rewrite them, so their names are not compared. Its figures are: a headline or a
+        # lead without a dateline opens with the story's figures ("India reports 15,906 new cases").
+        if line_position[i] < LINE_HEAD and words[i] not in figures:
             continue
-        end = i
-        while end < len(words) and proper[end]:
-            end += 1
-        if line_position[i] >= LINE_HEAD:
-            tokens = [hashes[w] for w in words[i:end]]
-            for side, phrase in (("<", words[max(0, i - CONTEXT) : i]), (">", words[end : end + CONTEXT])):
-                # A phrase anchored on a name ("officials in Rosario") says who else was there, not
-                # which event it was: only phrases of common words frame a template's slots.
-                if len(phrase) == CONTEXT and not any(w in names for w in phrase):
-                    key = _hash(side + " ".join(phrase).casefold()) | 1
-                    rows.update((key, token) for token in tokens)
-        i = end
+        # A phrase anchored on a name ("officials in Rosario") says who else was there, not which
+        # event it was: only phrases of common words frame a template's name slots. A figure's
+        # phrase may hold names ("India reported 15,906"), not other figures.
+        framing = figures if words[i] in figures else hashes.keys()
+        tokens = [hashes[w] for w in words[i:end]]
+        for side, phrase in (("<", words[max(0, i - CONTEXT) : i]), (">", words[end : end + CONTEXT])):
+            if len(phrase) == CONTEXT and not any(w in framing for w in phrase):
+                key = _hash(side + " ".join(phrase).casefold()) | 1
+                rows.update((key, token) for token in tokens)
     return np.array(sorted(rows), dtype=np.uint32).reshape(-1, 2)
 
 
-def substituted(left: np.ndarray, right: np.ndarray) -> int:
-    """How many shared phrases hold, in each document, only names the other never mentions."""
+@dataclass(frozen=True)
+class Substitutions:
+    """What two documents put in the phrases they share, each with what the other never mentions."""
+
+    phrases: int  # shared phrases whose names differ
+    figures: int  # distinct figures of `left` in shared phrases whose figures differ
+
+
+def substituted(left: np.ndarray, right: np.ndarray) -> Substitutions:
+    """The shared phrases that hold, in each document, only names or figures the other never mentions."""
     if len(left) == 0 or len(right) == 0:
-        return 0
+        return Substitutions(0, 0)
     names_left, phrases_left = _split(left)
     names_right, phrases_right = _split(right)
-    count = 0
+    phrases = 0
+    figures: set[int] = set()
     for phrase in phrases_left.keys() & phrases_right.keys():
         if not (phrases_left[phrase] & names_right) and not (phrases_right[phrase] & names_left):
-            count += 1
-    return count
+            if all(token & 1 for token in phrases_left[phrase] | phrases_right[phrase]):
+                figures.update(phrases_left[phrase])
+            else:
+                phrases += 1
+    return Substitutions(phrases, len(figures))
 
 
 def pack(figures: np.ndarray, slots: np.ndarray) -> bytes:
@@ -108,6 +124,24 @@ def packed_parts(raw: bytes) -> tuple[np.ndarray, np.ndarray] | None:
     if len(values) < 2 + count or len(slots) % 2:
         return None
     return values[2 : 2 + count], slots.reshape(-1, 2)
+
+
+def _runs(kinds: list[bool | None]) -> list[tuple[int, int]]:
+    """(start, end) of each run of slot tokens of one kind (None: not a slot token)."""
+    runs = []
+    i = 0
+    while i < len(kinds):
+        end = i + 1
+        while kinds[i] is not None and end < len(kinds) and kinds[end] == kinds[i]:
+            end += 1
+        if kinds[i] is not None:
+            runs.append((i, end))
+        i = end
+    return runs
+
+
+def _is_figure(word: str) -> bool:
+    return bool(_FIGURE.fullmatch(word)) and sum(c.isdigit() for c in word) >= 2
 
 
 def _split(slots: np.ndarray) -> tuple[set[int], dict[int, set[int]]]:

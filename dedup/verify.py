@@ -141,4 +141,5 @@ def _names_substituted(entry: Entry, other: Entry, config: DedupConfig) -> bool:
     phrases they share, whatever clutter and captions add around them."""
     if config.name_substitutions <= 0:
         return False
-    return substituted(unpack(entry.numbers)[1], unpack(other.numbers)[1]) >= config.name_substitutions
+    found = substituted(unpack(entry.numbers)[1], unpack(other.numbers)[1])
+    return found.phrases >= config.name_substitutions or found.figures >= config.figure_substitutions
