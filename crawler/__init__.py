@@ -6,7 +6,10 @@ does and returns its record.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from crawler.cli.oneoff import fetch_article
 
 __version__ = "0.1.0"
 __all__ = ["FetchError", "FetchFailed", "URLRefused", "__version__", "fetch_article"]
@@ -31,25 +34,11 @@ class FetchFailed(FetchError):
     to extract."""
 
 
-def fetch_article(
-    url: str,
-    *,
-    allow_private: bool = False,
-    store: str | None = None,
-    sources: str | None = None,
-    settings: dict[str, Any] | None = None,
-    timeout: float = 300,
-) -> dict[str, Any]:
-    """Fetch and extract one article as `newscrawl fetch URL` does, with its guards (address
-    policy, size caps, robots.txt), and return the record as a dict.
+def __getattr__(name: str) -> Any:
+    # `fetch_article` lives with the CLI's one-off fetch; Scrapy and the pipeline load only when it is
+    # first used, so `import crawler` (the exceptions, the version) stays light.
+    if name == "fetch_article":
+        from crawler.cli.oneoff import fetch_article
 
-    `store` gives the dedup verdict against that store's index (default: $NEWSCRAWL_STORE or
-    ./newscrawl-data) and writes the record there; without it nothing is written. `sources` is a
-    registry file, `settings` Scrapy/newscrawl settings as `-s` takes them. Raises URLRefused or
-    FetchFailed (both FetchError).
-    """
-    from crawler.cli.oneoff import fetch_article as fetch  # Scrapy and the pipeline load only here
-
-    return fetch(
-        url, allow_private=allow_private, store=store, sources=sources, settings=settings, timeout=timeout
-    )
+        return fetch_article
+    raise AttributeError(f"module 'crawler' has no attribute {name!r}")
