@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, tzinfo
 from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.discovery.announce import Announcement, Skipped, announced_date, each_entry, request_url
+from crawler.discovery.announce import (
+    Announcement,
+    Skipped,
+    announced_date,
+    each_entry,
+    load_json,
+    request_url,
+)
 from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML, child_text, local_name, parse_xml
 
 FEED_TYPES = (
@@ -105,12 +111,7 @@ def _json_items(body: bytes) -> tuple[list[Any], str | None]:
     """(the items, the feed's language) of a JSON Feed body, or UnsafeXML."""
     if len(body) > MAX_XML_BYTES:
         raise UnsafeXML(f"JSON feed is {len(body)} bytes, over the {MAX_XML_BYTES}-byte cap")
-    try:
-        doc = json.loads(body)
-    except RecursionError:
-        raise UnsafeXML("JSON feed nested deeper than the parser's recursion limit") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise UnsafeXML(f"not a JSON feed ({error})") from None
+    doc = load_json(body, UnsafeXML, "JSON feed")
     items = doc.get("items") if isinstance(doc, dict) else None
     if not isinstance(items, list):
         raise UnsafeXML("JSON feed has no 'items' list")

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.discovery.announce import Announcement, Skipped, announced_date, each_entry, request_url
+from crawler.discovery.announce import (
+    Announcement,
+    Skipped,
+    announced_date,
+    each_entry,
+    load_json,
+    request_url,
+)
 
 API_REL = "https://api.w.org/"
 # Only the fields discovery needs: keeps each page small (WordPress honours _fields since 4.9).
@@ -61,12 +67,7 @@ def parse_posts(body: bytes, skipped: Skipped | None = None) -> list[Announcemen
     """Announcements from a posts page, with exact GMT dates (WordPress gives them without a zone).
     An unusable post or date is left out and noted in `skipped`."""
     skipped = Skipped() if skipped is None else skipped
-    try:
-        posts = json.loads(body)
-    except RecursionError:
-        raise NotWordPress("posts response nested deeper than the parser's recursion limit") from None
-    except (ValueError, UnicodeDecodeError) as error:
-        raise NotWordPress(f"posts response is not JSON ({error})") from None
+    posts = load_json(body, NotWordPress, "posts response")
     if not isinstance(posts, list):
         raise NotWordPress("posts response is not a JSON list (is the REST API disabled?)")
     return each_entry(posts, lambda post: _post(post, skipped), skipped)
