@@ -13,7 +13,7 @@ would decompress beyond it is dropped by HttpCompressionMiddleware before any it
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import Any, Self
 from weakref import WeakKeyDictionary
 
 from scrapy.crawler import Crawler
@@ -46,28 +46,25 @@ def wire_headers(response: Response) -> list[tuple[str, str]]:
     ]
 
 
-class WireCaptureMiddleware:
+class _SharesCapture:
+    """Both middlewares of one crawler hold the same table."""
+
     def __init__(self, crawler: Crawler) -> None:
         self.captured = captured(crawler)
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> WireCaptureMiddleware:
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
+
+class WireCaptureMiddleware(_SharesCapture):
     def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
         # A reference to the bytes Scrapy already holds, not a copy.
         self.captured[request] = (response.body, wire_headers(response))
         return response
 
 
-class WireItemMiddleware:
-    def __init__(self, crawler: Crawler) -> None:
-        self.captured = captured(crawler)
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> WireItemMiddleware:
-        return cls(crawler)
-
+class WireItemMiddleware(_SharesCapture):
     def process_spider_output(
         self, response: Response, result: Iterable[Any], spider: Any = None
     ) -> Iterator[Any]:
