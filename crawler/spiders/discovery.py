@@ -7,8 +7,9 @@ spider's `_schedule_all` decides which announcements become article requests.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from scrapy.http import Request, Response
 
@@ -79,14 +80,9 @@ class DiscoveryCallbacks(WordPressCallbacks):
     async def parse_feed(self, response: Response) -> AsyncIterator[Request]:
         if self._not_modified(response):
             return
-        source = self._source(response)
-        skipped = Skipped()
-        try:
-            announcements = await self.parsing.run(
-                feed_announcements, response.body, response.url, source.zone, skipped
-            )
-        except (UnsafeXML, UnparseableMarkup) as error:
-            self._discovery_error(response, error)
+        source, skipped = self._source(response), Skipped()
+        announcements = await self._parsed(response, feed_announcements, response.url, source.zone, skipped)
+        if announcements is None:
             return
         self._report_skipped(response, skipped)
         async for request in self._schedule_in_turns(source, announcements):
@@ -95,15 +91,11 @@ class DiscoveryCallbacks(WordPressCallbacks):
     async def parse_sitemap(self, response: Response) -> AsyncIterator[Request]:
         if self._not_modified(response):
             return
-        source = self._source(response)
-        skipped = Skipped()
-        try:
-            children, announcements = await self.parsing.run(
-                sitemap_entries, response.body, source.zone, skipped
-            )
-        except (UnsafeXML, UnparseableMarkup) as error:
-            self._discovery_error(response, error)
+        source, skipped = self._source(response), Skipped()
+        entries = await self._parsed(response, sitemap_entries, source.zone, skipped)
+        if entries is None:
             return
+        children, announcements = entries
         depth = response.meta.get("sitemap_depth", 0) + 1
         since = self._window(source)
         if len(children) > self.budgets.max_children:
@@ -124,18 +116,27 @@ class DiscoveryCallbacks(WordPressCallbacks):
 
     async def parse_section(self, response: Response) -> AsyncIterator[Request]:
         source = self._source(response)
-        encoding = getattr(response, "encoding", "utf-8")
-        try:
-            links, next_url = await self.parsing.run(section_links, response.body, response.url, encoding)
-        except UnparseableMarkup as error:
-            self._discovery_error(response, error)
+        found = await self._parsed(
+            response, section_links, response.url, getattr(response, "encoding", "utf-8")
+        )
+        if found is None:
             return
+        links, next_url = found
         async for request in self._schedule_in_turns(source, links, count_rejects=False):
             yield request
         page = response.meta.get("section_page", 1)
         max_pages = self.crawler.settings.getint("NEWSCRAWL_SECTION_MAX_PAGES")
         if next_url and page < max_pages and response.meta.get("newscrawl_kind") == "section":
             yield self._request(source, next_url, "section", self.parse_section, section_page=page + 1)
+
+    async def _parsed(self, response: Response, parse: Callable[..., Any], *args: Any) -> Any:
+        """`parse(response.body, *args)` in the parsing pool, or None once the error is logged and
+        counted (a hostile or broken listing stops there, the crawl goes on)."""
+        try:
+            return await self.parsing.run(parse, response.body, *args)
+        except (UnsafeXML, UnparseableMarkup) as error:
+            self._discovery_error(response, error)
+            return None
 
     def _sitemap_request(self, source: Source, url: str, depth: int) -> Iterable[Request]:
         """A request for a sitemap on the source's domains, while its sitemap budget lasts."""
