@@ -13,7 +13,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract import candidates, prune, trafilatura_api
-from crawler.extract.access import Access, blocked_access, declared_paywall, text_access
+from crawler.extract.access import Access, blocked_access
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
@@ -31,6 +31,7 @@ from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import confirmed, page_type
+from crawler.extract.text_access import declared_paywall, text_access
 from crawler.record import SCHEMA_VERSION
 
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
