@@ -12,7 +12,7 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from crawler.extract import candidates, prune, trafilatura_api
+from crawler.extract import candidates, chunks, prune, trafilatura_api
 from crawler.extract.access import Access, blocked_access
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
@@ -135,7 +135,8 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions, article_bo
     text = trafilatura_api.main_text(tree, url, compare_extractors=compare)
     if not compare and candidates.wants_comparison(text) and _small(tree):
         text = candidates.choose(text, trafilatura_api.main_text(tree, url, compare_extractors=True))
-    return candidates.with_declared_body(text, article_body).splitlines()
+    lines = candidates.with_declared_body(text, article_body).splitlines()
+    return chunks.rejoin_chunks(tree, lines)
 
 
 def _small(tree: HtmlElement) -> bool:
