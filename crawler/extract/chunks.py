@@ -22,6 +22,7 @@ CHUNK_STORY_LINES = 3
 # row. Farther up, same-class containers are other stories (a feed's next article, teasers).
 _SHARED_ANCESTOR_LEVELS = 2
 _BLOCKS = ("p", "h2", "h3", "h4", "li", "blockquote")
+_WORD = re.compile(r"\w+")
 
 
 def rejoin_chunks(tree: HtmlElement, lines: list[str]) -> list[str]:
@@ -59,11 +60,18 @@ def _story_chunk(lines: list[str]) -> bool:
 
 
 def _containers(tree: HtmlElement, story: dict[str, int]) -> dict[HtmlElement, list[int]]:
-    """The classed containers of the page's paragraphs that are story lines, each with their line numbers."""
+    """The classed containers of the page's paragraphs that are story lines, each with their line
+    numbers. A paragraph is read whole only when its first word starts a story line: pages have
+    hundreds of paragraphs, and reading each one's text cost more than the rest of this module."""
     found: dict[HtmlElement, list[int]] = {}
-    if not story:
-        return found
+    first_words = {key.split(" ", 1)[0] for key in story}
     for paragraph in tree.iter("p"):
+        head = paragraph.text if paragraph.text and paragraph.text.strip() else None
+        if head is None and len(paragraph):
+            head = paragraph[0].text
+        first = _WORD.search(head[:40].casefold()) if head else None
+        if first is None or first.group() not in first_words:
+            continue
         index = story.get(_key(paragraph.text_content() or ""))
         container = paragraph.getparent()
         if index is None or container is None:
@@ -84,11 +92,17 @@ def _sibling_chunks(main: HtmlElement) -> list[HtmlElement]:
             break
         ancestor = parent
     same = [e for e in ancestor.iter(main.tag) if e.get("class") == main.get("class")]
-    return [e for e in same if not any(o is not e and _inside(e, o) for o in same)]
+    members = set(same)
+    return [e for e in same if not any(a in members for a in _ancestors_below(e, ancestor))]
 
 
-def _inside(element: HtmlElement, other: HtmlElement) -> bool:
-    return any(ancestor is other for ancestor in element.iterancestors())
+def _ancestors_below(element: HtmlElement, top: HtmlElement) -> list[HtmlElement]:
+    found = []
+    for ancestor in element.iterancestors():
+        if ancestor is top:
+            break
+        found.append(ancestor)
+    return found
 
 
 def _chunk_lines(chunk: HtmlElement) -> list[str]:
@@ -103,4 +117,4 @@ def _chunk_lines(chunk: HtmlElement) -> list[str]:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
+    return " ".join(_WORD.findall(text.casefold()))
