@@ -42,7 +42,9 @@ from crawler.record import SCHEMA_VERSION
 # 1.3: trafilatura 2.3 through one adapter; its readability/jusText comparison where the main text is
 # suspect, chosen by measured rules; page_type; page captions; titles without the outlet's name; more
 # furniture out of the text (docs/extraction.md).
-EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.3+trafilatura-{trafilatura_api.VERSION}"}
+# 1.4: a body cut into chunks by ad rows comes out whole; date lines in more languages leave the text,
+# bracketed sources stay; titles lose the site names its feed links and JSON-LD WebSite give.
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.4+trafilatura-{trafilatura_api.VERSION}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
