@@ -27,7 +27,7 @@ _WORD = re.compile(r"\w+")
 
 def rejoin_chunks(tree: HtmlElement, lines: list[str]) -> list[str]:
     """`lines` with the story chunks it misses inserted where they stand in the page; unchanged when
-    the main text came from one container or its container's class has no sibling chunks."""
+    the main text is not mostly from one container or that container has no sibling of its class."""
     story = {_key(line): i for i, line in enumerate(lines) if len(line.split()) >= STORY_LINE_WORDS}
     found = _containers(tree, story)
     if not found:
