@@ -1,8 +1,7 @@
-"""Page status (`access`): was the page the article, or a bot challenge, a consent wall, a soft 404, a
-paywalled teaser or a truncated text? Decided from the signals pages carry, with the evidence named.
-
-`blocked_access` runs before extraction (challenge, consent, soft 404: pages that are not the article);
-`text_access` after it (paywall, truncated, full). Markup patterns only: no rule names a site.
+"""Page status before extraction: is the page a bot challenge, a consent wall or a soft 404 instead of
+the article? Decided from the signals pages carry, with the evidence named; `text_access.py` decides
+the statuses of a page that is the article (paywall, truncated, full). Markup patterns only: no rule
+names a site.
 """
 
 from __future__ import annotations
@@ -25,30 +24,22 @@ from crawler.extract.access_signals import (
     CONSENT_WORDS,
     NOT_FOUND,
     NOT_FOUND_SENTENCE,
-    PAYWALL_PROMPT,
     REFUSAL_STATUSES,
     SENSOR_MARKERS,
-    TRUNCATION,
 )
 from crawler.extract.decode import parse_body
 from crawler.extract.errors import ExtractionDrop
-from crawler.extract.options import compile_selector
 
 THIN_WORDS = 200  # challenge and consent pages say a sentence or two; the shortest briefs run longer
 _INVISIBLE = frozenset({"script", "style", "noscript"})
 _VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 STORY_PARAGRAPH_WORDS = 30
-TEASER_WORDS = 250  # the WSJ-style teaser runs 60-120 words; metered outlets serve the whole story
-TRUNCATED_RATIO = 0.5  # the text has under half the words the page declares (JSON-LD wordCount)
 
 
 @dataclass(frozen=True)
 class Access:
     status: str  # full | paywall | challenge | consent | soft_404 | truncated
     evidence: str | None = None
-
-
-FULL = Access("full")
 
 
 def blocked_access(
@@ -113,83 +104,6 @@ def _wall(tree: HtmlElement, title: str, http_status: int, article: dict[str, An
     if cmp and CONSENT_WORDS.search(_visible_text(tree)):
         return Access("consent", f"thin page with {cmp}")
     return None
-
-
-def declared_paywall(tree: HtmlElement, article: dict[str, Any] | None) -> str | None:
-    """Evidence when the JSON-LD declares the article not free and its locked parts were not served to us."""
-    locked = _declared_locked_parts(article or {})
-    if locked is None or any(_words_under(tree, selector) >= 50 for selector in locked):
-        return None
-    where = f" (hasPart {', '.join(locked)})" if locked else ""
-    return f"JSON-LD isAccessibleForFree=false{where}"
-
-
-def text_access(
-    article: dict[str, Any] | None,
-    paragraphs: list[str],
-    word_count: int,
-    declared: str | None = None,
-    raw_lines: list[str] | None = None,
-) -> Access:
-    """Paywall, truncated or full, from the declared paywall, how the text ends and the declared length.
-
-    Metered outlets declare every article not free and still serve the whole text: a declared paywall
-    makes a paywall only of a teaser-length text."""
-    article = article or {}
-    if declared:
-        if word_count < TEASER_WORDS:
-            return Access("paywall", f"{declared}; {word_count} words served")
-        return Access("full", f"{declared}, but {word_count} words served")
-    # The prompt is read before cleanup, which takes sign-up boxes out of the text.
-    tail = " ".join([line for line in (raw_lines or paragraphs) if line.strip()][-4:])[-600:]
-    prompt = PAYWALL_PROMPT.search(tail)
-    if prompt and word_count < TEASER_WORDS:
-        return Access("paywall", f"paywall prompt at the end of the text: {prompt.group(0)!r}")
-    words = _declared_words(article.get("wordCount"))
-    if words and word_count < words * TRUNCATED_RATIO:
-        return Access("truncated", f"JSON-LD wordCount {words}, text has {word_count} words")
-    if paragraphs and TRUNCATION.search(paragraphs[-1].strip()):
-        return Access("truncated", f"text ends with {paragraphs[-1].strip()[-40:]!r}")
-    return FULL
-
-
-def _declared_words(value: Any) -> int | None:
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _declared_locked_parts(article: dict[str, Any]) -> list[str] | None:
-    """None when the page declares no paywall; else the CSS selectors of its locked parts (maybe none)."""
-    declared_free = _free(article.get("isAccessibleForFree"))
-    parts = article.get("hasPart")
-    parts = parts if isinstance(parts, list) else [parts] if isinstance(parts, dict) else []
-    locked = [
-        p["cssSelector"]
-        for p in parts
-        if isinstance(p, dict)
-        and _free(p.get("isAccessibleForFree")) is False
-        and isinstance(p.get("cssSelector"), str)
-    ]
-    if declared_free is False or locked:
-        return locked
-    return None
-
-
-def _free(value: Any) -> bool | None:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    return None
-
-
-def _words_under(tree: HtmlElement, css: str) -> int:
-    try:
-        elements = compile_selector(css)(tree)
-    except ValueError:
-        return 0
-    return sum(len((e.text_content() or "").split()) for e in elements if isinstance(e, HtmlElement))
 
 
 def _markup_signals(tree: HtmlElement) -> str:

@@ -1,5 +1,6 @@
 """The markup and wording that name a page status: vendors' challenge and consent markers, not-found
-headings and sentences in common languages, paywall prompts and truncation marks (used by access.py).
+headings and sentences in common languages (access.py), paywall prompts and truncation marks
+(text_access.py).
 
 Patterns only, after the vendors' public markup; no rule names a site.
 """

@@ -12,8 +12,8 @@ from typing import Any
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from crawler.extract import candidates, prune, trafilatura_api
-from crawler.extract.access import Access, blocked_access, declared_paywall, text_access
+from crawler.extract import candidates, chunks, prune, trafilatura_api
+from crawler.extract.access import Access, blocked_access
 from crawler.extract.agencies import find_agencies, split_caption_credit
 from crawler.extract.cleanup import Cleaned, clean_paragraphs
 from crawler.extract.decode import parse_body
@@ -31,6 +31,7 @@ from crawler.extract.jsonld import find_article, jsonld_objects, text_of
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import confirmed, page_type
+from crawler.extract.text_access import declared_paywall, text_access
 from crawler.record import SCHEMA_VERSION
 
 # 1.1: bylines without the dates and widgets trafilatura prunes from them; trafilatura without its
@@ -41,7 +42,9 @@ from crawler.record import SCHEMA_VERSION
 # 1.3: trafilatura 2.3 through one adapter; its readability/jusText comparison where the main text is
 # suspect, chosen by measured rules; page_type; page captions; titles without the outlet's name; more
 # furniture out of the text (docs/extraction.md).
-EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.3+trafilatura-{trafilatura_api.VERSION}"}
+# 1.4: a body cut into chunks by ad rows comes out whole; date lines in more languages leave the text,
+# bracketed sources stay; titles lose the site names its feed links and JSON-LD WebSite give.
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.4+trafilatura-{trafilatura_api.VERSION}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
@@ -134,7 +137,8 @@ def _body_lines(tree: HtmlElement, url: str, options: ExtractOptions, article_bo
     text = trafilatura_api.main_text(tree, url, compare_extractors=compare)
     if not compare and candidates.wants_comparison(text) and _small(tree):
         text = candidates.choose(text, trafilatura_api.main_text(tree, url, compare_extractors=True))
-    return candidates.with_declared_body(text, article_body).splitlines()
+    lines = candidates.with_declared_body(text, article_body).splitlines()
+    return chunks.rejoin_chunks(tree, lines)
 
 
 def _small(tree: HtmlElement) -> bool:

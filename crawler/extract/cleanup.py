@@ -70,8 +70,8 @@ _STAMP = re.compile(
 _FURNITURE = re.compile(
     r"^(?:(?:reading time|lesezeit|tempo de leitura|tiempo de lectura|temps de lecture)\b"
     r"|\d+\s*min(?:ute)?s?\s+read$|(?:comments?|tags?|more|explore further|sorry!?|thank you)\s*:?$"
-    # "[Engadget]" alone: the source of a link list; "Filed under: ..."; "- Order Reprints"
-    r"|\[[^\]\s]+(?:\s[^\]\s]+){0,2}\]$|filed under\b|-?\s*(?:order reprints|print article)$"
+    # "Filed under: ..."; "- Order Reprints"
+    r"|filed under\b|-?\s*(?:order reprints|print article)$"
     # a linked headline tagged in capitals: "China furious at Macron [INSIGHT]"
     r"|.*\[(?-i:[A-Z]{3,})\]\s*\|?$)",
     re.IGNORECASE,

@@ -23,7 +23,7 @@ from crawler.extract.declared_dates import declared_dates
 from crawler.extract.jsonld import find_article, names_of, resolve, strings_of, text_of
 from crawler.extract.options import ExtractOptions
 from crawler.extract.provenance import Candidate, decide
-from crawler.extract.titles import choose_title, outlet_keys, page_titles
+from crawler.extract.titles import choose_title, outlet_keys, page_titles, site_names
 
 _AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 # WordPress and most blog engines mark taxonomy links with rel="category tag" / rel="tag".
@@ -62,8 +62,11 @@ def extract_metadata_fields(
     article = find_article(objects) or {}
     zone = options.zone
 
-    site_name = _first(meta, "og:site_name", "application-name")
-    outlet_names = [site_name, *names_of(resolve(article.get("publisher"), objects)), options.outlet_name]
+    outlet_names = [
+        *site_names(tree, objects, meta),
+        *names_of(resolve(article.get("publisher"), objects)),
+        options.outlet_name,
+    ]
     declared = [article.get("headline"), article.get("name"), _first(meta, "og:title", "twitter:title")]
     authors = clean_authors(names_of(resolve(article.get("author"), objects)))
     authors = authors or clean_authors([a for k in _AUTHOR_META for a in meta.get(k, [])])

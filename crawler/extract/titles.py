@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
 from crawler.discovery.urls import site_of
+from crawler.extract.jsonld import text_of, types_of
 
 # " - ", " | ", " – ", " — ", " · ", " » ", " :: " (and "::" without spaces); a bare ":" is part of
 # many headlines ("Brexit: what next"), so it never separates here.
@@ -27,6 +29,12 @@ _FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "é": "e"
 _TRAILING = 3  # segments from the end where the outlet's name may stand, taglines and dates after it
 _MIN_HOST_KEY = 5  # shorter host names ("dw", "bbc") only match a segment that is nothing else
 _HOST_PREFIX = re.compile(r"^(?:www\d?|m|amp|mobile|edition|news)\.")
+# The meta tags that name the site, not the page.
+_SITE_META = ("og:site_name", "application-name", "apple-mobile-web-app-title")
+# A feed link's title is the site's name and the feed's kind: "Bibliothek 2.0 » Feed", "DW RSS".
+_FEED_LINKS = "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@title"
+_FEED_WORD = re.compile(r"\b(?:rss|atom|feed)\b", re.IGNORECASE)
+_FEED_WORDS = re.compile(r"(?:\s+(?:rss|atom|feed|rss-feed|rss feed|news feed|newsfeed))+\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,23 @@ class Outlet:
 
     names: frozenset[str]
     hosts: frozenset[str]
+
+
+def site_names(tree: HtmlElement, objects: list[dict[str, Any]], meta: dict[str, list[str]]) -> list[str]:
+    """The names the page gives its site: its site meta tags, JSON-LD `WebSite` names, and the site's
+    part of its feed links' titles (before "»", "|" or " - ", without "RSS"/"Feed")."""
+    names = [value for key in _SITE_META for value in meta.get(key, [])]
+    names += [
+        name for obj in objects if "WebSite" in types_of(obj) for name in [text_of(obj.get("name"))] if name
+    ]
+    for title in tree.xpath(_FEED_LINKS):
+        # Only a title that says it is a feed: some pages give their alternates the page's title.
+        if not _FEED_WORD.search(str(title)):
+            continue
+        name = _FEED_WORDS.sub("", _SEPARATOR.split(str(title).strip())[0]).strip()
+        if name and not _FEED_WORD.search(name) and len(name.split()) <= 6:
+            names.append(name)
+    return list(dict.fromkeys(names))
 
 
 def outlet_keys(names: list[str | None], url: str) -> Outlet:
@@ -58,6 +83,7 @@ def strip_outlet(title: str | None, outlet: Outlet) -> str | None:
         bounds += [match.start(), match.end()]
     bounds.append(len(title))
     parts = [(bounds[i], bounds[i + 1]) for i in range(0, len(bounds), 2)]
+    parts = [part for part in parts if part[0] < part[1]] or parts  # "Über André Loibl |"
     for index in range(max(1, len(parts) - _TRAILING), len(parts)):
         if _names_outlet(title[parts[index][0] :], title[slice(*parts[index])], outlet):
             parts = parts[:index]

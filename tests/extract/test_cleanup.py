@@ -153,7 +153,6 @@ def test_a_name_that_starts_like_read_also_stays() -> None:
         "Tempo de leitura: 2 minutos",
         "Comments",
         "Tags",
-        "[Engadget]",
         "Filed under: Politics |",
         "- Order Reprints",
         "China furious at Macron for Hong Kong protest jibe [INSIGHT]",
@@ -163,6 +162,12 @@ def test_a_name_that_starts_like_read_also_stays() -> None:
 def test_newsletter_boxes_and_page_furniture_between_paragraphs_leave_the_text(line: str) -> None:
     body = ["The council approved the budget on Tuesday after a long debate.", line, "The vote was close."]
     assert clean_paragraphs(body, [], []).paragraphs == [body[0], body[2]]
+
+
+def test_a_bracketed_source_or_photo_credit_alone_stays() -> None:
+    # both development sets count "[Engadget]" under a quote and "[사진=JTBC]" as the article's text
+    body = ["The reviews were mixed.", "[Engadget]", "[사진=JTBC, 이매진아시아]", "The vote was close."]
+    assert clean_paragraphs(body, [], []).paragraphs == body
 
 
 def test_a_sentence_about_publishing_or_comments_stays() -> None:

@@ -72,6 +72,16 @@ def test_javascript_date_strings_keep_the_sign_of_their_offset(raw: str) -> None
         ("Updated: 2016-08-27", True),
         ("US Secretary of State John Kerry took a more cautionary position", False),
         ("August was a hot month in 2016, the data show.", False),
+        # date lines in the words of other languages, with their labels
+        ("sexta-feira, 22 de outubro de 2010 às 20:13", True),
+        ("Stand: 28.04.2020 18:00 Uhr", True),
+        ("Miércoles, 04 de Mayo de 2022", True),
+        ("Posted: Thursday, April 21, 2022. 10:11 pm CST.", True),
+        ("zuletzt bearbeitet: 04.02.2022, 08:27 Uhr", True),
+        # a month without a day is a heading; a place or a word beside the date makes it a sentence
+        ("Februar 2020", False),
+        ("Hamburg, 2. November 2021", False),
+        ("Die Saison beginnt am 3. Mai 2020", False),
     ],
 )
 def test_is_date_line(line: str, is_date: bool) -> None:

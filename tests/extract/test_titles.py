@@ -5,7 +5,9 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from crawler.extract.titles import choose_title, outlet_keys, page_titles, strip_outlet
+from crawler.extract.jsonld import jsonld_objects
+from crawler.extract.metadata import collect_meta
+from crawler.extract.titles import choose_title, outlet_keys, page_titles, site_names, strip_outlet
 
 
 @pytest.mark.parametrize(
@@ -78,3 +80,43 @@ def test_the_outlets_name_is_kept_when_it_is_every_candidate() -> None:
 def test_page_titles_skip_empty_headings_and_icon_titles() -> None:
     page = "<html><head><title>Budget approved</title></head><body><h1> </h1><svg><title>Menu</title></svg></body></html>"
     assert page_titles(lxml.html.fromstring(page)) == ["Budget approved"]
+
+
+def _site_names(head: str) -> list[str]:
+    tree = lxml.html.document_fromstring(f"<html><head>{head}</head><body><p>x</p></body></html>")
+    return site_names(tree, jsonld_objects(tree), collect_meta(tree))
+
+
+def test_a_feed_links_title_names_the_site_and_its_segment_leaves_the_title() -> None:
+    head = (
+        '<link rel="alternate" type="application/rss+xml" title="Bibliothek 2.0 und mehr &raquo; Feed">'
+        '<link rel="alternate" type="application/rss+xml" title="Steinzeit &amp; Co RSS">'
+    )
+    names = _site_names(head)
+    assert names == ["Bibliothek 2.0 und mehr", "Steinzeit & Co"]
+    outlet = outlet_keys(names, "https://example.org/2014/05/18/post")
+    assert (
+        strip_outlet("Alles Neue mach der Mai | Bibliothek 2.0 und mehr", outlet) == "Alles Neue mach der Mai"
+    )
+    assert (
+        strip_outlet("Werkzeuge des Neandertalers | Steinzeit & Co", outlet) == "Werkzeuge des Neandertalers"
+    )
+
+
+def test_an_alternate_link_titled_like_the_page_names_no_site() -> None:
+    head = (
+        '<link rel="alternate" type="application/rss+xml" title="Interview mit Rainer Teuber – #OutInChurch">'
+    )
+    assert _site_names(head) == []
+
+
+def test_the_jsonld_website_and_the_app_title_name_the_site() -> None:
+    head = (
+        '<meta name="apple-mobile-web-app-title" content="Women Can Talk Sports">'
+        '<script type="application/ld+json">{"@type": "WebSite", "name": "Der SeglerBlog aus Berlin"}</script>'
+    )
+    assert _site_names(head) == ["Women Can Talk Sports", "Der SeglerBlog aus Berlin"]
+
+
+def test_a_separator_left_at_the_end_of_a_title_goes() -> None:
+    assert strip_outlet("Über André Loibl |", outlet_keys([], "https://example.org/a")) == "Über André Loibl"
