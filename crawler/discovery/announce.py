@@ -7,7 +7,6 @@ Dates are read once here (through crawler.dates), in every format outlets use, i
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -111,14 +110,3 @@ def each_entry(
         else:
             found.append(announcement)
     return found
-
-
-def load_json(body: bytes, error: type[Exception], what: str) -> Any:
-    """The JSON value of a response body, or `error` saying what is wrong with `what` (a hostile
-    server's deep nesting included, which json raises as RecursionError)."""
-    try:
-        return json.loads(body)
-    except RecursionError:
-        raise error(f"{what} nested deeper than the parser's recursion limit") from None
-    except (ValueError, UnicodeDecodeError) as problem:
-        raise error(f"{what} is not valid JSON ({problem})") from None

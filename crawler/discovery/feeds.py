@@ -8,15 +8,8 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.discovery.announce import (
-    Announcement,
-    Skipped,
-    announced_date,
-    each_entry,
-    load_json,
-    request_url,
-)
-from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML, child_text, local_name, parse_xml
+from crawler.discovery.announce import Announcement, Skipped, announced_date, each_entry, request_url
+from crawler.discovery.xmlsafe import MAX_XML_BYTES, UnsafeXML, child_text, load_json, local_name, parse_xml
 
 FEED_TYPES = (
     "application/rss+xml",

@@ -8,14 +8,8 @@ from urllib.parse import urlencode
 from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.discovery.announce import (
-    Announcement,
-    Skipped,
-    announced_date,
-    each_entry,
-    load_json,
-    request_url,
-)
+from crawler.discovery.announce import Announcement, Skipped, announced_date, each_entry, request_url
+from crawler.discovery.xmlsafe import load_json
 
 API_REL = "https://api.w.org/"
 # Only the fields discovery needs: keeps each page small (WordPress honours _fields since 4.9).

@@ -1,4 +1,5 @@
-"""Safe XML parsing for feeds and sitemaps: no entities, no DTDs, no network, capped size.
+"""Safe parsing of listings: XML for feeds and sitemaps with no entities, no DTDs, no network and a
+capped size; JSON for JSON Feed and the WordPress API with its nesting bounded.
 
 Outlets' XML is untrusted input: XXE, billion laughs and huge documents must not cost more than the cap.
 """
@@ -7,9 +8,11 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import re
 import zlib
 from html.entities import html5
+from typing import Any
 
 from lxml import etree
 
@@ -130,3 +133,14 @@ def child_text(element: etree._Element, *names: str) -> str | None:
             if text:
                 return text
     return None
+
+
+def load_json(body: bytes, error: type[Exception], what: str) -> Any:
+    """The JSON value of a response body, or `error` saying what is wrong with `what` (a hostile
+    server's deep nesting included, which json raises as RecursionError)."""
+    try:
+        return json.loads(body)
+    except RecursionError:
+        raise error(f"{what} nested deeper than the parser's recursion limit") from None
+    except (ValueError, UnicodeDecodeError) as problem:
+        raise error(f"{what} is not valid JSON ({problem})") from None
