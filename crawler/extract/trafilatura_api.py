@@ -49,12 +49,7 @@ def main_text(tree: HtmlElement, url: str, *, compare_extractors: bool) -> str:
 def byline_authors(tree: HtmlElement, url: str) -> str | None:
     """trafilatura's byline search: the author(s), ';'-separated, of a page that declares none in its
     metadata. It reads but never changes `tree`."""
-    if _BYLINE_SEARCH is not None:
-        try:
-            return _BYLINE_SEARCH(tree) or None
-        except TypeError:  # its signature changed in an upgrade: the public call still answers
-            pass
-    return public_byline_authors(tree, url)
+    return _private_or_public(_BYLINE_SEARCH, tree, lambda: public_byline_authors(tree, url))
 
 
 def public_byline_authors(tree: HtmlElement, url: str) -> str | None:
@@ -65,14 +60,22 @@ def public_byline_authors(tree: HtmlElement, url: str) -> str | None:
 def heading(tree: HtmlElement, url: str) -> str | None:
     """trafilatura's title search (title-like classes, <h1>, <title> parts, the first <h2>), for a page
     whose declared titles, <title> and <h1> are all empty. It reads but never changes `tree`."""
-    if _TITLE_SEARCH is not None:
-        try:
-            return _TITLE_SEARCH(tree) or None
-        except TypeError:  # its signature changed in an upgrade: the public call still answers
-            pass
-    return public_heading(tree, url)
+    return _private_or_public(_TITLE_SEARCH, tree, lambda: public_heading(tree, url))
 
 
 def public_heading(tree: HtmlElement, url: str) -> str | None:
     """The same answer through the public API: the whole metadata search."""
     return trafilatura.extract_metadata(tree, default_url=url).title or None
+
+
+def _private_or_public(
+    search: Callable[[HtmlElement], str | None] | None, tree: HtmlElement, public: Callable[[], str | None]
+) -> str | None:
+    """The private search's answer, else the public call's: when this trafilatura has no such search,
+    or its signature changed in an upgrade."""
+    if search is not None:
+        try:
+            return search(tree) or None
+        except TypeError:
+            pass
+    return public()
