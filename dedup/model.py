@@ -33,6 +33,8 @@ class Verdict:
 
 @dataclass(frozen=True)
 class Member:
+    """One document of a cluster record, with how it matches the origin (and its similarity)."""
+
     id: str
     match: str
     similarity: float | None

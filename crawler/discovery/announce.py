@@ -39,6 +39,9 @@ class Skipped:
 
 @dataclass(frozen=True)
 class Announcement:
+    """An article a listing announces: its address, which listing (`via`), and what the listing says
+    of it (title, dates, keywords, language), to decide before fetching whether it is new."""
+
     url: str
     via: str
     title: str | None = None

@@ -26,6 +26,9 @@ class TdmRepError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule of a tdmrep.json: the paths it covers (`location`), whether text and data mining
+    rights are reserved there, and the policy URL offered with the reservation."""
+
     location: str
     reserved: bool
     policy: str | None
