@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--target-bytes {args.target_bytes} must be a positive number of bytes")
     if args.source is not None and not args.source.strip():
         raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
-    store = open_store_or_fail(args.store, write=True)
+    store = open_store_or_fail(args.store, write=True, missing_ok=False)
     try:
         result = compact(store, when_date("--date", args.date), args.source, args.target_bytes)
     except StorageError as error:

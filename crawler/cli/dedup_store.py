@@ -49,7 +49,7 @@ def check_store_args(args: argparse.Namespace) -> None:
 def run_store(args: argparse.Namespace) -> int:
     check_store_args(args)
     agencies = {source.id: source.agency for source in load_registry(args.sources) if source.agency}
-    store = open_store_or_fail(args.store, write=True)
+    store = open_store_or_fail(args.store, write=True, missing_ok=False)
     report = DamageReport("dedup") if args.skip_damaged else None
     temporary = tempfile.TemporaryDirectory(prefix="newscrawl-dedup-", dir=args.workdir)
     with store_errors(store), temporary as work:

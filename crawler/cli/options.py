@@ -60,10 +60,11 @@ def _store_errors() -> Iterator[None]:
         raise UsageError(str(error)) from None
 
 
-def open_store_or_fail(uri: str | None, *, write: bool = False) -> Store:
-    """The store, checked before any crawl: with `write`, one this run can also write to."""
+def open_store_or_fail(uri: str | None, *, write: bool = False, missing_ok: bool = True) -> Store:
+    """The store, checked before any crawl: with `write`, one this run can also write to; without
+    `missing_ok`, one that exists (commands that only read or rework a store never create one)."""
     with _store_errors():
-        return open_store(uri, write=write)
+        return open_store(uri, write=write, missing_ok=missing_ok)
 
 
 def run_crawl_or_fail(sources: list[Source], overrides: dict[str, Any], **kwargs: Any) -> CrawlResult:

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(error)) from None
     if args.format == "parquet" and args.out is None and sys.stdout.isatty():
         raise UsageError("--format parquet is binary; give --out FILE or redirect standard output to a file")
-    store = open_store_or_fail(args.store)
+    store = open_store_or_fail(args.store, missing_ok=False)
     damage = DamageReport("read")
     with store_errors(store):
         reader = Reader(store, on_damaged=damage if args.skip_damaged else None)

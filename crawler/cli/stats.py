@@ -65,7 +65,7 @@ def format_stats(where: str, stats: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store_or_fail(args.store)
+    store = open_store_or_fail(args.store, missing_ok=False)
     damage = DamageReport("stats")
     with store_errors(store):
         stats = collect(Reader(store, on_damaged=damage if args.skip_damaged else None))
