@@ -92,6 +92,8 @@ def check_local_path(path: str, write: bool, what: str = "store", *, missing_ok:
         raise StorageError(
             f"{what} path {root} does not exist; fix the path (only a crawl or fetch --store creates a {what})"
         )
+    if not missing_ok and not os.access(root, os.R_OK | os.X_OK):
+        raise StorageError(f"{what} path {root} is not readable by this user; fix its permissions")
     if write and not os.access(existing, os.W_OK | os.X_OK):
         raise StorageError(
             f"{what} path {root} is not writable ({existing} does not let this user create files); "
