@@ -19,8 +19,7 @@ from crawler.cli.damaged import DamageReport, add_skip_damaged_option, store_err
 from crawler.cli.errors import OutputError, UsageError
 from crawler.cli.options import open_store_or_fail
 from crawler.cli.when import when_date
-from crawler.storage import Reader, StorageError
-from crawler.storage.keys import validate_checkpoint
+from crawler.storage import Reader, StorageError, keys
 from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
 
 STORE_HELP = "file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE or file://./newscrawl-data)"
@@ -55,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
     if args.after is not None:
         try:
-            validate_checkpoint(args.after)
+            keys.validate_checkpoint(args.after)
         except StorageError as error:
             raise UsageError(str(error)) from None
     if args.format == "parquet" and args.out is None and sys.stdout.isatty():
@@ -65,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     with store_errors(store):
         reader = Reader(store, on_damaged=damage if args.skip_damaged else None)
         # Taken first: a run committed while we read is then read again next time, never skipped.
-        checkpoint = reader_checkpoint(reader) or args.after
+        latest = reader_checkpoint(reader)
+        _check_after(args.after, latest, store.describe())
+        checkpoint = latest or args.after
         records = reader.articles(
             args.since, args.until, args.source, include_duplicates=not args.no_duplicates, after=args.after
         )
@@ -73,6 +74,16 @@ def run(args: argparse.Namespace) -> int:
     noun = "article" if count == 1 else "articles"
     print(f"{count} {noun}; next checkpoint: {checkpoint or 'none'} (--after)", file=sys.stderr)
     return damage.exit_code()
+
+
+def _check_after(after: str | None, latest: str | None, where: str) -> None:
+    """Checkpoints only grow: one past this store's last run was printed by a read of another store
+    (a mistyped --store), and reading after it would return nothing, now and on every later read."""
+    if after is not None and after > (latest or keys.checkpoint(0)):
+        raise UsageError(
+            f"--after {after} is past the last run in {where} ({latest or 'none committed'}); "
+            "pass a checkpoint a read of this store printed, or check --store"
+        )
 
 
 def reader_checkpoint(reader: Reader) -> str | None:

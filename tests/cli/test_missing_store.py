@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from crawler.cli.main import main
-from crawler.storage import StorageError, open_store
+from crawler.storage import RunWriter, StorageError, open_store
+from tests.storage.factories import article
 
 STORE_COMMANDS = [["read"], ["stats"], ["compact"], ["dedup"]]
 
@@ -63,3 +64,16 @@ def test_open_store_refuses_a_missing_path_only_when_asked(tmp_path: Path):
     with open_store(str(tmp_path / "none")) as store:  # writers create it on their first put
         assert store.list() == []
     assert not (tmp_path / "none").exists()
+
+
+def test_a_checkpoint_past_the_stores_last_run_names_both(tmp_path, capsys):
+    # Checkpoints only grow; a larger one came from another store, and would read nothing forever.
+    with open_store(str(tmp_path), write=True) as store:
+        writer = RunWriter(store)
+        writer.add_article(article(0))
+        writer.commit({})
+    assert main(["read", "--store", str(tmp_path), "--after", "000000000002"]) == 2
+    line = _one_error_line(capsys.readouterr().err, "read")
+    assert f"--after 000000000002 is past the last run in file://{tmp_path} (000000000001)" in line
+    assert main(["read", "--store", str(tmp_path), "--after", "000000000001"]) == 0
+    assert capsys.readouterr().out == ""
