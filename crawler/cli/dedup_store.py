@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from crawler.cli.damaged import DamageReport, store_errors
-from crawler.cli.errors import UsageError
+from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import open_store_or_fail
 from crawler.cli.when import when_date
 from crawler.registry import load_registry
@@ -53,7 +55,14 @@ def run_store(args: argparse.Namespace) -> int:
     report = DamageReport("dedup") if args.skip_damaged else None
     temporary = tempfile.TemporaryDirectory(prefix="newscrawl-dedup-", dir=args.workdir)
     with store_errors(store), temporary as work:
-        summary = _recluster(store, args, agencies, Path(work), report)
+        try:
+            summary = _recluster(store, args, agencies, Path(work), report)
+        except duckdb.OutOfMemoryException:
+            # DuckDB spills what it can to --workdir; below its floor even that fails.
+            raise CommandError(
+                f"--memory-limit {args.memory_limit} is too little for DuckDB to re-cluster these "
+                "articles; raise it (default 2GB)"
+            ) from None
     print(summary, file=sys.stderr)
     return report.exit_code() if report is not None else 0
 
