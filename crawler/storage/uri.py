@@ -75,7 +75,13 @@ def check_local_path(path: str, write: bool, what: str = "store", *, missing_ok:
     `write`) a directory this user may write to; StorageError naming the problem."""
     if "\0" in path:
         raise StorageError(f"{what} path {path!r} contains a NUL byte (%00); remove it")
-    root = Path(path).expanduser().absolute()
+    try:
+        root = Path(path).expanduser().absolute()
+    except RuntimeError:  # `~name` of a user this system does not have, or no home directory at all
+        raise StorageError(
+            f"{what} path {path!r}: cannot expand {path.split('/')[0]!r} (no such user or home directory); "
+            "write the path out"
+        ) from None
     too_long = [part for part in root.parts if len(os.fsencode(part)) > _NAME_MAX]
     if too_long:
         raise StorageError(
