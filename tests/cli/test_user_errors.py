@@ -335,6 +335,11 @@ USER_ERRORS = [
     # Unchecked, this would fork 100,000 workers until the test's timeout.
     ("s-extract-workers-huge", ["crawl", *CRAWL, "-s", "EXTRACT_WORKERS=100000"], 2,
      "-s EXTRACT_WORKERS=100000: at most", None),
+    # A day count past what date arithmetic holds: an OverflowError traceback, unchecked.
+    ("s-dedup-window-days-huge", ["crawl", *CRAWL, "-s", "DEDUP_WINDOW_DAYS=99999999999"], 2,
+     "-s DEDUP_WINDOW_DAYS=99999999999: DEDUP_WINDOW_DAYS is at most 36500", None),
+    ("dedup-s-window-days-huge", ["dedup", "{tmp}/records.jsonl", "-s", "DEDUP_WINDOW_DAYS=1e308"], 2,
+     "-s DEDUP_WINDOW_DAYS=1e308: DEDUP_WINDOW_DAYS is at most 36500", None),
     ("dedup-out-is-the-input", ["dedup", "{tmp}/records.jsonl", "--out", "{tmp}/records.jsonl"], 2,
      "--out {tmp}/records.jsonl is the input file", None),
     ("s-storage-uri-empty", ["crawl", *CRAWL, "-s", "STORAGE_URI="], 2, "the store URI is empty", None),
