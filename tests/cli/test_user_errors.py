@@ -319,6 +319,9 @@ USER_ERRORS = [
      "-s DOWNLOAD_DELAY=-1: DOWNLOAD_DELAY must be 0 or more", None),
     ("s-download-delay-infinite", [*FETCH, "-s", "DOWNLOAD_DELAY=inf"], 2,
      "-s DOWNLOAD_DELAY=inf: DOWNLOAD_DELAY takes a finite number", None),
+    # Unchecked, the crawl sleeps through it, and a graceful stop waits on it too.
+    ("s-download-delay-huge", [*FETCH, "-s", "DOWNLOAD_DELAY=1e300"], 2,
+     "-s DOWNLOAD_DELAY=1e300: DOWNLOAD_DELAY is at most 86400 seconds (a day)", None),
     ("s-concurrent-requests-zero", [*FETCH, "-s", "CONCURRENT_REQUESTS=0"], 2,
      "-s CONCURRENT_REQUESTS=0: CONCURRENT_REQUESTS must be above 0", None),
     ("s-concurrent-per-domain-zero", [*FETCH, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0"], 2,
