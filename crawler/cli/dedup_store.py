@@ -21,7 +21,7 @@ import duckdb
 from crawler.cli.damaged import DamageReport, store_errors
 from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import open_store_or_fail
-from crawler.cli.when import when_date
+from crawler.cli.when import date_window
 from crawler.registry import load_registry
 from crawler.storage import Store
 from crawler.storage.cluster_run import (
@@ -39,9 +39,7 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECA
 
 def check_store_args(args: argparse.Namespace) -> None:
     """Turn --since/--until into dates and refuse what cannot work, before anything is read."""
-    args.since, args.until = when_date("--since", args.since), when_date("--until", args.until)
-    if args.since and args.until and args.until < args.since:
-        raise UsageError(f"--until {args.until} is before --since {args.since}; nothing could match")
+    args.since, args.until = date_window(args.since, args.until)
     if not _MEMORY.fullmatch(args.memory_limit.strip()):
         raise UsageError(f"--memory-limit {args.memory_limit!r} is not a size; give e.g. 2GB or 512MB")
     if args.workdir is not None and not args.workdir.is_dir():

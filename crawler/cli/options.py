@@ -19,14 +19,18 @@ def add_sources_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+_STORE_URIS = "file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE or file://./newscrawl-data)"
+EXISTING_STORE_HELP = f"a store that exists (this command creates none): {_STORE_URIS}"
+
+
 def add_store_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
-    parser.add_argument(
-        "--store",
-        metavar="URI",
-        help=help_text
-        or "where data goes: file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE "
-        "or file://./newscrawl-data)",
-    )
+    parser.add_argument("--store", metavar="URI", help=help_text or f"where data goes: {_STORE_URIS}")
+
+
+def check_source_id(source: str | None) -> None:
+    """An empty `--source` (an unset variable) matches no source: refuse it rather than read nothing."""
+    if source is not None and not source.strip():
+        raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
 
 
 def select_sources(sources_file: str | None, ids: list[str]) -> list[Source]:

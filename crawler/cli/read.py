@@ -17,17 +17,15 @@ import pyarrow.parquet as pq
 
 from crawler.cli.damaged import DamageReport, add_skip_damaged_option, store_errors
 from crawler.cli.errors import OutputError, UsageError
-from crawler.cli.options import open_store_or_fail
-from crawler.cli.when import when_date
+from crawler.cli.options import EXISTING_STORE_HELP, add_store_option, check_source_id, open_store_or_fail
+from crawler.cli.when import date_window
 from crawler.storage import Reader, StorageError, keys
 from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
-
-STORE_HELP = "file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE or file://./newscrawl-data)"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("read", help="read stored articles", description=__doc__)
-    parser.add_argument("--store", metavar="URI", help=STORE_HELP)
+    add_store_option(parser, EXISTING_STORE_HELP)
     window = parser.add_mutually_exclusive_group()
     window.add_argument(
         "--since",
@@ -47,11 +45,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    args.since, args.until = when_date("--since", args.since), when_date("--until", args.until)
-    if args.since and args.until and args.until < args.since:
-        raise UsageError(f"--until {args.until} is before --since {args.since}; nothing could match")
-    if args.source is not None and not args.source.strip():
-        raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
+    args.since, args.until = date_window(args.since, args.until)
+    check_source_id(args.source)
     if args.after is not None:
         try:
             keys.validate_checkpoint(args.after)
