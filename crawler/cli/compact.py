@@ -12,7 +12,7 @@ import sys
 
 from crawler.cli.damaged import EXIT_SKIPPED_DAMAGED
 from crawler.cli.errors import CommandError, UsageError
-from crawler.cli.options import add_store_option, open_store_or_fail
+from crawler.cli.options import EXISTING_STORE_HELP, add_store_option, check_source_id, open_store_or_fail
 from crawler.cli.when import when_date
 from crawler.storage import StorageError
 from crawler.storage.compaction import DEFAULT_TARGET_BYTES, CompactionResult, compact
@@ -20,7 +20,7 @@ from crawler.storage.compaction import DEFAULT_TARGET_BYTES, CompactionResult, c
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("compact", help="merge small article parts", description=__doc__)
-    add_store_option(parser)
+    add_store_option(parser, EXISTING_STORE_HELP)
     parser.add_argument(
         "--date",
         metavar="DATE",
@@ -40,9 +40,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     if args.target_bytes < 1:
         raise UsageError(f"--target-bytes {args.target_bytes} must be a positive number of bytes")
-    if args.source is not None and not args.source.strip():
-        raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
-    store = open_store_or_fail(args.store, write=True)
+    check_source_id(args.source)
+    store = open_store_or_fail(args.store, write=True, missing_ok=False)
     try:
         result = compact(store, when_date("--date", args.date), args.source, args.target_bytes)
     except StorageError as error:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,6 +25,9 @@ from crawler.cli.overrides import add_set_option, parse_overrides
 from dedup.batch import BatchInputError, cluster_jsonl
 from dedup.config import DedupConfig
 
+# More than a few DuckDB threads per core only thrash, and a typo (100000) starts that many threads,
+# which takes minutes before any work begins.
+MAX_THREADS = 4 * (os.cpu_count() or 1)
 _STORE_ONLY = ("since", "until", "memory_limit", "workdir", "sources", "skip_damaged")
 
 
@@ -74,6 +78,8 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("give INPUT.jsonl (with --out) or --store, not both")
         if args.threads < 1:
             raise UsageError(f"--threads {args.threads} must be at least 1")
+        if args.threads > MAX_THREADS:
+            raise UsageError(f"--threads {args.threads}: at most {MAX_THREADS} (4 per CPU) here")
         return run_store(args)
     if args.input is None:
         raise UsageError("give INPUT.jsonl ('-' for standard input) or --store URI")

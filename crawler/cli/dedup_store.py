@@ -16,10 +16,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from crawler.cli.damaged import DamageReport, store_errors
-from crawler.cli.errors import UsageError
+from crawler.cli.errors import CommandError, UsageError
 from crawler.cli.options import open_store_or_fail
-from crawler.cli.when import when_date
+from crawler.cli.when import date_window
 from crawler.registry import load_registry
 from crawler.storage import Store
 from crawler.storage.cluster_run import (
@@ -37,9 +39,7 @@ _MEMORY = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECA
 
 def check_store_args(args: argparse.Namespace) -> None:
     """Turn --since/--until into dates and refuse what cannot work, before anything is read."""
-    args.since, args.until = when_date("--since", args.since), when_date("--until", args.until)
-    if args.since and args.until and args.until < args.since:
-        raise UsageError(f"--until {args.until} is before --since {args.since}; nothing could match")
+    args.since, args.until = date_window(args.since, args.until)
     if not _MEMORY.fullmatch(args.memory_limit.strip()):
         raise UsageError(f"--memory-limit {args.memory_limit!r} is not a size; give e.g. 2GB or 512MB")
     if args.workdir is not None and not args.workdir.is_dir():
@@ -49,11 +49,18 @@ def check_store_args(args: argparse.Namespace) -> None:
 def run_store(args: argparse.Namespace) -> int:
     check_store_args(args)
     agencies = {source.id: source.agency for source in load_registry(args.sources) if source.agency}
-    store = open_store_or_fail(args.store, write=True)
+    store = open_store_or_fail(args.store, write=True, missing_ok=False)
     report = DamageReport("dedup") if args.skip_damaged else None
     temporary = tempfile.TemporaryDirectory(prefix="newscrawl-dedup-", dir=args.workdir)
     with store_errors(store), temporary as work:
-        summary = _recluster(store, args, agencies, Path(work), report)
+        try:
+            summary = _recluster(store, args, agencies, Path(work), report)
+        except duckdb.OutOfMemoryException:
+            # DuckDB spills what it can to --workdir; below its floor even that fails.
+            raise CommandError(
+                f"--memory-limit {args.memory_limit} is too little for DuckDB to re-cluster these "
+                "articles; raise it (default 2GB)"
+            ) from None
     print(summary, file=sys.stderr)
     return report.exit_code() if report is not None else 0
 

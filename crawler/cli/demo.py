@@ -11,6 +11,7 @@ import signal
 import tempfile
 import threading
 from collections import defaultdict
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,14 +40,9 @@ def run(args: argparse.Namespace) -> int:
     if args.serve:
         return serve()
     store = open_store_or_fail(args.store, write=True)
-    with (
-        DemoNetwork(load_network(now=DEMO_CLOCK), fixed_ports=True) as network,
-        tempfile.TemporaryDirectory() as workdir,
-    ):
-        registry = write_registry(network, Path(workdir))
+    with served_network() as (_network, registry):
         sources = load_registry(registry)
         print(f"Serving {len(sources)} demo outlets on 127.0.0.1; crawling them into {store.describe()}\n")
-        warn_if_moved(network)
         overrides: dict[str, Any] = {
             "NEWSCRAWL_ALLOW_PRIVATE": True,  # the demo network lives on loopback
             "LOG_LEVEL": log_level(args, "ERROR"),
@@ -89,6 +85,19 @@ def describe_store(reader: Reader, source_ids: set[str]) -> str:
     return "\n".join(lines)
 
 
+@contextlib.contextmanager
+def served_network() -> Iterator[tuple[DemoNetwork, Path]]:
+    """The bundled network served on its fixed ports (a note when one is taken), and a registry
+    file of its outlets, for as long as the block runs."""
+    with (
+        DemoNetwork(load_network(now=DEMO_CLOCK), fixed_ports=True) as network,
+        tempfile.TemporaryDirectory() as workdir,
+    ):
+        registry = write_registry(network, Path(workdir))
+        warn_if_moved(network)
+        yield network, registry
+
+
 def write_registry(network: DemoNetwork, directory: Path) -> Path:
     registry = directory / "demo-sources.toml"
     registry.write_text(network.registry_toml(), encoding="utf-8")
@@ -106,12 +115,7 @@ def serve() -> int:
     """Serve the network until Ctrl-C or SIGTERM, with the commands that crawl and fetch it."""
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    with (
-        DemoNetwork(load_network(now=DEMO_CLOCK), fixed_ports=True) as network,
-        tempfile.TemporaryDirectory() as workdir,
-    ):
-        registry = write_registry(network, Path(workdir))
-        warn_if_moved(network)
+    with served_network() as (network, registry):
         print("Serving the demo news network on 127.0.0.1 until Ctrl-C:")
         for outlet_id, site in network.sites.items():
             print(f"  {outlet_id:<16} {site.base_url}/   feed {site.feed_url}")

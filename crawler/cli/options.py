@@ -19,14 +19,18 @@ def add_sources_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+_STORE_URIS = "file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE or file://./newscrawl-data)"
+EXISTING_STORE_HELP = f"a store that exists (this command creates none): {_STORE_URIS}"
+
+
 def add_store_option(parser: argparse.ArgumentParser, help_text: str | None = None) -> None:
-    parser.add_argument(
-        "--store",
-        metavar="URI",
-        help=help_text
-        or "where data goes: file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE "
-        "or file://./newscrawl-data)",
-    )
+    parser.add_argument("--store", metavar="URI", help=help_text or f"where data goes: {_STORE_URIS}")
+
+
+def check_source_id(source: str | None) -> None:
+    """An empty `--source` (an unset variable) matches no source: refuse it rather than read nothing."""
+    if source is not None and not source.strip():
+        raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
 
 
 def select_sources(sources_file: str | None, ids: list[str]) -> list[Source]:
@@ -60,10 +64,11 @@ def _store_errors() -> Iterator[None]:
         raise UsageError(str(error)) from None
 
 
-def open_store_or_fail(uri: str | None, *, write: bool = False) -> Store:
-    """The store, checked before any crawl: with `write`, one this run can also write to."""
+def open_store_or_fail(uri: str | None, *, write: bool = False, missing_ok: bool = True) -> Store:
+    """The store, checked before any crawl: with `write`, one this run can also write to; without
+    `missing_ok`, one that exists (commands that only read or rework a store never create one)."""
     with _store_errors():
-        return open_store(uri, write=write)
+        return open_store(uri, write=write, missing_ok=missing_ok)
 
 
 def run_crawl_or_fail(sources: list[Source], overrides: dict[str, Any], **kwargs: Any) -> CrawlResult:

@@ -52,6 +52,12 @@ _NUMBERS_DEFAULT_NONE = {"FRONTIER_HOST_DELAY": 0.0}
 # Scrapy creates these directories (or opens this file) at start-up, with a traceback if it cannot.
 _DIRECTORY_SETTINGS = ("JOBDIR", "HTTPCACHE_DIR")
 _FILE_SETTINGS = ("LOG_FILE",)
+# Durations in days go into date arithmetic (now minus a window), which stops at year 1: a century is
+# more than any window needs, and a typo (99999999999) would otherwise end in an OverflowError.
+MAX_DAYS = 36_500
+# A delay between requests longer than a day is a typo (1e300), and one Scrapy sleeps through: the
+# crawl then hangs, and a graceful stop (SIGTERM, one Ctrl-C) waits on it too.
+MAX_DELAY_SECONDS = 86_400
 # Each worker is a process holding the extraction stack (~150 MB): more than a few per core only
 # thrashes, and a typo (100000) forks until the machine stops.
 MAX_EXTRACT_WORKERS = 4 * (os.cpu_count() or 1)
@@ -124,6 +130,12 @@ def check_ranges(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
             raise UsageError(
                 f"-s {name}={value}: at most {MAX_EXTRACT_WORKERS} extraction workers (4 per CPU) here"
             )
+        if name.endswith("_DELAY") and number > MAX_DELAY_SECONDS:
+            raise UsageError(
+                f"-s {name}={value}: {name} is at most {MAX_DELAY_SECONDS} seconds (a day), {example}"
+            )
+        if name.endswith("_DAYS") and number > MAX_DAYS:
+            raise UsageError(f"-s {name}={value}: {name} is at most {MAX_DAYS} (a century), {example}")
         if RENAMED.get(name, name) in _ABOVE_ZERO and number <= 0:
             raise UsageError(f"-s {name}={value}: {name} must be above 0, {example}")
         if number < 0:

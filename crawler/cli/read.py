@@ -17,18 +17,15 @@ import pyarrow.parquet as pq
 
 from crawler.cli.damaged import DamageReport, add_skip_damaged_option, store_errors
 from crawler.cli.errors import OutputError, UsageError
-from crawler.cli.options import open_store_or_fail
-from crawler.cli.when import when_date
-from crawler.storage import Reader, StorageError
-from crawler.storage.keys import validate_checkpoint
+from crawler.cli.options import EXISTING_STORE_HELP, add_store_option, check_source_id, open_store_or_fail
+from crawler.cli.when import date_window
+from crawler.storage import Reader, StorageError, keys
 from crawler.storage.parquet import ARTICLE_SCHEMA, article_row
-
-STORE_HELP = "file://PATH or s3://BUCKET[/PREFIX] (default: $NEWSCRAWL_STORE or file://./newscrawl-data)"
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("read", help="read stored articles", description=__doc__)
-    parser.add_argument("--store", metavar="URI", help=STORE_HELP)
+    add_store_option(parser, EXISTING_STORE_HELP)
     window = parser.add_mutually_exclusive_group()
     window.add_argument(
         "--since",
@@ -48,24 +45,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    args.since, args.until = when_date("--since", args.since), when_date("--until", args.until)
-    if args.since and args.until and args.until < args.since:
-        raise UsageError(f"--until {args.until} is before --since {args.since}; nothing could match")
-    if args.source is not None and not args.source.strip():
-        raise UsageError("--source is empty; give a source id (`newscrawl sources` lists them)")
+    args.since, args.until = date_window(args.since, args.until)
+    check_source_id(args.source)
     if args.after is not None:
         try:
-            validate_checkpoint(args.after)
+            keys.validate_checkpoint(args.after)
         except StorageError as error:
             raise UsageError(str(error)) from None
     if args.format == "parquet" and args.out is None and sys.stdout.isatty():
         raise UsageError("--format parquet is binary; give --out FILE or redirect standard output to a file")
-    store = open_store_or_fail(args.store)
+    store = open_store_or_fail(args.store, missing_ok=False)
     damage = DamageReport("read")
     with store_errors(store):
         reader = Reader(store, on_damaged=damage if args.skip_damaged else None)
         # Taken first: a run committed while we read is then read again next time, never skipped.
-        checkpoint = reader_checkpoint(reader) or args.after
+        latest = reader_checkpoint(reader)
+        _check_after(args.after, latest, store.describe())
+        checkpoint = latest or args.after
         records = reader.articles(
             args.since, args.until, args.source, include_duplicates=not args.no_duplicates, after=args.after
         )
@@ -73,6 +69,16 @@ def run(args: argparse.Namespace) -> int:
     noun = "article" if count == 1 else "articles"
     print(f"{count} {noun}; next checkpoint: {checkpoint or 'none'} (--after)", file=sys.stderr)
     return damage.exit_code()
+
+
+def _check_after(after: str | None, latest: str | None, where: str) -> None:
+    """Checkpoints only grow: one past this store's last run was printed by a read of another store
+    (a mistyped --store), and reading after it would return nothing, now and on every later read."""
+    if after is not None and after > (latest or keys.checkpoint(0)):
+        raise UsageError(
+            f"--after {after} is past the last run in {where} ({latest or 'none committed'}); "
+            "pass a checkpoint a read of this store printed, or check --store"
+        )
 
 
 def reader_checkpoint(reader: Reader) -> str | None:

@@ -9,8 +9,7 @@ from datetime import date
 from typing import Any
 
 from crawler.cli.damaged import DamageReport, add_skip_damaged_option, store_errors
-from crawler.cli.options import open_store_or_fail
-from crawler.cli.read import STORE_HELP
+from crawler.cli.options import EXISTING_STORE_HELP, add_store_option, open_store_or_fail
 from crawler.storage import Reader
 from crawler.storage.reader import is_copy
 from crawler.storage.records import partition_date
@@ -18,7 +17,7 @@ from crawler.storage.records import partition_date
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("stats", help="summarise what a store holds", description=__doc__)
-    parser.add_argument("--store", metavar="URI", help=STORE_HELP)
+    add_store_option(parser, EXISTING_STORE_HELP)
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of tables")
     add_skip_damaged_option(parser)
     parser.set_defaults(handler=run)
@@ -65,7 +64,7 @@ def format_stats(where: str, stats: dict[str, Any]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    store = open_store_or_fail(args.store)
+    store = open_store_or_fail(args.store, missing_ok=False)
     damage = DamageReport("stats")
     with store_errors(store):
         stats = collect(Reader(store, on_damaged=damage if args.skip_damaged else None))

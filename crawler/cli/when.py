@@ -32,6 +32,15 @@ def when_date(option: str, text: str | None) -> date | None:
     return None if text is None else parse_when(option, text).date()
 
 
+def date_window(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    """`--since` and `--until` as the days a reader filters on (inclusive); refused when no day
+    could match."""
+    first, last = when_date("--since", since), when_date("--until", until)
+    if first and last and last < first:
+        raise UsageError(f"--until {last} is before --since {first}; nothing could match")
+    return first, last
+
+
 def window_since(text: str | None) -> timedelta | None:
     """The crawl's age window: how far back from now `--since` reaches."""
     if text is None:

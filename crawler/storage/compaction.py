@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from crawler.storage import keys
-from crawler.storage.base import Store, sha256_hex
+from crawler.storage.base import Store
 from crawler.storage.compaction_plan import (
     Part,
     copies_of,
@@ -31,10 +31,10 @@ from crawler.storage.compaction_plan import (
     plan,
 )
 from crawler.storage.errors import DamagedObject
-from crawler.storage.manifest import commit_manifest, now_iso, software_versions
+from crawler.storage.manifest import commit_manifest, now_iso, object_entry, run_manifest
 from crawler.storage.parquet import encode_parquet
 from crawler.storage.reader import Reader
-from crawler.storage.records import MANIFEST_SCHEMA_VERSION, encode_jsonl
+from crawler.storage.records import encode_jsonl
 from crawler.storage.writer import new_run_id
 
 DEFAULT_TARGET_BYTES = 128 * 1024 * 1024  # of Parquet per compacted part: large enough to scan fast
@@ -100,18 +100,15 @@ def _commit(
     result: CompactionResult,
 ) -> str:
     """Write the compaction run's manifest, last: from here on readers use the compacted parts."""
-    manifest = {
-        "schema_version": MANIFEST_SCHEMA_VERSION,
-        "run_id": run_id,
-        "started_at": started_at,
-        "committed_at": now_iso(),
-        "conditional_writes": store.conditional_writes,
-        "counts": {"articles": result.articles, "clusters": 0, "warc_records": 0},
-        "stats": {"compaction": {"partitions": result.partitions, "superseded_parts": result.superseded}},
-        "software": software_versions(),
-        "objects": objects,
-        "supersedes": supersedes,
-    }
+    manifest = run_manifest(
+        run_id,
+        started_at,
+        store.conditional_writes,
+        {"articles": result.articles, "clusters": 0, "warc_records": 0},
+        {"compaction": {"partitions": result.partitions, "superseded_parts": result.superseded}},
+        objects,
+        supersedes=supersedes,
+    )
     checkpoint: str = commit_manifest(store, manifest)["checkpoint"]
     return checkpoint
 
@@ -147,15 +144,6 @@ def _write_partition(
             data: bytes = encode(chunk)
             store.put_bytes(key, data)
             entries.append(
-                {
-                    "key": key,
-                    "kind": kind,
-                    "size": len(data),
-                    "sha256": sha256_hex(data),
-                    "records": len(chunk),
-                    "date": where[0],
-                    "source": source,
-                    "rank": rank,
-                }
+                object_entry(key, kind, data, records=len(chunk), date=where[0], source=source, rank=rank)
             )
     return entries

@@ -81,18 +81,31 @@ class FileStore(Store):
             return self._path(key).read_bytes()
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError) as error:
             raise ObjectNotFound(f"no object {key!r} in {self.describe()}") from error
+        except OSError as error:
+            raise _read_error(error) from error
 
     def _exists(self, key: str) -> bool:
-        return self._path(key).is_file()
+        try:
+            return self._path(key).is_file()
+        except OSError as error:
+            raise _read_error(error) from error
 
     def _list(self, prefix: str, start_after: str | None) -> list[str]:
         # Walk only the directory the prefix names, so listing a partition stays cheap.
         base_dir = prefix.rsplit("/", 1)[0] if "/" in prefix else ""
         start = self._path(base_dir) if base_dir else self.root
-        if not start.is_dir():
-            return []
+        try:
+            if not start.is_dir():
+                return []
+            return self._walk(start, prefix, start_after)
+        except OSError as error:
+            raise _read_error(error) from error
+
+    def _walk(self, start: Path, prefix: str, start_after: str | None) -> list[str]:
         keys = []
-        for dirpath, dirnames, filenames in os.walk(start):
+        # os.walk skips a directory it cannot read unless told otherwise: a listing with holes would
+        # read as a store without those runs.
+        for dirpath, dirnames, filenames in os.walk(start, onerror=_raise):
             dirnames[:] = [name for name in dirnames if not name.startswith(".")]
             for name in filenames:
                 key = Path(dirpath, name).relative_to(self.root).as_posix()
@@ -102,6 +115,15 @@ class FileStore(Store):
 
     def _url(self, key: str) -> str:
         return str(self._path(key))
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _read_error(error: OSError) -> StorageError:
+    where = f" {error.filename}" if error.filename else ""
+    return StorageError(f"cannot read{where}: {error.strerror or error}; fix its permissions")
 
 
 def _write_error(key: str, root: Path, error: OSError) -> StorageError:

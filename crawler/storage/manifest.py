@@ -14,7 +14,7 @@ from importlib import metadata
 from typing import Any
 
 from crawler.storage import keys
-from crawler.storage.base import Store
+from crawler.storage.base import Store, sha256_hex
 from crawler.storage.errors import DamagedObject, ObjectConflict, StorageError
 from crawler.storage.records import MANIFEST_SCHEMA_VERSION
 from crawler.storage.shapes import manifest_problem
@@ -35,6 +35,36 @@ def software_versions() -> dict[str, str]:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def object_entry(key: str, kind: str, data: bytes, **facts: Any) -> dict[str, Any]:
+    """A manifest's record of one stored object: readers check its bytes against size and sha256."""
+    return {"key": key, "kind": kind, "size": len(data), "sha256": sha256_hex(data), **facts}
+
+
+def run_manifest(
+    run_id: str,
+    started_at: str,
+    conditional_writes: bool,
+    counts: dict[str, int],
+    stats: dict[str, Any],
+    objects: list[dict[str, Any]],
+    **extra: Any,
+) -> dict[str, Any]:
+    """A run's manifest as `commit_manifest` takes it (which adds its number), for crawls and
+    compactions alike; `extra` holds what only some runs record (a compaction's `supersedes`)."""
+    return {
+        "schema_version": MANIFEST_SCHEMA_VERSION,
+        "run_id": run_id,
+        "started_at": started_at,
+        "committed_at": now_iso(),
+        "conditional_writes": conditional_writes,
+        "counts": counts,
+        "stats": stats,
+        "software": software_versions(),
+        "objects": objects,
+        **extra,
+    }
 
 
 def encode_manifest(manifest: dict[str, Any]) -> bytes:

@@ -18,14 +18,9 @@ from typing import Any
 from crawler.storage import keys
 from crawler.storage.base import Store, sha256_hex
 from crawler.storage.errors import ChecksumMismatch, DamagedObject, ObjectNotFound
-from crawler.storage.manifest import (
-    entry_rank,
-    is_compaction,
-    manifest_keys,
-    read_manifest,
-    superseded_keys,
-)
+from crawler.storage.manifest import is_compaction, manifest_keys, read_manifest
 from crawler.storage.records import RawResponse, decode_jsonl
+from crawler.storage.selection import article_entries, current_entries
 from crawler.storage.shapes import article_problem, cluster_problem, member_id
 from crawler.storage.warc import read_record
 
@@ -36,6 +31,10 @@ _UNDECODABLE = (OSError, EOFError, zlib.error, ValueError, RecursionError)
 
 
 class Reader:
+    # Which parts of which manifests a reader uses is decided from the manifests alone.
+    current_entries = staticmethod(current_entries)
+    article_entries = staticmethod(article_entries)
+
     def __init__(self, store: Store, on_damaged: DamageHandler | None = None) -> None:
         self.store = store
         self.on_damaged = on_damaged
@@ -128,32 +127,6 @@ class Reader:
                 if include_duplicates or not is_copy(record, origins):
                     yield record
 
-    def current_entries(
-        self,
-        manifests: list[dict[str, Any]],
-        since: date | None = None,
-        until: date | None = None,
-        source: str | None = None,
-        kind: str = "articles",
-        whole: bool = True,
-    ) -> list[dict[str, Any]]:
-        """The article parts of `manifests` a reader uses, highest rank (newest) first.
-
-        `whole`: the manifests are the whole store, so superseded parts give way to compacted ones.
-        Otherwise (a change feed) compaction runs are left out, as they store nothing new, and the
-        parts they superseded, which are never deleted, are read instead."""
-        skip = superseded_keys(manifests) if whole else set()
-        ranked: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
-        for manifest in manifests:
-            if not whole and is_compaction(manifest):
-                continue
-            for entry in self.article_entries(manifest, since, until, source, kind):
-                if entry["key"] not in skip:
-                    order = (entry_rank(manifest, entry), manifest["sequence"], -len(ranked))
-                    ranked.append((order, entry))
-        ranked.sort(key=lambda item: item[0], reverse=True)
-        return [entry for _order, entry in ranked]
-
     def cluster_origins(self, verify: bool = True) -> dict[str, str]:
         """Article id → its cluster's current origin, from the latest cluster records."""
         return {
@@ -178,24 +151,6 @@ class Reader:
             return
         for entry in self.article_entries(manifest, since, until, source, kind="articles"):
             yield from self.read_records(entry, article_problem, verify)
-
-    @staticmethod
-    def article_entries(
-        manifest: dict[str, Any],
-        since: date | None = None,
-        until: date | None = None,
-        source: str | None = None,
-        kind: str = "articles",
-    ) -> list[dict[str, Any]]:
-        """Manifest entries of article parts (`kind` "articles" or "articles-parquet") matching filters."""
-        selected = []
-        for entry in manifest["objects"]:
-            if entry["kind"] != kind or (source is not None and entry["source"] != source):
-                continue
-            day = date.fromisoformat(entry["date"])
-            if (since is None or day >= since) and (until is None or day <= until):
-                selected.append(entry)
-        return selected
 
     def parquet_urls(
         self, since: date | None = None, until: date | None = None, source: str | None = None

@@ -29,14 +29,16 @@ def resolve_uri(uri: str | None) -> str:
     return uri or os.environ.get(ENV_VAR) or DEFAULT_URI
 
 
-def open_store(uri: str | None = None, *, write: bool = False) -> Store:
+def open_store(uri: str | None = None, *, write: bool = False, missing_ok: bool = True) -> Store:
     """Open the store `uri` names (None: $NEWSCRAWL_STORE, else ./newscrawl-data). With `write`, a
-    local store must be creatable and writable by this user."""
+    local store must be creatable and writable by this user. Without `missing_ok`, a local store
+    must already exist: a mistyped path would otherwise read as an empty store. (An s3:// bucket
+    must always exist; a prefix holding nothing is an empty store, as S3 has no directories.)"""
     if uri is not None and not uri.strip():
         raise StorageError("the store URI is empty; use file://PATH or s3://BUCKET[/PREFIX]")
     uri = resolve_uri(uri)
     if "://" not in uri:
-        return FileStore(check_local_path(uri, write))
+        return FileStore(check_local_path(uri, write, missing_ok=missing_ok))
     scheme = uri.split("://", 1)[0].lower()
     if scheme == "file":
         # file://./x and file://relative/x are relative paths; file:///abs is absolute.
@@ -45,7 +47,7 @@ def open_store(uri: str | None = None, *, write: bool = False) -> Store:
             raise StorageError(
                 f"store URI {uri!r} has no path; use file://PATH, e.g. file://./newscrawl-data"
             )
-        return FileStore(check_local_path(path, write))
+        return FileStore(check_local_path(path, write, missing_ok=missing_ok))
     if scheme == "s3":
         parts = urlsplit(uri)
         bucket, prefix = parts.netloc, parts.path.strip("/")
@@ -67,13 +69,19 @@ def open_store(uri: str | None = None, *, write: bool = False) -> Store:
     )
 
 
-def check_local_path(path: str, write: bool, what: str = "store") -> str:
+def check_local_path(path: str, write: bool, what: str = "store", *, missing_ok: bool = True) -> str:
     """`path` if a local store (or another directory Scrapy makes, `what`) can live there: no NUL, names the
-    filesystem can hold, no file in the way, and (with `write`) a directory this user may write to;
-    StorageError naming the problem."""
+    filesystem can hold, no file in the way, (without `missing_ok`) a directory that exists, and (with
+    `write`) a directory this user may write to; StorageError naming the problem."""
     if "\0" in path:
         raise StorageError(f"{what} path {path!r} contains a NUL byte (%00); remove it")
-    root = Path(path).expanduser().absolute()
+    try:
+        root = Path(path).expanduser().absolute()
+    except RuntimeError:  # `~name` of a user this system does not have, or no home directory at all
+        raise StorageError(
+            f"{what} path {path!r}: cannot expand {path.split('/')[0]!r} (no such user or home directory); "
+            "write the path out"
+        ) from None
     too_long = [part for part in root.parts if len(os.fsencode(part)) > _NAME_MAX]
     if too_long:
         raise StorageError(
@@ -86,6 +94,12 @@ def check_local_path(path: str, write: bool, what: str = "store") -> str:
     if not stat.S_ISDIR(mode):
         where = "is a file" if existing == root else f"is under {existing}, which is a file"
         raise StorageError(f"{what} path {root} {where}; point the {what} at a directory")
+    if not missing_ok and existing != root:
+        raise StorageError(
+            f"{what} path {root} does not exist; fix the path (only a crawl or fetch --store creates a {what})"
+        )
+    if not missing_ok and not os.access(root, os.R_OK | os.X_OK):
+        raise StorageError(f"{what} path {root} is not readable by this user; fix its permissions")
     if write and not os.access(existing, os.W_OK | os.X_OK):
         raise StorageError(
             f"{what} path {root} is not writable ({existing} does not let this user create files); "

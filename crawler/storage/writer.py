@@ -16,14 +16,13 @@ from types import TracebackType
 from typing import Any
 
 from crawler.storage import keys
-from crawler.storage.base import Store, sha256_hex
+from crawler.storage.base import Store
 from crawler.storage.errors import BadRecord, StorageError, UnsafeKeyError
-from crawler.storage.manifest import commit_manifest, now_iso, software_versions
+from crawler.storage.manifest import commit_manifest, now_iso, object_entry, run_manifest
 from crawler.storage.parquet import encode_parquet
 from crawler.storage.records import (
     ARTICLE_SCHEMA_VERSION,
     CLUSTER_SCHEMA_VERSION,
-    MANIFEST_SCHEMA_VERSION,
     RawResponse,
     encode_jsonl,
     partition_date,
@@ -157,13 +156,7 @@ class RunWriter:
     def _write(self, key: str, data: bytes, kind: str, **facts: Any) -> None:
         self.store.put_bytes(key, data)
         # Keyed, so a flush retried after a failed put lists each object once.
-        self._objects[key] = {
-            "key": key,
-            "kind": kind,
-            "size": len(data),
-            "sha256": sha256_hex(data),
-            **facts,
-        }
+        self._objects[key] = object_entry(key, kind, data, **facts)
 
     def commit(self, stats: dict[str, Any]) -> dict[str, Any]:
         """Flush what is left, then write the manifest: from here on readers see the whole run."""
@@ -173,17 +166,14 @@ class RunWriter:
                 # Nothing queued from here on could be in the manifest, so nothing may be queued.
                 self._committing = True
             self.flush()
-            manifest = {
-                "schema_version": MANIFEST_SCHEMA_VERSION,
-                "run_id": self.run_id,
-                "started_at": self.started_at,
-                "committed_at": now_iso(),
-                "conditional_writes": self.conditional_writes,
-                "counts": dict(self._counts),
-                "stats": snapshot(stats, "run stats"),
-                "software": software_versions(),
-                "objects": list(self._objects.values()),
-            }
+            manifest = run_manifest(
+                self.run_id,
+                self.started_at,
+                self.conditional_writes,
+                dict(self._counts),
+                snapshot(stats, "run stats"),
+                list(self._objects.values()),
+            )
             manifest = commit_manifest(self.store, manifest)
             self._closed = True
             return manifest

@@ -129,6 +129,17 @@ def test_dedup_store_that_fails_before_its_commit_leaves_the_clusters_as_they_we
     assert list(Reader(open_store(uri)).clusters()) == before
 
 
+def test_dedup_store_under_a_memory_limit_too_small_for_duckdb_says_to_raise_it(tmp_path, capsys):
+    uri = _store(tmp_path, [_article("a", STORY, "2026-03-01"), _article("b", STORY, "2026-03-02")])
+    assert main(["dedup", "--store", uri, "--memory-limit", "1KB"]) == 1
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        "newscrawl dedup: error: --memory-limit 1KB is too little for DuckDB to re-cluster these "
+        "articles; raise it (default 2GB)"
+    ]
+    assert len(Reader(open_store(uri)).runs()) == 1
+
+
 def test_dedup_store_names_a_damaged_part_and_skips_it_when_asked(tmp_path, capsys):
     uri = _store(tmp_path, [_article("a", STORY, "2026-03-01"), _article("b", STORY, "2026-03-02")])
     part = sorted((tmp_path / "store" / "articles").rglob("*.parquet"))[0]
@@ -166,6 +177,7 @@ def test_dedup_store_with_nothing_stored_commits_nothing(tmp_path, capsys):
             "--memory-limit 'lots' is not a size",
         ),
         (["dedup", "--store", "file://{tmp}/s", "--threads", "0"], "--threads 0 must be at least 1"),
+        (["dedup", "--store", "file://{tmp}/s", "--threads", "100000"], "--threads 100000: at most"),
         (
             ["dedup", "--store", "file://{tmp}/s", "--workdir", "{tmp}/none"],
             "--workdir {tmp}/none is not a directory",

@@ -319,6 +319,9 @@ USER_ERRORS = [
      "-s DOWNLOAD_DELAY=-1: DOWNLOAD_DELAY must be 0 or more", None),
     ("s-download-delay-infinite", [*FETCH, "-s", "DOWNLOAD_DELAY=inf"], 2,
      "-s DOWNLOAD_DELAY=inf: DOWNLOAD_DELAY takes a finite number", None),
+    # Unchecked, the crawl sleeps through it, and a graceful stop waits on it too.
+    ("s-download-delay-huge", [*FETCH, "-s", "DOWNLOAD_DELAY=1e300"], 2,
+     "-s DOWNLOAD_DELAY=1e300: DOWNLOAD_DELAY is at most 86400 seconds (a day)", None),
     ("s-concurrent-requests-zero", [*FETCH, "-s", "CONCURRENT_REQUESTS=0"], 2,
      "-s CONCURRENT_REQUESTS=0: CONCURRENT_REQUESTS must be above 0", None),
     ("s-concurrent-per-domain-zero", [*FETCH, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=0"], 2,
@@ -335,6 +338,11 @@ USER_ERRORS = [
     # Unchecked, this would fork 100,000 workers until the test's timeout.
     ("s-extract-workers-huge", ["crawl", *CRAWL, "-s", "EXTRACT_WORKERS=100000"], 2,
      "-s EXTRACT_WORKERS=100000: at most", None),
+    # A day count past what date arithmetic holds: an OverflowError traceback, unchecked.
+    ("s-dedup-window-days-huge", ["crawl", *CRAWL, "-s", "DEDUP_WINDOW_DAYS=99999999999"], 2,
+     "-s DEDUP_WINDOW_DAYS=99999999999: DEDUP_WINDOW_DAYS is at most 36500", None),
+    ("dedup-s-window-days-huge", ["dedup", "{tmp}/records.jsonl", "-s", "DEDUP_WINDOW_DAYS=1e308"], 2,
+     "-s DEDUP_WINDOW_DAYS=1e308: DEDUP_WINDOW_DAYS is at most 36500", None),
     ("dedup-out-is-the-input", ["dedup", "{tmp}/records.jsonl", "--out", "{tmp}/records.jsonl"], 2,
      "--out {tmp}/records.jsonl is the input file", None),
     ("s-storage-uri-empty", ["crawl", *CRAWL, "-s", "STORAGE_URI="], 2, "the store URI is empty", None),

@@ -105,6 +105,7 @@ def test_bad_arguments_give_one_line_and_exit_2(args, message, tmp_path):
 
 
 def test_read_of_an_empty_store_prints_nothing(tmp_path):
+    (tmp_path / "empty").mkdir()
     result = newscrawl("read", "--store", str(tmp_path / "empty"))
     assert result.returncode == 0 and result.stdout == b""
     assert b"0 articles; next checkpoint: none" in result.stderr

@@ -31,6 +31,8 @@ def test_environment_variable_then_default(tmp_path, monkeypatch):
         ("s3://bucket/a/../b", "unusable prefix"),
         ("s3://bucket/x?versionId=1", "query or fragment"),
         ("file://", "has no path"),
+        ("~no-such-user-here/news", r"cannot expand '~no-such-user-here' \(no such user or home directory\)"),
+        ("file://~no-such-user-here/news", "cannot expand '~no-such-user-here'"),
     ],
 )
 def test_bad_uris_name_the_fix(uri, message):
