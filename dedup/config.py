@@ -79,6 +79,20 @@ class DedupConfig:
             raise ValueError("shingle_size and num_perm must be at least 1")
         if self.window <= timedelta(0):
             raise ValueError(f"window must be positive, got {self.window}; e.g. timedelta(days=30)")
+        self._check_ranges()
+
+    def _check_ranges(self) -> None:
+        # A similarity threshold above 1 matches nothing and a negative count or gap matches
+        # everything: either turns dedup off or on wholesale without a word, so both are refused.
+        for field in fields(self):
+            value = getattr(self, field.name)
+            name = f"{field.name} ({self.setting_name(field.name)})"
+            if isinstance(value, float) and not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} is a fraction between 0 and 1, got {value}")
+            if isinstance(value, int) and value < 0:
+                raise ValueError(f"{name} is a count of at least 0, got {value}")
+            if isinstance(value, timedelta) and value < timedelta(0):
+                raise ValueError(f"{name} is a duration of at least 0 days, got {value}")
 
     @property
     def tag(self) -> str:

@@ -247,3 +247,15 @@ def test_declared_defaults_are_copies_a_crawl_cannot_change() -> None:
 def test_every_declared_setting_is_named_for_its_component() -> None:
     prefixes = ("NEWSCRAWL_", "STORAGE_", "EXTRACT_", "DEDUP_", "METRICS_", "FRONTIER_", "GC_", "ROBOTSTXT_")
     assert [name for name in declared() if not name.startswith(prefixes)] == []
+
+
+def test_a_dedup_threshold_out_of_range_is_refused_not_a_silent_switch() -> None:
+    # Jaccard 2 matches nothing and a negative floor matches everything: dedup off or on wholesale.
+    with pytest.raises(ValueError, match=r"DEDUP_JACCARD_THRESHOLD\) is a fraction between 0 and 1, got 2"):
+        DedupConfig.from_settings({"DEDUP_JACCARD_THRESHOLD": "2"})
+    with pytest.raises(ValueError, match=r"DEDUP_MIN_SHARED_SHINGLES\) is a count of at least 0"):
+        DedupConfig(min_shared_shingles=-1)
+    with pytest.raises(ValueError, match=r"DEDUP_MAX_COPY_GAP_DAYS\) is a duration"):
+        DedupConfig.from_settings({"DEDUP_MAX_COPY_GAP_DAYS": "-1"})
+    with pytest.raises(UsageError, match=r"-s: jaccard_threshold \(DEDUP_JACCARD_THRESHOLD\) is a fraction"):
+        parse_overrides(["DEDUP_JACCARD_THRESHOLD=2"])

@@ -15,6 +15,8 @@ from crawler.defaults import RENAMED
 from crawler.run.runner import newscrawl_settings
 from crawler.storage import StorageError
 from crawler.storage.uri import check_local_path
+from dedup import DedupConfig
+from dedup.config import SETTING_PREFIX
 
 # A setting whose default has one of these types must convert the way Scrapy's getter converts it;
 # bool before int, as True is an int too.
@@ -93,7 +95,18 @@ def parse_overrides(pairs: list[str], *, allow_unknown: bool = False) -> dict[st
     check_types(overrides, defaults)
     check_ranges(overrides, defaults)
     check_paths(overrides)
+    check_dedup(overrides)
     return overrides
+
+
+def check_dedup(overrides: Mapping[str, str]) -> None:
+    """The DEDUP_* values as one DedupConfig, here where they were typed: a crawl would only build it
+    at start-up (a traceback), and a threshold above 1 would switch dedup off without a word."""
+    if any(name.startswith(SETTING_PREFIX) for name in overrides):
+        try:
+            DedupConfig.from_settings(dict(overrides))
+        except ValueError as error:
+            raise UsageError(f"-s: {error}") from None
 
 
 def check_types(overrides: Mapping[str, str], defaults: BaseSettings) -> None:
