@@ -230,7 +230,8 @@ def test_debug_shows_the_traceback_instead(tmp_path):
     [
         ("STORAGE_URI=gopher://host/x", "unknown scheme 'gopher'; use file://PATH or s3://BUCKET[/PREFIX]"),
         ("LOG_LEVEL=verbose", "cannot start the crawl with these settings: Unknown level: 'verbose'"),
-        ("DEDUP_WINDOW_DAYS=0", "cannot start the crawl with these settings: window must be positive"),
+        # Refused where typed, before start-up: -s builds the DedupConfig it describes.
+        ("DEDUP_WINDOW_DAYS=0", "-s: window must be positive"),
     ],
 )
 def test_a_setting_refused_at_start_up_is_a_usage_error(setting, message, tmp_path):
