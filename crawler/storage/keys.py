@@ -16,6 +16,7 @@ MAX_KEY_BYTES = 1024
 _PART = re.compile(r"[A-Za-z0-9][A-Za-z0-9._=+@-]*")
 _RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
 _CHECKPOINT = re.compile(r"\d{12}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 MANIFEST_PREFIX = "manifests/"
 ARTICLE_PREFIX = "articles/"
@@ -28,7 +29,9 @@ def validate_key(key: str) -> str:
     """Return `key` unchanged if it is safe: relative, no empty/`.`/`..` parts, no control chars."""
     if not isinstance(key, str) or not key:
         raise UnsafeKeyError(f"object key must be a non-empty string, got {key!r}")
-    if any(ord(char) < 32 or ord(char) == 127 for char in key):
+    # One regex scan: a reader checks every key of every manifest it opens (a character loop here was
+    # a tenth of reading a compacted day).
+    if _CONTROL.search(key):
         raise UnsafeKeyError(f"object key {key!r} contains control characters; remove them")
     if key.startswith("/") or "\\" in key:
         raise UnsafeKeyError(f"object key {key!r} must be relative with '/' separators (no leading '/')")
