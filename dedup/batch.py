@@ -13,6 +13,7 @@ import re
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, BinaryIO, TextIO
@@ -23,6 +24,8 @@ from dedup.model import Document, Verdict
 from dedup.signature import Signature, SignatureError, compute_signature
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# An article record is a few KB, a long one a few hundred: no real line comes near this.
+MAX_LINE_CHARS = 16 * 1024 * 1024
 
 
 class BatchInputError(ValueError):
@@ -134,7 +137,7 @@ def _spool(
     """Check every line and write it with its signature to `spool`; return each record's place in
     the indexing order (undated, then dated oldest first, ties by id) and its offset in the spool."""
     order = []
-    for number, line in enumerate(in_stream, start=1):
+    for number, line in enumerate(_lines(in_stream), start=1):
         if not line.strip():
             continue
         record = parse_record(line, number)
@@ -144,6 +147,20 @@ def _spool(
         order.append((key, spool.tell()))
         spool.write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
     return order
+
+
+def _lines(in_stream: TextIO) -> Iterator[str]:
+    """The stream's lines, each at most MAX_LINE_CHARS: a stream with no line break (`/dev/zero`, a
+    binary file) would otherwise be read into memory whole before the first record is checked."""
+    number = 0
+    while line := in_stream.readline(MAX_LINE_CHARS + 1):
+        number += 1
+        if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+            raise BatchInputError(
+                f"line {number}: longer than {MAX_LINE_CHARS:,} characters; an article record is one "
+                "JSON object per line (is this a JSON-lines file?)"
+            )
+        yield line
 
 
 def _indexable_time(document: Document, config: DedupConfig) -> float | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from dedup import batch
 from dedup.batch import BatchInputError, cluster_jsonl
 from tests.dedup.stories import story, text
 
@@ -127,3 +128,13 @@ def test_an_undated_copy_is_found_however_far_the_dated_records_run() -> None:
     cluster_jsonl(io.StringIO(jsonl(items)), out)
     records = {r["id"]: r for r in map(json.loads, out.getvalue().splitlines())}
     assert records["copy"]["duplicate_of"] == "old" and records["old"]["match"] == "origin"
+
+
+def test_a_stream_without_line_breaks_is_refused_before_it_fills_memory(monkeypatch) -> None:
+    # /dev/zero or a binary file: the first "line" never ends.
+    monkeypatch.setattr(batch, "MAX_LINE_CHARS", 1000)
+    endless = io.StringIO("\0" * 5000)
+    with pytest.raises(BatchInputError, match="line 1: longer than 1,000 characters"):
+        cluster_jsonl(endless, io.StringIO())
+    record = json.dumps({"id": "a", "text": "x" * 900}) + "\n"
+    assert cluster_jsonl(io.StringIO(record), io.StringIO()).documents == 1
