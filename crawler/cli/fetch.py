@@ -108,18 +108,25 @@ def fetch_overrides(args: argparse.Namespace, settings: dict[str, str]) -> dict[
     return overrides
 
 
+MAX_URL_LIST_BYTES = 64 << 20  # a million URLs of 64 bytes
+
+
 def read_url_list(name: str) -> list[str]:
     """The URLs of `-i FILE`: one per line; blank lines and `#` comments are skipped."""
     try:
         if name == "-":
-            text = sys.stdin.buffer.read().decode("utf-8", "surrogateescape")
+            data = sys.stdin.buffer.read(MAX_URL_LIST_BYTES + 1)
         else:
-            with open(name, encoding="utf-8", errors="surrogateescape") as handle:
-                text = handle.read()
+            with open(name, "rb") as handle:
+                data = handle.read(MAX_URL_LIST_BYTES + 1)
     except OSError as error:
         raise UsageError(
             f"-i {name}: cannot read it ({error.strerror}); give a file with a URL per line"
         ) from None
+    if len(data) > MAX_URL_LIST_BYTES:
+        # /dev/zero or a wrong file would otherwise be read into memory whole.
+        raise UsageError(f"-i {name}: over {MAX_URL_LIST_BYTES >> 20} MiB; a URL list is one URL per line")
+    text = data.decode("utf-8", "surrogateescape")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
 

@@ -379,6 +379,11 @@ USER_ERRORS = [
     ("fetch-input-file-missing", ["fetch", "-i", "{tmp}/no-such-list.txt"], 2,
      "-i {tmp}/no-such-list.txt: cannot read it (No such file or directory)", None),
     ("fetch-no-url", ["fetch"], 2, "give at least one URL, or -i FILE", None),
+    # A stream that never ends is refused at a cap, not read into memory whole.
+    ("fetch-input-file-endless", ["fetch", "-i", "/dev/zero"], 2,
+     "-i /dev/zero: over 64 MiB; a URL list is one URL per line", None),
+    ("dedup-endless-line", ["dedup", "/dev/zero"], 2,
+     "/dev/zero: line 1: longer than 16,777,216 characters", None),
     ("stats-stdout-closed", ["stats", "--store", "{filled}"], 1, None, "closed"),
 ]  # fmt: skip
 
