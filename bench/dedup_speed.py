@@ -60,7 +60,9 @@ def synthetic_signatures(
     over SHINGLE_BITS, 128 MinHash values, an exact hash; every tenth an edited copy of an earlier one
     (half its shingles, a third of its MinHash values), flagged. An index's cost depends on the
     signatures alone, and signing a million texts would take most of an hour on a shared machine."""
-    rng = np.random.default_rng(seed)
+    # Seeded by (seed, start): a fill resumed at `start` draws new articles, not the first ones again
+    # (which made every later article an exact copy of an earlier one, linked into ever larger groups).
+    rng = np.random.default_rng((seed, start))
     earlier: list[Signature] = []
     config = DedupConfig()
     for low in range(start, start + count, FILL_BATCH):
