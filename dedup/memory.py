@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -51,9 +51,15 @@ class MemoryState:
     def __contains__(self, doc_id: str) -> bool:
         return doc_id in self._store
 
-    def reserve(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> tuple[str | None, list[str]]:
-        """Record `entry` alone in its cluster, file it under its band values (band numbers, values);
-        return no exact twin (the exact band finds it) and the documents sharing a band with it."""
+    def reserve_many(
+        self, items: Sequence[tuple[Entry, tuple[np.ndarray, np.ndarray]]]
+    ) -> list[list[Entry] | None]:
+        """Record each entry alone in its cluster and file it under its band values (band numbers,
+        values), in order; return, for each, the entries sharing a band with it (the exact band finds
+        the exact twin), or None when its id is indexed already."""
+        return [None if entry.id in self._store else self._reserve(entry, bands) for entry, bands in items]
+
+    def _reserve(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> list[Entry]:
         row = self._store.add(entry.id, entry_codec.encode(entry))
         hour = _hour(entry.time)
         if hour not in self._hours:
@@ -61,9 +67,8 @@ class MemoryState:
             heapq.heappush(self._hour_heap, hour)
         self._hours[hour].append(row)
         self._next_due = min(self._next_due, entry.time)
-        found = self._bands.add(row, *bands)
-        held = (self._store.get(other) for other in sorted(found))
-        return None, [entry_codec.read_id(raw) for raw in held if raw is not None]
+        held = (self._store.get(other) for other in sorted(self._bands.add(row, *bands)))
+        return [entry_codec.decode(raw) for raw in held if raw is not None]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
         held = ((doc_id, self._store.find(doc_id)) for doc_id in ids)
