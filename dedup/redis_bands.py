@@ -1,6 +1,7 @@
-"""The Lua side of the shared index: reserving a document is filing it in its band tables, in one
-script (atomic in Redis), so the insert is the claim: of two workers adding copies at once, the second
-one's script runs after the first's and finds it.
+"""The Lua side of the shared index: reserving documents is filing them in their band tables, a batch
+in one script (atomic in Redis), so the insert is the claim: of two workers adding copies at once, the
+second one's script runs after the first's and finds it, and a document finds the earlier ones of its
+own batch the same way.
 
 A band table key holds the documents whose band value shares its top `key_bits` bits, as 6-byte
 records appended in arrival order: the value's low 16 bits and the document's 4-byte sequence number.
