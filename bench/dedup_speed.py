@@ -60,7 +60,9 @@ def synthetic_signatures(
     over SHINGLE_BITS, 128 MinHash values, an exact hash; every tenth an edited copy of an earlier one
     (half its shingles, a third of its MinHash values), flagged. An index's cost depends on the
     signatures alone, and signing a million texts would take most of an hour on a shared machine."""
-    rng = np.random.default_rng(seed)
+    # Seeded by (seed, start): a fill resumed at `start` draws new articles, not the first ones again
+    # (which made every later article an exact copy of an earlier one, linked into ever larger groups).
+    rng = np.random.default_rng((seed, start))
     earlier: list[Signature] = []
     config = DedupConfig()
     for low in range(start, start + count, FILL_BATCH):
@@ -211,22 +213,6 @@ def probe_documents(
     return docs
 
 
-def memory_table(sizes: list[int]) -> None:
-    """Resident memory per document of one in-process index filled with synthetic signatures (no
-    probes, no texts: nothing but the index grows), at each size."""
-    dd = Deduplicator(DedupConfig(window=timedelta(days=3650)))
-    base, count, start = rss_bytes(), 0, time.perf_counter()
-    print(f"{'index size':>12}{'RSS MB':>10}{'KB/doc':>9}{'adds/s':>9}")
-    for size in sorted(sizes):
-        for batch in synthetic_signatures(1, count, size - count):
-            for document, signature, _ in batch:
-                dd.add(document, signature)
-        count = size
-        used = rss_bytes() - base
-        rate = count / (time.perf_counter() - start)
-        print(f"{count:>12,}{used / 2**20:>10.0f}{used / count / 1024:>9.2f}{rate:>9.0f}", flush=True)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -235,6 +221,8 @@ def main() -> int:
     parser.add_argument("--fill-only", action="store_true", help="memory per document only (synthetic fill)")
     args = parser.parse_args()
     if args.fill_only:
+        from dedup_memory import memory_table
+
         memory_table(args.sizes)
         return 0
     articles = Articles()

@@ -1,8 +1,7 @@
-"""The shared dedup index alone, without a crawl, on synthetic signatures of 600-word articles
-(`dedup_speed.synthetic_signatures`): Redis bytes per indexed article (INFO used_memory and
-MEMORY USAGE by key role) at growing sizes, insert+query throughput with 1, 2 and 4 worker processes,
-and the rate at each size against the first. Baseline in the same run: plain datasketch MinHashLSH on
-Redis storage (its band buckets alone, no verifier evidence). Used by `bench/redis_memory.py --index`.
+"""The shared dedup index alone, on synthetic signatures of 600-word articles: Redis bytes per article
+(INFO used_memory, MEMORY USAGE by key role) at growing sizes, insert+query throughput with 1, 2 and 4
+worker processes, `add` beside `add_many`, and the rate at each size against the first. Baseline in the
+same run: plain datasketch MinHashLSH on Redis (bands alone). Used by `bench/redis_memory.py --index`.
 """
 
 from __future__ import annotations
@@ -64,16 +63,22 @@ def _fill(dd: Deduplicator, state: RedisState, batch: list[tuple[Document, Any, 
 
 
 def _worker(
-    url: str, namespace: str, seed: int, count: int, timed: bool, link: bool, barrier: Any, results: Any
-) -> None:
-    # Timed rows compute every signature before the clock starts; fills stream batches untimed.
+    url: str, namespace: str, seed: int, count: int, timed: bool, link: bool, barrier: Any, results: Any,
+    batch: int = 1,
+) -> None:  # fmt: skip
+    # Timed rows compute every signature before the clock starts; fills stream batches untimed. A
+    # `batch` of 1 adds one document at a time (`add`), more reserves them together (`add_many`).
     ready = [item for batch in batches(seed, 0, count) for item in batch] if timed else []
     state = RedisState(url, namespace, CONFIG)
     with Deduplicator(CONFIG, redis_url=url, namespace=namespace) as dd:
         barrier.wait()
         start, cpu = time.perf_counter(), time.process_time()
-        for document, signature, _ in ready:
-            dd.add(document, signature)
+        for first in range(0, len(ready), batch):
+            part = ready[first : first + batch]
+            if batch == 1:
+                dd.add(part[0][0], part[0][1])
+            else:
+                dd.add_many([document for document, _, _ in part], [signature for _, signature, _ in part])
         for batch in [] if timed else batches(seed, 0, count):
             _fill(dd, state, batch, link)
         results.put((time.perf_counter() - start, time.process_time() - cpu))
@@ -81,15 +86,17 @@ def _worker(
 
 
 def run_workers(
-    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True
-) -> float:
+    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True,
+    batch: int = 1,
+) -> float:  # fmt: skip
     """Articles per second over all workers."""
-    return run_measured(url, namespace, workers, per_worker, seed0, timed, link)[0]
+    return run_measured(url, namespace, workers, per_worker, seed0, timed, link, batch)[0]
 
 
 def run_measured(
-    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True
-) -> tuple[float, float, float]:
+    url: str, namespace: str, workers: int, per_worker: int, seed0: int, timed: bool = True, link: bool = True,
+    batch: int = 1,
+) -> tuple[float, float, float]:  # fmt: skip
     """Articles per second over all workers; client CPU µs per article; Redis CPU µs per article
     (INFO commandstats, which also counts whatever else the server ran meanwhile)."""
     client = redis.Redis.from_url(url)
@@ -98,7 +105,7 @@ def run_measured(
     barrier, results = context.Barrier(workers + 1), context.Queue()
     processes = [
         context.Process(
-            target=_worker, args=(url, namespace, seed0 + w, per_worker, timed, link, barrier, results)
+            target=_worker, args=(url, namespace, seed0 + w, per_worker, timed, link, barrier, results, batch)
         )
         for w in range(workers)
     ]
@@ -176,18 +183,15 @@ def datasketch_baseline(url: str, count: int) -> float:
         client.close()
 
 
-def memory_table(url: str, sizes: list[int], workers: int, probe: int, linked_until: int) -> None:
+def memory_table(url: str, sizes: list[int], workers: int, probe: int, linked_until: int, batch: int) -> None:
     """Fill one namespace to each size with `workers` processes; print bytes per article by role, then
-    time `probe` articles per worker from 4 workers at that size. Copies are linked (added) up to
-    `linked_until` articles, only reserved beyond."""
+    time `probe` articles per worker from 4 workers at that size, added one at a time and in batches
+    of `batch`. Copies are linked (added) up to `linked_until` articles, only reserved beyond."""
     client = redis.Redis.from_url(url)
     namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
     baseline = datasketch_baseline(url, min(sizes[0], 2_000))
-    print(
-        f"\nbaseline: plain datasketch MinHashLSH on Redis (bands only): {baseline:,.0f} bytes/article",
-        flush=True,
-    )
-    rates: list[tuple[int, float, float, float]] = []
+    print(f"\nbaseline: plain datasketch MinHashLSH on Redis (bands only): {baseline:,.0f} bytes/article")
+    rows: list[tuple[int, float, float, float, float]] = []
     before = used_memory(client)
     try:
         count = 0
@@ -206,31 +210,41 @@ def memory_table(url: str, sizes: list[int], workers: int, probe: int, linked_un
             for role, used in sorted(usage.items(), key=lambda item: -item[1]):
                 print(f"{role:<40}{used:>14,}{used / count:>13,.0f}")
             print(f"{'total':<40}{total:>14,}{total / count:>13,.0f}", flush=True)
-            rate = run_workers(url, namespace, 4, probe, seed0=10_000 + count)
-            count += 4 * probe
-            rates.append((size, total / size, grown / size, rate))
-            print(f"insert+query at {size:,}: {rate:,.0f} articles/s (4 workers)", flush=True)
+            rates = []
+            for size_of_batch in (1, batch):
+                rates.append(run_workers(url, namespace, 4, probe, seed0=10_000 + count, batch=size_of_batch))
+                count += 4 * probe
+            rows.append((size, total / size, grown / size, *rates))
+            print(f"insert+query at {size:,}, 4 workers: {rates[0]:,.0f}/s one at a time, "
+                  f"{rates[1]:,.0f}/s in batches of {batch}", flush=True)  # fmt: skip
     finally:
         drop_keys(client, namespace)
         client.close()
     print(f"\n{'index size':>12}{'MEMORY USAGE B/art':>20}{'used_memory B/art':>19}{'vs datasketch':>15}"
-          f"{'articles/s (4w)':>17}{'vs first':>10}")  # fmt: skip
-    for size, per_key, per_info, rate in rates:
-        print(f"{size:>12,}{per_key:>20,.0f}{per_info:>19,.0f}{per_info / baseline:>15.2f}{rate:>17,.0f}"
-              f"{rate / rates[0][3]:>10.2f}")  # fmt: skip
+          f"{'add/s (4w)':>12}{'vs first':>10}{'batch/s (4w)':>14}{'vs first':>10}")  # fmt: skip
+    for size, per_key, per_info, one, many in rows:
+        print(f"{size:>12,}{per_key:>20,.0f}{per_info:>19,.0f}{per_info / baseline:>15.2f}{one:>12,.0f}"
+              f"{one / rows[0][3]:>10.2f}{many:>14,.0f}{many / rows[0][4]:>10.2f}")  # fmt: skip
 
 
-def throughput_table(url: str, per_worker: int) -> None:
+def throughput_table(url: str, per_worker: int, batch: int) -> None:
+    """Insert+query with 1, 2 and 4 workers on a fresh index each row: documents added one at a time
+    (`add`, two round trips each) beside the same documents in batches (`add_many`)."""
     client = redis.Redis.from_url(url)
     print(f"\ninsert+query, {per_worker} articles per worker, fresh index each row")
-    print(f"{'workers':>8}{'articles/s':>12}{'vs 1':>8}{'client CPU µs/art':>19}{'Redis µs/art':>14}")
-    first = None
+    print(
+        f"{'workers':>8}{'path':>12}{'articles/s':>12}{'vs add':>8}{'client CPU µs/art':>19}{'Redis µs/art':>14}"
+    )
     for workers in (1, 2, 4):
-        namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
-        try:
-            rate, cpu, server = run_measured(url, namespace, workers, per_worker, seed0=0)
-        finally:
-            drop_keys(client, namespace)
-        first = first or rate
-        print(f"{workers:>8}{rate:>12,.0f}{rate / first:>8.2f}{cpu:>19,.0f}{server:>14,.0f}", flush=True)
+        first = None
+        for size_of_batch in (1, batch):
+            namespace = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"
+            try:
+                rate, cpu, server = run_measured(url, namespace, workers, per_worker, 0, batch=size_of_batch)
+            finally:
+                drop_keys(client, namespace)
+            first = first or rate
+            path = "add" if size_of_batch == 1 else f"add_many {size_of_batch}"
+            print(f"{workers:>8}{path:>12}{rate:>12,.0f}{rate / first:>8.2f}{cpu:>19,.0f}{server:>14,.0f}",
+                  flush=True)  # fmt: skip
     client.close()

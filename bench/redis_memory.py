@@ -6,7 +6,8 @@ prefix, measures `MEMORY USAGE` by key role, then deletes its keys.
 
 `--index SIZE ...` measures the dedup index alone (no crawl): bytes per article by key role at each
 size and the 4-worker insert+query rate there (`--probe` articles per worker), then throughput with 1,
-2 and 4 worker processes on a fresh index, beside plain datasketch MinHashLSH on Redis.
+2 and 4 worker processes on a fresh index, beside plain datasketch MinHashLSH on Redis; each rate one
+document at a time (`add`) beside batches of `--batch` (`add_many`).
 
     python bench/redis_memory.py --index 10000 100000 1000000 --fill-workers 2 --per-worker 3000
 """
@@ -78,14 +79,17 @@ def main() -> None:
     parser.add_argument("--probe", type=int, default=2500, help="articles per worker, rate at each size")
     parser.add_argument("--fill-workers", type=int, default=2)
     parser.add_argument("--per-worker", type=int, default=3000, help="articles per worker, throughput rows")
+    parser.add_argument("--batch", type=int, default=100, help="documents per add_many, beside add")
     args = parser.parse_args()
     if args.index is not None:
         from redis_index import memory_table, throughput_table
 
         if args.per_worker:
-            throughput_table(args.redis, args.per_worker)
+            throughput_table(args.redis, args.per_worker, args.batch)
         if args.index:
-            memory_table(args.redis, sorted(args.index), args.fill_workers, args.probe, args.linked_until)
+            memory_table(
+                args.redis, sorted(args.index), args.fill_workers, args.probe, args.linked_until, args.batch
+            )
         return
     client = redis.Redis.from_url(args.redis)
     prefix = f"newscrawl-bench-{uuid.uuid4().hex[:8]}"

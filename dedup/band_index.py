@@ -33,9 +33,13 @@ class BandIndex:
             found.update(self._pending[key])
         for key in listed:
             self._pending.setdefault(key, []).append(row)
-        starts, ends = keys << _ROW_BITS, (keys + np.uint64(1)) << _ROW_BITS
+        starts = keys << _ROW_BITS
+        # Both ends of every key's range in one search per run: the per-call cost, times the dozen or
+        # more runs of a large index, is most of a query.
+        bounds, count = np.concatenate((starts, (keys + np.uint64(1)) << _ROW_BITS)), len(keys)
         for run in self._runs:
-            low, high = np.searchsorted(run, starts), np.searchsorted(run, ends)
+            where = run.searchsorted(bounds)
+            low, high = where[:count], where[count:]
             for i in np.flatnonzero(high > low).tolist():
                 found.update((run[low[i] : high[i]] & _ROW_MASK).tolist())
         self._pending_entries.append(starts | np.uint64(row))

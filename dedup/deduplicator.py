@@ -7,7 +7,7 @@ in which case it is shared in Redis under `namespace` (`redis_state.py`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from dedup.bands import index_bands
@@ -57,22 +57,37 @@ class Deduplicator:
         """Index `document` and return its verdict; adding an id already indexed returns its verdict."""
         if document.id in self._state:
             return self._verdict_of(document.id)
-        signature = complete_signature(document, signature, self.config)
-        entry = make_entry(document, signature, self.config, self._now())
-        self._evict(entry.time)
-        candidates = self._reserve(entry, signature)
-        if candidates is None:  # another worker indexed this id since the check above
-            return self._verdict_of(document.id)
-        matches = []
-        for other in self._state.entries(sorted(candidates)).values():
-            found = judge(entry, other, self.config)
-            if found is not None:
-                matches.append(found)
-        if matches:
-            self._regroup(document.id, matches)
-        # Without a match the document stays as reserved, alone (most documents): a worker that links
-        # to it later regroups it under the lock, so this one needs none.
-        return self._verdict_of(document.id)
+        return self.add_many([document], [signature])[0]
+
+    def add_many(
+        self, documents: Sequence[Document], signatures: Sequence[Signature | None] | None = None
+    ) -> list[Verdict]:
+        """`[add(d, s) for d, s in zip(documents, signatures)]`, with the same verdicts, reserving all
+        the documents at once: one round trip to a shared index for the batch instead of two per
+        document (a document that matches nothing, most of them, needs no other)."""
+        signatures = signatures if signatures is not None else [None] * len(documents)
+        entries, bands = [], []
+        for document, signature in zip(documents, signatures, strict=True):
+            signature = complete_signature(document, signature, self.config)
+            entries.append(make_entry(document, signature, self.config, self._now()))
+            bands.append(index_bands(signature, self.config))
+        if entries:
+            self._evict(entries[0].time)
+        reserved = self._state.reserve_many(list(zip(entries, bands, strict=True)))
+        verdicts = []
+        for entry, candidates in zip(entries, reserved, strict=True):
+            # None: the id was indexed before (or earlier in this batch, or by another worker meanwhile).
+            matches = []
+            for other in sorted(candidates or [], key=lambda found: found.id):
+                found = judge(entry, other, self.config)
+                if found is not None:
+                    matches.append(found)
+            if matches:
+                self._regroup(entry.id, matches)
+            # Without a match the document stays as reserved, alone (most documents): a worker that
+            # links to it later regroups it under the lock, so this one needs none.
+            verdicts.append(self._verdict_of(entry.id))
+        return verdicts
 
     def _regroup(self, doc_id: str, matches: list[Match]) -> None:
         with self._state.locked():
@@ -84,17 +99,6 @@ class Deduplicator:
             # The document's own one-member cluster only existed within this call: nothing to retire.
             changed.discard(doc_id)
         self._changed |= changed
-
-    def _reserve(self, entry: Entry, signature: Signature) -> set[str] | None:
-        """Record the entry, file it under its band values and return its candidates (the documents
-        filed under one of them before it); None when another worker indexed the id first."""
-        reserved = self._state.reserve(entry, index_bands(signature, self.config))
-        if reserved is None:
-            return None
-        exact_of, candidates = reserved
-        found = set(candidates) | ({exact_of} if exact_of is not None else set())
-        found.discard(entry.id)
-        return found
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
         """Re-index a stored record at start-up, in any order. Its clusters are not reported by

@@ -63,6 +63,12 @@ def arrival_time(raw: bytes) -> float:
     return float(struct.unpack_from("<d", raw, TIME_OFFSET)[0])
 
 
+def read_id(raw: bytes) -> str:
+    """The entry's id, read without decoding the rest (it is the first field after the head)."""
+    value, _ = _read_string(raw, _HEAD.size)
+    return value or ""
+
+
 def pack_sorted(values: np.ndarray) -> bytes:
     """Elias-Fano code of a sorted array of unique uint32: the low `low` bits of each value packed
     flat, the rest in unary as a bitmap (bit high_i + i set)."""

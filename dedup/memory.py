@@ -3,6 +3,7 @@ tables (`band_index`), verified links and the placements that differ from "alone
 
 `dedup.clusters.partition` decides each document's placement (cluster, origin, match) from the links;
 this module only stores them. Documents leave by arrival time, from hour buckets of their rows.
+Entries live in an `index_store.EntryStore` (one byte arena, ids in a numpy hash table).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 import numpy as np
@@ -18,6 +19,7 @@ import numpy as np
 from dedup import entry_codec
 from dedup.band_index import BandIndex
 from dedup.clusters import Links, Placement
+from dedup.index_store import EntryStore
 from dedup.model import Cluster, Entry, Member
 from dedup.verify import Match
 
@@ -30,10 +32,9 @@ def alone(doc_id: str) -> Placement:
 class MemoryState:
     """Single-process state."""
 
-    def __init__(self) -> None:
-        self._encoded: dict[str, bytes] = {}
-        self._rows: list[str | None] = []  # row - self._base → id, None once evicted
-        self._base = 0
+    def __init__(self, store: EntryStore | None = None) -> None:
+        # `store` is for measuring another layout of the entries beside this one (bench/dedup_memory.py).
+        self._store = store if store is not None else EntryStore()
         self._bands = BandIndex()
         self._links: dict[str, dict[str, Match]] = {}
         self._placed: dict[str, Placement] = {}  # only placements other than alone(id)
@@ -45,31 +46,33 @@ class MemoryState:
         self._next_due = -math.inf  # no document arrived before this: evict() has nothing to do below it
 
     def __len__(self) -> int:
-        return len(self._encoded)
+        return len(self._store)
 
     def __contains__(self, doc_id: str) -> bool:
-        return doc_id in self._encoded
+        return doc_id in self._store
 
-    def reserve(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> tuple[str | None, list[str]]:
-        """Record `entry` alone in its cluster, file it under its band values (band numbers, values);
-        return no exact twin (the exact band finds it) and the documents sharing a band with it."""
-        row = self._base + len(self._rows)
-        self._rows.append(entry.id)
-        self._encoded[entry.id] = entry_codec.encode(entry)
+    def reserve_many(
+        self, items: Sequence[tuple[Entry, tuple[np.ndarray, np.ndarray]]]
+    ) -> list[list[Entry] | None]:
+        """Record each entry alone in its cluster and file it under its band values (band numbers,
+        values), in order; return, for each, the entries sharing a band with it (the exact band finds
+        the exact twin), or None when its id is indexed already."""
+        return [None if entry.id in self._store else self._reserve(entry, bands) for entry, bands in items]
+
+    def _reserve(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> list[Entry]:
+        row = self._store.add(entry.id, entry_codec.encode(entry))
         hour = _hour(entry.time)
         if hour not in self._hours:
-            self._hours[hour] = array("L")
+            self._hours[hour] = array("I")
             heapq.heappush(self._hour_heap, hour)
         self._hours[hour].append(row)
         self._next_due = min(self._next_due, entry.time)
-        found = self._bands.add(row, *bands)
-        ids = (self._rows[other - self._base] for other in sorted(found))
-        return None, [doc_id for doc_id in ids if doc_id is not None]
+        held = (self._store.get(other) for other in sorted(self._bands.add(row, *bands)))
+        return [entry_codec.decode(raw) for raw in held if raw is not None]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
-        return {
-            doc_id: entry_codec.decode(self._encoded[doc_id]) for doc_id in ids if doc_id in self._encoded
-        }
+        held = ((doc_id, self._store.find(doc_id)) for doc_id in ids)
+        return {doc_id: entry_codec.decode(raw) for doc_id, raw in held if raw is not None}
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -79,7 +82,7 @@ class MemoryState:
         """Record verified matches in both directions (the verifier is symmetric)."""
         own = self._links.setdefault(doc_id, {})
         for match in matches:
-            if match.other in self._encoded:
+            if match.other in self._store:
                 own[match.other] = match
                 self._links.setdefault(match.other, {})[doc_id] = Match(doc_id, match.kind, match.similarity)
 
@@ -108,13 +111,13 @@ class MemoryState:
         return changed
 
     def member(self, doc_id: str) -> Placement:
-        if doc_id not in self._encoded:
+        if doc_id not in self._store:
             raise KeyError(doc_id)
         return self._placed.get(doc_id) or alone(doc_id)
 
     def cluster(self, cluster_id: str) -> Cluster | None:
         ids = set(self._members.get(cluster_id, ()))
-        if cluster_id in self._encoded and cluster_id not in self._placed:
+        if cluster_id in self._store and cluster_id not in self._placed:
             ids.add(cluster_id)
         if not ids:
             return None
@@ -133,14 +136,14 @@ class MemoryState:
         self._next_due = math.inf
         while self._hour_heap and self._hour_heap[0] <= _hour(cutoff):
             hour = self._hour_heap[0]
-            kept = array("L")
+            kept = array("I")
             for row in self._hours[hour]:
-                doc_id = self._rows[row - self._base]
-                if doc_id is None:
+                raw = self._store.get(row)
+                if raw is None:
                     continue
-                time = entry_codec.arrival_time(self._encoded[doc_id])
+                time = entry_codec.arrival_time(raw)
                 if time < cutoff:
-                    due.append((time, row, doc_id))
+                    due.append((time, row, entry_codec.read_id(raw)))
                 else:
                     kept.append(row)
                     self._next_due = min(self._next_due, time)
@@ -151,22 +154,18 @@ class MemoryState:
             heapq.heappop(self._hour_heap)
         if self._hour_heap and self._hour_heap[0] > _hour(cutoff):
             self._next_due = min(self._next_due, self._hour_heap[0] * 3600)
-        for _, row, doc_id in sorted(due):
+        for _, _row, doc_id in sorted(due):
             if notify is not None:
                 notify(doc_id)
             self._forget(doc_id)
-            self._rows[row - self._base] = None
-        while (
-            self._bands.floor - self._base < len(self._rows)
-            and self._rows[self._bands.floor - self._base] is None
-        ):
+        while self._bands.floor < self._store.end and not self._store.alive(self._bands.floor):
             self._bands.floor += 1
         if due:
             self._trim()
         return [doc_id for _, _, doc_id in sorted(due)]
 
     def _forget(self, doc_id: str) -> None:
-        del self._encoded[doc_id]
+        self._store.remove(doc_id)
         for other in self._links.pop(doc_id, {}):
             self._links[other].pop(doc_id, None)
         self._unplace(doc_id)
@@ -181,11 +180,10 @@ class MemoryState:
                 del self._members[placement.cluster]  # type: ignore[union-attr]
 
     def _trim(self) -> None:
-        """Drop the evicted rows' slots and band entries once they are half of what is held."""
-        dead = self._bands.floor - self._base
-        if dead * 2 >= len(self._rows):
-            del self._rows[:dead]
-            self._base = self._bands.floor
+        """Drop the evicted rows' bytes and band entries once they are half of what is held."""
+        dead = self._bands.floor - self._store.base
+        if dead * 2 >= self._store.end - self._store.base:
+            self._store.trim(self._bands.floor)
             self._bands.purge()
 
 

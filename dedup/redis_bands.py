@@ -1,6 +1,7 @@
-"""The Lua side of the shared index: reserving a document is filing it in its band tables, in one
-script (atomic in Redis), so the insert is the claim: of two workers adding copies at once, the second
-one's script runs after the first's and finds it.
+"""The Lua side of the shared index: reserving documents is filing them in their band tables, a batch
+in one script (atomic in Redis), so the insert is the claim: of two workers adding copies at once, the
+second one's script runs after the first's and finds it, and a document finds the earlier ones of its
+own batch the same way.
 
 A band table key holds the documents whose band value shares its top `key_bits` bits, as 6-byte
 records appended in arrival order: the value's low 16 bits and the document's 4-byte sequence number.
@@ -13,57 +14,74 @@ from __future__ import annotations
 
 DOCS_PER_HASH = 64
 
-# ARGV: prefix, id, id hash bucket, encoded entry, packed (>I2 band, >I4 value) pairs, key bits.
-# Returns false when the id is indexed already, else {sequence number, encoded candidate entries...}.
+# ARGV: prefix, key bits, then four per document: id, id hash bucket, encoded entry, packed (>I2 band,
+# >I4 value) pairs. Documents are reserved in order, so a later one finds an earlier one of the same call.
+# Returns one array per document, {0} when its id is indexed already, else {its sequence number, the
+# sequence numbers it met...}, then one array of (sequence number, encoded entry) of everything met.
 RESERVE = """
-local p, id = ARGV[1], ARGV[2]
-local ids = p .. 'i:' .. ARGV[3]
-if redis.call('HEXISTS', ids, id) == 1 then return false end
-local seq = redis.call('INCR', p .. 'seq')
-redis.call('INCR', p .. 'count')
+local p = ARGV[1]
+local split = 2 ^ (32 - tonumber(ARGV[2]))
 local floor = tonumber(redis.call('GET', p .. 'floor') or '0')
-redis.call('HSET', ids, id, seq)
-redis.call('HSET', p .. 'd:' .. math.floor(seq / PER_HASH), seq % PER_HASH, ARGV[4])
-local ref = struct.pack('>I4', seq)
-local bands, split = ARGV[5], 2 ^ (32 - tonumber(ARGV[6]))
-local seen, out = {[seq] = true}, {seq}
-for at = 1, #bands, 6 do
-  local band, value = struct.unpack('>I2>I4', bands, at)
-  local key = p .. 'b:' .. band .. ':' .. math.floor(value / split)
-  local low = struct.pack('>I2', value % 65536)
-  local held = redis.call('GET', key)
-  if not held then
-    redis.call('SET', key, low .. ref)
+local out, met, wanted, reserved = {}, {}, {}, 0
+for d = 3, #ARGV, 4 do
+  local id, ids = ARGV[d], p .. 'i:' .. ARGV[d + 1]
+  if redis.call('HEXISTS', ids, id) == 1 then
+    out[#out + 1] = {0}
   else
-    if struct.unpack('>I4', held, 3) < floor then
-      local first, last = 0, #held / 6
-      while first < last do
-        local mid = math.floor((first + last) / 2)
-        if struct.unpack('>I4', held, mid * 6 + 3) < floor then first = mid + 1 else last = mid end
-      end
-      held = string.sub(held, first * 6 + 1)
-      redis.call('SET', key, held .. low .. ref)
-    else
-      redis.call('APPEND', key, low .. ref)
-    end
-    local from = 1
-    while true do
-      local found = string.find(held, low, from, true)
-      if not found then break end
-      if found % 6 == 1 then
-        local other = struct.unpack('>I4', held, found + 2)
-        if not seen[other] then seen[other] = true; out[#out + 1] = other end
-        from = found + 6
+    local seq = redis.call('INCR', p .. 'seq')
+    reserved = reserved + 1
+    redis.call('HSET', ids, id, seq)
+    redis.call('HSET', p .. 'd:' .. math.floor(seq / PER_HASH), seq % PER_HASH, ARGV[d + 2])
+    local ref = struct.pack('>I4', seq)
+    local bands = ARGV[d + 3]
+    local seen, found = {[seq] = true}, {seq}
+    for at = 1, #bands, 6 do
+      local band, value = struct.unpack('>I2>I4', bands, at)
+      local key = p .. 'b:' .. band .. ':' .. math.floor(value / split)
+      local low = struct.pack('>I2', value % 65536)
+      local held = redis.call('GET', key)
+      if not held then
+        redis.call('SET', key, low .. ref)
       else
-        from = found + 1
+        if struct.unpack('>I4', held, 3) < floor then
+          local first, last = 0, #held / 6
+          while first < last do
+            local mid = math.floor((first + last) / 2)
+            if struct.unpack('>I4', held, mid * 6 + 3) < floor then first = mid + 1 else last = mid end
+          end
+          held = string.sub(held, first * 6 + 1)
+          redis.call('SET', key, held .. low .. ref)
+        else
+          redis.call('APPEND', key, low .. ref)
+        end
+        local from = 1
+        while true do
+          local hit = string.find(held, low, from, true)
+          if not hit then break end
+          if hit % 6 == 1 then
+            local other = struct.unpack('>I4', held, hit + 2)
+            if not seen[other] then
+              seen[other] = true
+              found[#found + 1] = other
+              if not wanted[other] then wanted[other] = true; met[#met + 1] = other end
+            end
+            from = hit + 6
+          else
+            from = hit + 1
+          end
+        end
       end
     end
+    out[#out + 1] = found
   end
 end
-for i = 2, #out do
-  local n = out[i]
-  out[i] = redis.call('HGET', p .. 'd:' .. math.floor(n / PER_HASH), n % PER_HASH) or ''
+local entries = {}
+for _, n in ipairs(met) do
+  entries[#entries + 1] = n
+  entries[#entries + 1] = redis.call('HGET', p .. 'd:' .. math.floor(n / PER_HASH), n % PER_HASH) or ''
 end
+redis.call('INCRBY', p .. 'count', reserved)
+out[#out + 1] = entries
 return out
 """.replace("PER_HASH", str(DOCS_PER_HASH))
 

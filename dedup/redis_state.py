@@ -1,13 +1,15 @@
-"""Shared index state in Redis for many workers: encoded entries, band tables, links and placements.
+"""Shared index state in Redis for many workers: documents (encoded entries), their band tables and
+eviction here; links, placements and cluster members in `redis_links`.
 
-Reserving a document and filing it in its band tables is one Lua script (`redis_bands`); regrouping
-linked documents and evicting run under one lock per index. Keys live under `redis_client.key_prefix`.
+Reserving documents and filing them in their band tables is one Lua script per batch (`redis_bands`);
+regrouping linked documents and evicting run under one lock per index. Keys live under
+`redis_client.key_prefix`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,7 +21,8 @@ from dedup import entry_codec, redis_bands, redis_client
 from dedup.clusters import Links, Placement
 from dedup.config import DedupConfig
 from dedup.memory import alone
-from dedup.model import Cluster, Entry, Member
+from dedup.model import Cluster, Entry
+from dedup.redis_links import RedisLinks
 from dedup.verify import Match
 
 logger = logging.getLogger(__name__)
@@ -48,8 +51,10 @@ class RedisState:
         self._fetch = self._redis.register_script(redis_bands.FETCH)
         self._oldest = self._redis.register_script(redis_bands.OLDEST)
         self._key_bits = key_bits
-        self._fetched: dict[str, Entry] = {}  # the last reserve's candidates, for the entries() after it
-        self._reserved: str | None = None  # the id just reserved alone, until a placement is read or written
+        self._links = RedisLinks(self._redis, self._prefix, self._records, self._bucket)
+        # Ids this worker reserved and found alone, until their verdict is read or a placement written:
+        # their verdict is "alone" as reserved, without a round trip.
+        self._reserved: set[str] = set()
 
     def close(self) -> None:
         self._redis.close()
@@ -60,24 +65,35 @@ class RedisState:
     def __contains__(self, doc_id: str) -> bool:
         return bool(self._redis.hexists(self._ids(doc_id), doc_id))
 
-    def reserve(
-        self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]
-    ) -> tuple[str | None, list[str]] | None:
-        """Record `entry` alone in its cluster, file it under its band values (band numbers, values)
-        and return the documents already filed under one of them (the exact band finds the exact
-        twin). None when another worker indexed this id first."""
-        reserved = self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args(entry, bands))
-        if reserved is None:
-            return None
-        self._reserved = entry.id
-        found = [entry_codec.decode(raw) for raw in reserved[1:] if raw]
-        self._fetched = {other.id: other for other in found if other.id != entry.id}
-        return None, sorted(self._fetched)
+    def reserve_many(
+        self, items: Sequence[tuple[Entry, tuple[np.ndarray, np.ndarray]]]
+    ) -> list[list[Entry] | None]:
+        """Record each entry alone in its cluster and file it under its band values (band numbers,
+        values), in order and in one script; return, for each, the entries already filed under one of
+        them (the exact band finds the exact twin), or None when its id was indexed before."""
+        if not items:
+            return []
+        args: list[Any] = [self._prefix, self._key_bits]
+        for entry, bands in items:
+            args += self._reserve_args(entry, bands)
+        *reserved, met = self._reserve(keys=[self._prefix + "seq"], args=args)
+        entries = {
+            int(seq): entry_codec.decode(raw) for seq, raw in zip(met[::2], met[1::2], strict=True) if raw
+        }
+        results: list[list[Entry] | None] = []
+        for (entry, _), (seq, *found) in zip(items, reserved, strict=True):
+            if not seq:
+                results.append(None)
+                continue
+            self._reserved.add(entry.id)
+            results.append([entries[n] for n in found if n in entries and entries[n].id != entry.id])
+        return results
 
     def queue_reserve(self, pipe: Any, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> None:
         """Queue `entry`'s reserve on `pipe` (a pipeline of `pipeline()`), its reply unread: a bulk load
         of documents known to match nothing leaves Redis as `add` would, without a round trip each."""
-        self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args(entry, bands), client=pipe)
+        args = [self._prefix, self._key_bits, *self._reserve_args(entry, bands)]
+        self._reserve(keys=[self._prefix + "seq"], args=args, client=pipe)
 
     def pipeline(self) -> Any:
         return self._redis.pipeline(transaction=False)
@@ -86,14 +102,11 @@ class RedisState:
         numbers, values = bands
         packed = np.empty(len(values), dtype=[("band", ">u2"), ("value", ">u4")])
         packed["band"], packed["value"] = numbers, values
-        encoded = entry_codec.encode(entry)
-        return [self._prefix, entry.id, self._bucket(entry.id), encoded, packed.tobytes(), self._key_bits]
+        return [entry.id, self._bucket(entry.id), entry_codec.encode(entry), packed.tobytes()]
 
     def entries(self, ids: list[str]) -> dict[str, Entry]:
-        fetched, self._fetched = self._fetched, {}
-        missing = [doc_id for doc_id in ids if doc_id not in fetched]
-        found = {doc_id: fetched[doc_id] for doc_id in ids if doc_id in fetched}
-        for doc_id, (raw, _) in zip(missing, self._records(missing), strict=True):
+        found = {}
+        for doc_id, (raw, _) in zip(ids, self._records(ids), strict=True):
             if raw:  # else evicted by another worker meanwhile
                 found[doc_id] = entry_codec.decode(raw)
         return found
@@ -109,80 +122,27 @@ class RedisState:
             yield
 
     def add_links(self, doc_id: str, matches: list[Match]) -> None:
-        """Record verified matches in both directions, for documents still indexed."""
-        others = [m.other for m in matches]
-        present = {other for other, (raw, _) in zip(others, self._records(others), strict=True) if raw}
-        pipe = self._redis.pipeline(transaction=False)
-        for match in matches:
-            if match.other in present:
-                record = f"{match.kind}|{match.similarity!r}"
-                pipe.hset(self._prefix + "adj:" + doc_id, match.other, record)
-                pipe.hset(self._prefix + "adj:" + match.other, doc_id, record)
-        pipe.execute()
+        self._links.add_links(doc_id, matches)
 
     def group(self, doc_id: str) -> tuple[dict[str, Entry], Mapping[str, Links]]:
         """The entries and links of every document linked to `doc_id`, directly or through others."""
-        links_of: dict[str, dict[str, Match]] = {}
-        frontier = [doc_id]
-        while frontier:
-            pipe = self._redis.pipeline(transaction=False)
-            for current in frontier:
-                pipe.hgetall(self._prefix + "adj:" + current)
-            for current, raw in zip(frontier, pipe.execute(), strict=True):
-                links_of[current] = {
-                    k.decode(): redis_client.parse_match(k.decode(), v) for k, v in raw.items()
-                }
-            frontier = sorted({o for c in frontier for o in links_of[c]} - set(links_of))
+        links_of = self._links.linked(doc_id)
         return self.entries(sorted(links_of)), links_of
 
     def place(self, placed: Mapping[str, Placement]) -> set[str]:
         """Store new placements; return the clusters that gained, lost or re-described a member."""
-        ids = sorted(placed)
-        self._reserved = None
-        changed: set[str] = set()
-        write = self._redis.pipeline(transaction=True)
-        for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
-            new = placed[doc_id]
-            old = redis_client.decode_placement(place) if place else alone(doc_id)
-            if not raw or old == new:
-                continue
-            changed |= {old.cluster, new.cluster}
-            write.hdel(self._prefix + "m:" + old.cluster, doc_id)
-            if new == alone(doc_id):
-                write.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
-            else:
-                write.hset(self._prefix + "m:" + new.cluster, doc_id, "1")
-                write.hset(
-                    f"{self._prefix}p:{self._bucket(doc_id)}", doc_id, redis_client.encode_placement(new)
-                )
-        write.execute()
-        return changed
+        self._reserved -= placed.keys()
+        return self._links.place(placed)
 
     def member(self, doc_id: str) -> Placement:
-        reserved, self._reserved = self._reserved, None
-        if doc_id == reserved:
+        if doc_id in self._reserved:
             # The verdict of an add that found no match: as reserved a moment ago, without a round trip.
+            self._reserved.discard(doc_id)
             return alone(doc_id)
-        ((raw, place),) = self._records([doc_id])
-        if not raw:
-            raise KeyError(f"document {doc_id!r} is not in the index window")
-        return redis_client.decode_placement(place) if place else alone(doc_id)
+        return self._links.member(doc_id)
 
     def cluster(self, cluster_id: str) -> Cluster | None:
-        ids = sorted({k.decode() for k in self._redis.hkeys(self._prefix + "m:" + cluster_id)} | {cluster_id})
-        members, agencies, origin = [], set(), None
-        for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
-            placement = redis_client.decode_placement(place) if place else alone(doc_id)
-            if not raw or placement.cluster != cluster_id:
-                continue
-            origin = origin or placement.origin
-            members.append(Member(doc_id, placement.match, placement.similarity))
-            agency = entry_codec.decode(raw).agency
-            if agency:
-                agencies.add(agency)
-        if origin is None:
-            return None
-        return Cluster(cluster_id, origin, tuple(members), tuple(sorted(agencies)))
+        return self._links.cluster(cluster_id)
 
     def evict(self, cutoff: float, notify: Callable[[str], None] | None = None) -> list[str]:
         """Evict documents that arrived before `cutoff`, in arrival (sequence) order; returns those this
@@ -215,18 +175,11 @@ class RedisState:
     def _forget(self, seq: int, doc_id: str, notify: Callable[[str], None] | None) -> str:
         if notify is not None:
             notify(doc_id)
-        ((_, place),) = self._records([doc_id])
-        others = [k.decode() for k in self._redis.hkeys(self._prefix + "adj:" + doc_id)]
         pipe = self._redis.pipeline(transaction=True)
-        for other in others:
-            pipe.hdel(self._prefix + "adj:" + other, doc_id)
-        pipe.delete(self._prefix + "adj:" + doc_id)
+        self._links.forget(pipe, doc_id)
         pipe.hdel(self._ids(doc_id), doc_id)
         per_hash = redis_bands.DOCS_PER_HASH
         pipe.hdel(f"{self._prefix}d:{seq // per_hash}", seq % per_hash)
-        if place:
-            pipe.hdel(self._prefix + "m:" + redis_client.decode_placement(place).cluster, doc_id)
-            pipe.hdel(f"{self._prefix}p:{self._bucket(doc_id)}", doc_id)
         pipe.execute()
         return doc_id
 

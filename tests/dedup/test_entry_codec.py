@@ -9,7 +9,7 @@ import pytest
 
 from dedup import DedupConfig, compute_signature
 from dedup.entries import make_entry
-from dedup.entry_codec import CARRIED, EntryCodecError, decode, encode, pack_sorted, unpack_sorted
+from dedup.entry_codec import CARRIED, EntryCodecError, decode, encode, pack_sorted, read_id, unpack_sorted
 from dedup.model import Document, Entry
 from dedup.names import unpack
 from tests.dedup.stories import story, text
@@ -43,6 +43,11 @@ def test_the_codec_carries_every_field_of_entry() -> None:
 def test_decode_gives_back_the_entry_encoded(changes: dict[str, object]) -> None:
     entry = entry_of(text(story(11, paragraphs=6)), **changes)
     assert decode(encode(entry)) == entry
+
+
+@pytest.mark.parametrize("doc_id", ["doc-1", "https://example.com/ü?x=1", "x" * 300, ""])
+def test_the_id_is_read_without_decoding_the_entry(doc_id: str) -> None:
+    assert read_id(encode(entry_of(text(story(12)), id=doc_id))) == doc_id
 
 
 def test_an_article_costs_under_half_its_raw_fingerprints() -> None:

@@ -45,3 +45,33 @@ def test_a_document_that_arrives_never_to_leave_does_not_hold_back_later_ones() 
     now[0] += 3 * 24 * 3600
     dd.add(Document("new", text(story(962)), published_at=T0 + timedelta(days=3)))
     assert dd.current("old") is None and dd.current("undated") is not None and len(dd) == 2
+
+
+def test_the_entry_store_finds_every_id_it_holds_across_table_growth_and_trims() -> None:
+    from dedup import entry_codec
+    from dedup.index_store import EntryStore
+    from dedup.model import Entry
+
+    store = EntryStore()
+    ids = [f"doc-{n}" for n in range(5000)]
+    for doc_id in ids:
+        store.add(doc_id, entry_codec.encode(Entry(doc_id, b"", b"", None, None, None, 1.0)))
+    for doc_id in ids[:3000]:
+        store.remove(doc_id)
+    store.trim(3000)
+    assert len(store) == 2000 and store.base == 3000 and "doc-2999" not in store
+    assert all(entry_codec.read_id(store.find(doc_id) or b"") == doc_id for doc_id in ids[3000:])
+    assert store.get(2999) is None and store.alive(3000)
+
+
+def test_ids_whose_hashes_collide_are_told_apart_by_the_id_in_the_entry(monkeypatch) -> None:
+    from dedup import entry_codec, index_store
+    from dedup.model import Entry
+
+    monkeypatch.setattr(index_store, "_hash", lambda doc_id: 7)
+    store = index_store.EntryStore()
+    for doc_id in ("a", "b", "c"):
+        store.add(doc_id, entry_codec.encode(Entry(doc_id, b"", b"", None, None, None, 1.0)))
+    store.remove("b")
+    assert [entry_codec.read_id(store.find(i) or b"") for i in ("a", "c")] == ["a", "c"]
+    assert "b" not in store and len(store) == 2

@@ -48,6 +48,20 @@ def test_redis_index_gives_the_in_memory_verdicts(redis_namespace: str) -> None:
         assert shared.cluster("s0-wire") == memory.cluster("s0-wire")
 
 
+def test_a_batch_gives_the_verdicts_of_adding_its_documents_one_at_a_time(redis_namespace: str) -> None:
+    # The batch holds copies of each other and an id twice, and meets a document indexed before it.
+    docs = documents()
+    batch = [*docs[1:7], docs[3], *docs[7:]]
+    one_at_a_time = Deduplicator()
+    expected = [one_at_a_time.add(document) for document in [docs[0], *batch]]
+    in_memory = Deduplicator()
+    with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as shared:
+        for dd in (in_memory, shared):
+            assert [dd.add(docs[0]), *dd.add_many(batch)] == expected
+            assert dd.cluster("s0-wire") == one_at_a_time.cluster("s0-wire")
+            assert len(dd) == len(docs)
+
+
 def test_redis_index_is_found_again_by_a_new_worker(redis_namespace: str) -> None:
     docs = documents()
     with Deduplicator(redis_url=REDIS_URL, namespace=redis_namespace) as first:
@@ -80,22 +94,32 @@ def test_clear_deletes_every_key_of_the_namespace(redis_namespace: str) -> None:
         client.close()
 
 
-def _worker(namespace: str, worker: int, barrier: multiprocessing.synchronize.Barrier, results) -> None:
+def _worker(
+    namespace: str, worker: int, batch: int, barrier: multiprocessing.synchronize.Barrier, results
+) -> None:
+    """Adds its copy of each round's story, `batch` rounds per call (1: `add`, else `add_many`)."""
     with Deduplicator(redis_url=REDIS_URL, namespace=namespace) as dd:
-        for n in range(ROUNDS):
-            body = story(500 + n, paragraphs=10)
-            # Two outlets' copies of one story: the same body under different ids, slightly edited.
-            copy = text(body if worker == 0 else [*body[:-1], "Our reporter adds local colour."])
+        for first in range(0, ROUNDS, batch):
+            docs = []
+            for n in range(first, first + batch):
+                body = story(500 + n, paragraphs=10)
+                # Two outlets' copies of one story: the same body under different ids, slightly edited.
+                copy = text(body if worker == 0 else [*body[:-1], "Our reporter adds local colour."])
+                docs.append(Document(f"r{n}-w{worker}", copy, published_at=T0 + timedelta(days=n)))
             barrier.wait()
-            verdict = dd.add(Document(f"r{n}-w{worker}", copy, published_at=T0 + timedelta(days=n)))
-            results.put((n, worker, verdict.cluster_id, verdict.duplicate_of))
+            verdicts = [dd.add(docs[0])] if batch == 1 else dd.add_many(docs)
+            for n, verdict in enumerate(verdicts, start=first):
+                results.put((n, worker, verdict.cluster_id, verdict.duplicate_of))
 
 
-def test_two_workers_racing_on_one_story_never_both_become_origin(redis_namespace: str) -> None:
+@pytest.mark.parametrize("batch", [1, 4])
+def test_two_workers_racing_on_one_story_never_both_become_origin(redis_namespace: str, batch: int) -> None:
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     results = context.Queue()
-    workers = [context.Process(target=_worker, args=(redis_namespace, w, barrier, results)) for w in (0, 1)]
+    workers = [
+        context.Process(target=_worker, args=(redis_namespace, w, batch, barrier, results)) for w in (0, 1)
+    ]
     for process in workers:
         process.start()
     [results.get(timeout=60) for _ in range(2 * ROUNDS)]
