@@ -22,7 +22,7 @@ DURATION = re.compile(r"^([0-9.]+)s (setup|call|teardown)\s+(\S+)$")
 
 
 def durations(tree: Path, tests: list[str]) -> tuple[dict[str, float], str]:
-    """Seconds (setup + call + teardown) per test id, and pytest's summary line."""
+    """Seconds (setup + call + teardown) per test id, and pytest's summary (with what failed)."""
     env = {**os.environ, "PYTHONPATH": str(tree)}
     args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--durations=0", *tests]
     out = subprocess.run(args, cwd=tree, env=env, capture_output=True, text=True, check=False).stdout
@@ -31,7 +31,9 @@ def durations(tree: Path, tests: list[str]) -> tuple[dict[str, float], str]:
         match = DURATION.match(line.strip())
         if match:
             seconds[match[3]] = seconds.get(match[3], 0.0) + float(match[1])
-    return seconds, out.strip().splitlines()[-1]
+    lines = out.strip().splitlines()
+    failed = [line for line in lines if line.startswith(("FAILED", "ERROR"))]
+    return seconds, "\n".join([*failed, lines[-1]])
 
 
 def main() -> int:
