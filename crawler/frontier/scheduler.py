@@ -12,18 +12,12 @@ from typing import Any
 import redis
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
-from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from crawler.frontier.queue import LeasedPriorityQueue
 
 logger = logging.getLogger(__name__)
-
-# How often a worker waiting for the others checks whether the crawl is over. Scrapy only asks the
-# idle question again on its 5 s engine heartbeat, so every worker but the last outlived the crawl
-# by up to 5 s; the check is three Redis reads.
-IDLE_RECHECK_SECONDS = 0.5
 
 
 class LeasedScheduler(Scheduler):
@@ -47,7 +41,6 @@ class LeasedScheduler(Scheduler):
         self.stats.set_value("frontier/worker_id", self.worker_id)
         self._beat = task.LoopingCall(self._heartbeat)
         self._beat.start(max(1, self.heartbeat_ttl // 3), now=False)
-        self._waiting = task.LoopingCall(self._crawl_over_check)
 
     def _heartbeat(self) -> None:
         try:
@@ -69,31 +62,8 @@ class LeasedScheduler(Scheduler):
         # Nothing to do here; the crawl is over only when every live worker is idle too. A worker
         # that dies meanwhile has its leases returned to the queue by our heartbeat.
         self.queue.set_idle(True)
-        if self._work_left():
-            if not self._waiting.running:
-                self._waiting.start(IDLE_RECHECK_SECONDS, now=False)
+        if len(self.queue) or self.queue.reclaim_dead() or self.queue.others_busy():
             raise DontCloseSpider
-        self._stop_waiting()
-
-    def _work_left(self) -> bool:
-        return bool(len(self.queue) or self.queue.reclaim_dead() or self.queue.others_busy())
-
-    def _crawl_over_check(self) -> None:
-        """Close as Scrapy would on its next idle check, only sooner; new work is left to Scrapy."""
-        engine = self.crawler.engine
-        try:
-            if not engine.spider_is_idle():
-                self._stop_waiting()
-            elif not self._work_left():
-                self._stop_waiting()
-                self._closing = deferred_from_coro(engine.close_spider_async(reason="finished"))
-        except redis.RedisError as error:
-            # Scrapy's own idle check asks again in 5 s and the heartbeat reports the outage.
-            logger.debug("frontier: idle check failed (%s)", error)
-
-    def _stop_waiting(self) -> None:
-        if self._waiting.running:
-            self._waiting.stop()
 
     def enqueue_request(self, request: Any) -> bool:
         if not request.dont_filter and self.df.request_seen(request):
@@ -114,7 +84,6 @@ class LeasedScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self._beat.running:
             self._beat.stop()
-        self._stop_waiting()
         # Only a committed run (manifest written) may let go of its leases; otherwise they go
         # back to the queue when our heartbeat expires.
         if self.stats.get_value("storage/manifest") or not self.crawler.settings.getbool("STORAGE_WRITE"):
