@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.support.crawl import run_crawl, source, write_registry
+from tests.support.crawl import run_unthrottled, source, write_registry
 from tests.support.fakesite import Article, FakeSite, Hit, Reply, article_page, rss_feed
 
 NOW = datetime.now(UTC)
@@ -47,7 +47,7 @@ def test_homepage_autodiscovers_atom_feed_and_robots_disallow_is_obeyed(
         "/atom.xml", f'<feed xmlns="http://www.w3.org/2005/Atom">{entries}</feed>', "application/atom+xml"
     )
     registry = write_registry(tmp_path / "s.toml", [source(site, wp_json=False)])
-    items, stats = run_crawl(tmp_path, sources=str(registry))
+    items, stats = run_unthrottled(tmp_path, sources=str(registry))
     assert [i["final_url"] for i in items] == [site.url("/news/open/")]
     assert items[0]["discovered_via"] == "feed" and items[0]["announced"]["title"] == "open"
     assert _fetched(site) == ["/news/open/"]
@@ -77,7 +77,7 @@ def test_robots_sitemap_index_gzip_and_news_fields_with_age_window(
     )
     site.add("/news.xml.gz", gzip.compress(news.encode()), content_type="application/x-gzip")
     registry = write_registry(tmp_path / "s.toml", [source(site, feeds=["/none.xml"], wp_json=False)])
-    items, stats = run_crawl(tmp_path, sources=str(registry), since="2d")
+    items, stats = run_unthrottled(tmp_path, sources=str(registry), since="2d")
     [item] = items
     assert item["discovered_via"] == "news-sitemap"
     assert item["announced"]["title"] == "Fresh one" and item["announced"]["keywords"] == ["a", "b"]
@@ -108,7 +108,7 @@ def test_wordpress_api_detected_paginated_and_incremental(
 
     site.routes["/wp-json/wp/v2/posts"] = posts
     registry = write_registry(tmp_path / "s.toml", [source(site, feeds=["/none.xml"])])
-    items, _ = run_crawl(tmp_path, sources=str(registry), since="1d")
+    items, _ = run_unthrottled(tmp_path, sources=str(registry), since="1d")
     assert sorted(i["final_url"] for i in items) == [site.url(f"/news/{s}/") for s in ("p1", "p2", "p3")]
     assert {i["discovered_via"] for i in items} == {"wp-json"}
     api_hits = site.hits_for("/wp-json/")
@@ -140,7 +140,7 @@ def test_wordpress_pages_are_followed_past_a_page_with_nothing_known(
 
     site.routes["/wp-json/wp/v2/posts"] = posts
     entry = source(site, feeds=["/feed.xml"], wp_json=True, exclude_patterns=["/video-"])
-    run_crawl(tmp_path, sources=str(write_registry(tmp_path / "s.toml", [entry])), since="1d")
+    run_unthrottled(tmp_path, sources=str(write_registry(tmp_path / "s.toml", [entry])), since="1d")
     assert _fetched(site) == ["/news/p1/", "/news/p2/", "/news/p3/"], why
 
 
@@ -154,8 +154,8 @@ def test_wordpress_second_run_asks_only_for_posts_after_the_last_run(
     site.add("/wp-json/wp/v2/posts", json.dumps(posts), "application/json", **{"X-WP-TotalPages": "1"})
     registry = write_registry(tmp_path / "s.toml", [source(site, feeds=["/none.xml"], wp_json=True)])
     seen = str(tmp_path / "seen")
-    first, _ = run_crawl(tmp_path, "first", sources=str(registry), seen_dir=seen)
-    second, _ = run_crawl(tmp_path, "second", sources=str(registry), seen_dir=seen)
+    first, _ = run_unthrottled(tmp_path, "first", sources=str(registry), seen_dir=seen)
+    second, _ = run_unthrottled(tmp_path, "second", sources=str(registry), seen_dir=seen)
     assert len(first) == 1 and second == []
     first_call, second_call = site.hits_for("/wp-json/")
     assert "after=" not in first_call.path
@@ -179,7 +179,7 @@ def test_section_pages_follow_article_links_and_bounded_pagination(
         )
     entry = source(site, feeds=["/none.xml"], sections=["/world/1"], article_pattern="/news/", wp_json=False)
     registry = write_registry(tmp_path / "s.toml", [entry])
-    items, _ = run_crawl(tmp_path, sources=str(registry), settings={"NEWSCRAWL_SECTION_MAX_PAGES": 2})
+    items, _ = run_unthrottled(tmp_path, sources=str(registry), settings={"NEWSCRAWL_SECTION_MAX_PAGES": 2})
     assert sorted(i["final_url"] for i in items) == [site.url("/news/s1/"), site.url("/news/s2/")]
     assert items[0]["discovered_via"] == "section"
     assert site.hits_for("/world/3") == [] and site.hits_for("/tag/") == []
@@ -199,7 +199,7 @@ def test_feed_items_that_are_not_articles_are_filtered(
     site.add("/rss", f"<rss><channel>{items_xml}</channel></rss>", "application/rss+xml")
     entry = source(site, feeds=["/rss"], exclude_patterns=["/video/", "/live/"], wp_json=False)
     registry = write_registry(tmp_path / "s.toml", [entry])
-    items, stats = run_crawl(tmp_path, sources=str(registry))
+    items, stats = run_unthrottled(tmp_path, sources=str(registry))
     assert [i["final_url"] for i in items] == [site.url("/news/story/")]
     assert site.hits_for("/video/") == [] and stats["discovery/not_article_count"] == 2
 
@@ -213,7 +213,7 @@ def test_homepage_is_the_listing_page_when_nothing_else_announces(
     site.add("/", '<html><body><a href="/news/h1/">Headline one</a><a href="/about/">About</a></body></html>')
     entry = source(site, article_pattern="/news/", wp_json=False)
     registry = write_registry(tmp_path / "s.toml", [entry])
-    items, _ = run_crawl(tmp_path, sources=str(registry))
+    items, _ = run_unthrottled(tmp_path, sources=str(registry))
     assert [(i["final_url"], i["discovered_via"]) for i in items] == [(site.url("/news/h1/"), "section")]
     assert items[0]["announced"]["title"] == "Headline one"
     assert site.hits_for("/about/") == []

@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.support.crawl import run_crawl, write_registry
+from tests.support.crawl import run_unthrottled, write_registry
 from tests.support.fakesite import Article, FakeSite, news_outlet
 
 
@@ -34,7 +34,7 @@ def test_feed_and_sitemap_articles_are_fetched_once_each(
             }
         ],
     )
-    items, _ = run_crawl(tmp_path, sources=str(registry))
+    items, _ = run_unthrottled(tmp_path, sources=str(registry))
     assert sorted(i["final_url"] for i in items) == sorted(site.url(a.path) for a in articles)
     assert all(i["source"] == "fake-outlet" and i["status"] == 200 for i in items)
     assert {i["discovered_via"] for i in items} <= {"feed", "sitemap"}
@@ -56,7 +56,7 @@ def test_urls_mode_fetches_given_urls_and_reports_failures(
     site = sites("127.0.0.1")
     site.add("/a.html", "<html><body><p>A</p></body></html>")
     given = [site.url("/a.html"), site.url("/missing.html")]
-    items, _ = run_crawl(tmp_path, urls=given, settings={"RETRY_TIMES": 0})
+    items, _ = run_unthrottled(tmp_path, urls=given, settings={"RETRY_TIMES": 0})
     by_url = {i["url"]: i for i in items}
     assert by_url[given[0]]["status"] == 200 and by_url[given[0]]["discovered_via"] == "url"
     assert by_url[given[0]]["source"] == "127-0-0-1"
@@ -65,7 +65,7 @@ def test_urls_mode_fetches_given_urls_and_reports_failures(
 
 def test_urls_mode_reports_an_unresolvable_host_as_one_error_line(tmp_path: Path) -> None:
     given = "http://no-such-host.invalid/story"
-    items, _ = run_crawl(tmp_path, urls=[given], settings={"RETRY_TIMES": 0, "DNS_TIMEOUT": 5})
+    items, _ = run_unthrottled(tmp_path, urls=[given], settings={"RETRY_TIMES": 0, "DNS_TIMEOUT": 5})
     [item] = items
     assert item["url"] == given and item["source"] == "no-such-host-invalid"
     assert "DNS lookup failed" in item["error"] and "\n" not in item["error"]
