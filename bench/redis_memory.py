@@ -28,8 +28,8 @@ import redis
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from crawl_throughput import synthetic_network  # noqa: E402
 from scrapy import Request  # noqa: E402
+from throughput_pages import synthetic_network  # noqa: E402
 
 from crawler.demo.server import DemoNetwork  # noqa: E402
 from crawler.discovery.announce import Announcement  # noqa: E402
