@@ -8,6 +8,7 @@ caller turns into a `DamagedObject` naming the object.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -28,29 +29,37 @@ def json_name(value: Any) -> str:
     return _JSON_NAMES.get(type(value), type(value).__name__)
 
 
-def _wrong(record: dict[str, Any], name: str, kind: type, label: str) -> str | None:
-    value = record.get(name)
-    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
-        return None
-    return f"{name!r} should be {label} but is {json_name(value)}"
+_LABELS = {str: "a string", int: "a number", dict: "an object", list: "an array"}
+# The fields each stored JSON shape must have, with their JSON types.
+_MANIFEST = {
+    "run_id": str,
+    "sequence": int,
+    "checkpoint": str,
+    "committed_at": str,
+    "stats": dict,
+    "objects": list,
+}
+_OBJECT_ENTRY = {"key": str, "kind": str, "size": int, "sha256": str}
+_ARTICLE_ENTRY = {"date": str, "source": str}
+_ARTICLE = {"id": str, "source": str}
+_WARC_POINTER = {"file": str, "offset": int, "length": int}
+_CLUSTER = {"id": str, "members": list}
 
 
-def _first(*problems: str | None) -> str | None:
-    return next((problem for problem in problems if problem is not None), None)
+def _fields_problem(record: dict[str, Any], fields: Mapping[str, type]) -> str | None:
+    """The first of `fields` that `record` lacks or holds as another JSON type (true is no number)."""
+    for name, kind in fields.items():
+        value = record.get(name)
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"{name!r} should be {_LABELS[kind]} but is {json_name(value)}"
+    return None
 
 
 def manifest_problem(manifest: Any, key: str) -> str | None:
     """Why the manifest stored at `key` is unusable, or None. `schema_version` is checked by the caller."""
     if not isinstance(manifest, dict):
         return f"a manifest is a JSON object, this is {json_name(manifest)}"
-    problem = _first(
-        _wrong(manifest, "run_id", str, "a string"),
-        _wrong(manifest, "sequence", int, "a number"),
-        _wrong(manifest, "checkpoint", str, "a string"),
-        _wrong(manifest, "committed_at", str, "a string"),
-        _wrong(manifest, "stats", dict, "an object"),
-        _wrong(manifest, "objects", list, "an array"),
-    )
+    problem = _fields_problem(manifest, _MANIFEST)
     if problem is not None:
         return problem
     sequence = keys.manifest_sequence(key)
@@ -70,12 +79,7 @@ def object_entry_problem(entry: Any) -> str | None:
     """Why one `objects` entry of a manifest is unusable, or None."""
     if not isinstance(entry, dict):
         return f"an object entry is a JSON object, this is {json_name(entry)}"
-    problem = _first(
-        _wrong(entry, "key", str, "a string"),
-        _wrong(entry, "kind", str, "a string"),
-        _wrong(entry, "size", int, "a number"),
-        _wrong(entry, "sha256", str, "a string"),
-    )
+    problem = _fields_problem(entry, _OBJECT_ENTRY)
     if problem is not None:
         return problem
     try:
@@ -88,7 +92,7 @@ def object_entry_problem(entry: Any) -> str | None:
     if not isinstance(rank, int) or isinstance(rank, bool):
         return f"'rank' should be a number but is {json_name(rank)}"
     if entry["kind"] in ARTICLE_KINDS:
-        problem = _first(_wrong(entry, "date", str, "a string"), _wrong(entry, "source", str, "a string"))
+        problem = _fields_problem(entry, _ARTICLE_ENTRY)
         if problem is not None:
             return problem
         try:
@@ -102,19 +106,11 @@ def article_problem(record: Any) -> str | None:
     """Why a decoded article record is unusable, or None: readers need its id, source and WARC pointer."""
     if not isinstance(record, dict):
         return f"an article record is a JSON object, this is {json_name(record)}"
-    problem = _first(_wrong(record, "id", str, "a string"), _wrong(record, "source", str, "a string"))
+    problem = _fields_problem(record, _ARTICLE)
     if problem is not None:
         return problem
     warc = record.get("warc")
-    if warc is not None and not (
-        isinstance(warc, dict)
-        and _first(
-            _wrong(warc, "file", str, "a string"),
-            _wrong(warc, "offset", int, "a number"),
-            _wrong(warc, "length", int, "a number"),
-        )
-        is None
-    ):
+    if warc is not None and not (isinstance(warc, dict) and _fields_problem(warc, _WARC_POINTER) is None):
         return f"article {record['id']} has a 'warc' pointer that is not {{file, offset, length}}"
     return None
 
@@ -124,7 +120,7 @@ def cluster_problem(cluster: Any) -> str | None:
     one (`id`, `match`, `similarity`) as the deduplicator writes them."""
     if not isinstance(cluster, dict):
         return f"a cluster record is a JSON object, this is {json_name(cluster)}"
-    problem = _first(_wrong(cluster, "id", str, "a string"), _wrong(cluster, "members", list, "an array"))
+    problem = _fields_problem(cluster, _CLUSTER)
     if problem is not None:
         return problem
     if not isinstance(cluster.get("origin"), str | None):
