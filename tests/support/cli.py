@@ -46,3 +46,12 @@ def start_cli(
 
 def json_lines(text: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in text.splitlines() if line.strip().startswith("{")]
+
+
+def one_line(stderr: str, command: str) -> str:
+    """The one error line a refused command writes, checked to be its only line and no traceback."""
+    assert "Traceback" not in stderr, stderr[-3000:]
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, stderr[-3000:]
+    assert lines[0].startswith(f"newscrawl {command}: error: "), lines[0]
+    return lines[0]
