@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from tests.security.probe import run_probe
-from tests.support.hostile import MIB, running_hostile_server
+from tests.support.hostile import running_hostile_server
+from tests.support.hostile_payloads import MIB
 
 pytestmark = pytest.mark.slow
 H = "hostile.test"

@@ -10,7 +10,8 @@ from scrapy.utils._compression import _DecompressionMaxSizeExceeded
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from tests.support.hostile import BILLION_LAUGHS, MIB, QUADRATIC, bomb, running_hostile_server, xxe
+from tests.support.hostile import running_hostile_server
+from tests.support.hostile_payloads import BILLION_LAUGHS, MIB, QUADRATIC, bomb, xxe
 
 
 def _sitemap_locs(body: bytes) -> list[str]:

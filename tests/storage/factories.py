@@ -6,7 +6,7 @@ import gzip
 import hashlib
 from typing import Any
 
-from crawler.storage import RawResponse
+from crawler.storage import RawResponse, RunWriter
 
 
 def article(
@@ -89,3 +89,15 @@ def flip_bit(store: Any, key: str) -> None:
     data = bytearray(store.get_bytes(key))
     data[len(data) // 2] ^= 0x10
     overwrite(store, key, bytes(data))
+
+
+def write_run(
+    store: Any, records: list[dict[str, Any]], clusters: Any = (), batch_size: int = 3, raws: bool = True
+) -> dict[str, Any]:
+    """Commit one run of `records` (with their raw responses unless `raws` is false) and `clusters`."""
+    writer = RunWriter(store, batch_size=batch_size)
+    for record in records:
+        writer.add_article(record, raw_for(record) if raws else None)
+    for item in clusters:
+        writer.add_cluster(item)
+    return writer.commit({"pages_fetched": len(records)})

@@ -8,21 +8,12 @@ from warcio.archiveiterator import ArchiveIterator
 
 from crawler.storage import ChecksumMismatch, Reader, RunWriter, StorageError
 from crawler.storage.parquet import decode_parquet, parse_timestamp
-from tests.storage.factories import article, cluster, page_for, raw_for
-
-
-def _write_run(store, records, clusters=(), batch_size=3, raws=True):
-    writer = RunWriter(store, batch_size=batch_size)
-    for record in records:
-        writer.add_article(record, raw_for(record) if raws else None)
-    for item in clusters:
-        writer.add_cluster(item)
-    return writer.commit({"pages_fetched": len(records)})
+from tests.storage.factories import article, cluster, page_for, raw_for, write_run
 
 
 def test_articles_round_trip_with_every_field(store):
     records = [article(n) for n in range(4)]
-    _write_run(store, [dict(record) for record in records])
+    write_run(store, [dict(record) for record in records])
     stored = {record["id"]: record for record in Reader(store).articles()}
     assert set(stored) == {record["id"] for record in records}
     for record in records:
@@ -32,7 +23,7 @@ def test_articles_round_trip_with_every_field(store):
 
 
 def test_articles_are_partitioned_by_date_and_source(store):
-    manifest = _write_run(
+    manifest = write_run(
         store, [article(1, day="2016-08-27"), article(2, source="other-outlet", day="2016-08-28")]
     )
     keys = sorted(entry["key"] for entry in manifest["objects"] if entry["kind"] == "articles")
@@ -46,14 +37,14 @@ def test_articles_are_partitioned_by_date_and_source(store):
 def test_article_without_published_at_is_filed_by_fetch_date(store):
     record = article(1)
     record["published_at"] = None
-    manifest = _write_run(store, [record])
+    manifest = write_run(store, [record])
     assert {entry.get("date") for entry in manifest["objects"] if entry["kind"] == "articles"} == {
         "2026-11-29"
     }
 
 
 def test_parquet_copy_matches_jsonl(store):
-    manifest = _write_run(store, [article(n) for n in range(5)])
+    manifest = write_run(store, [article(n) for n in range(5)])
     reader = Reader(store)
     for entry in Reader.article_entries(manifest, kind="articles-parquet"):
         rows = decode_parquet(reader.read_object(entry))
@@ -77,7 +68,7 @@ def test_parquet_row_holds_every_field_of_the_jsonl_record(store):
             "language": "en",
         },
     )
-    manifest = _write_run(store, [record])
+    manifest = write_run(store, [record])
     jsonl = next(Reader(store).articles())
     (entry,) = Reader.article_entries(manifest, kind="articles-parquet")
     (row,) = decode_parquet(Reader(store).read_object(entry))
@@ -99,7 +90,7 @@ def _parse_times(record):
 
 def test_warc_record_holds_the_raw_response(store):
     record = article(7)
-    _write_run(store, [record])
+    write_run(store, [record])
     stored = next(Reader(store).articles())
     raw = Reader(store).raw(stored)
     original = raw_for(article(7))
@@ -115,7 +106,7 @@ def test_warc_record_holds_the_raw_response(store):
 def test_each_warc_record_is_a_gzip_member_that_plain_zlib_inflates(store):
     # Records are compressed with ISA-L; readers that know only the standard library's gzip must
     # still read each record alone from its offset, and the whole file as one stream.
-    _write_run(store, [article(n) for n in range(3)])
+    write_run(store, [article(n) for n in range(3)])
     stored = list(Reader(store).articles())
     data = store.get_bytes(stored[0]["warc"]["file"])
     for record in stored:
@@ -126,14 +117,14 @@ def test_each_warc_record_is_a_gzip_member_that_plain_zlib_inflates(store):
 
 
 def test_article_stored_without_raw_has_no_warc(store):
-    _write_run(store, [article(1)], raws=False)
+    write_run(store, [article(1)], raws=False)
     stored = next(Reader(store).articles())
     assert "warc" not in stored and Reader(store).raw(stored) is None
 
 
 def test_clusters_keep_history_and_reader_returns_latest(store):
-    _write_run(store, [article(1)], [cluster("c1", ["a", "b"], "2026-11-29T10:00:00Z")])
-    _write_run(
+    write_run(store, [article(1)], [cluster("c1", ["a", "b"], "2026-11-29T10:00:00Z")])
+    write_run(
         store,
         [article(2)],
         [cluster("c1", ["a", "b", "c"], "2026-11-29T11:00:00Z"), cluster("c2", ["d"], "x")],
@@ -146,7 +137,7 @@ def test_clusters_keep_history_and_reader_returns_latest(store):
 
 
 def test_manifest_lists_every_object_with_size_and_sha256(store):
-    manifest = _write_run(store, [article(n) for n in range(4)], [cluster("c1", ["a"], "t")], batch_size=2)
+    manifest = write_run(store, [article(n) for n in range(4)], [cluster("c1", ["a"], "t")], batch_size=2)
     kinds = sorted({entry["kind"] for entry in manifest["objects"]})
     assert kinds == ["articles", "articles-parquet", "clusters", "warc"]
     for entry in manifest["objects"]:
@@ -161,7 +152,7 @@ def test_manifest_lists_every_object_with_size_and_sha256(store):
 def test_reader_filters_by_date_source_and_duplicates(store):
     original = article(1, day="2016-08-27")
     copy = article(2, source="other-outlet", day="2016-08-28", duplicate_of=original["id"])
-    _write_run(store, [original, copy, article(3, day="2016-08-29")])
+    write_run(store, [original, copy, article(3, day="2016-08-29")])
     reader = Reader(store)
     assert {r["id"] for r in reader.articles(source="other-outlet")} == {copy["id"]}
     in_range = reader.articles(since=date(2016, 8, 28), until=date(2016, 8, 28))
@@ -182,16 +173,16 @@ def test_uncommitted_and_aborted_runs_are_invisible(store):
 
 
 def test_same_article_in_two_runs_is_read_once_latest_wins(store):
-    _write_run(store, [article(1, run_tag=" first")])
-    _write_run(store, [article(1, run_tag=" second"), article(2)])
+    write_run(store, [article(1, run_tag=" first")])
+    write_run(store, [article(1, run_tag=" second"), article(2)])
     stored = list(Reader(store).articles())
     assert len(stored) == 2
     assert "second" in next(r for r in stored if r["id"] == article(1)["id"])["text"]
 
 
 def test_changes_feed_returns_runs_after_checkpoint(store):
-    first = _write_run(store, [article(1)])
-    second = _write_run(store, [article(2)])
+    first = write_run(store, [article(1)])
+    second = write_run(store, [article(2)])
     reader = Reader(store)
     assert [c for c, _ in reader.changes(None)] == [first["checkpoint"], second["checkpoint"]]
     assert [m["run_id"] for _, m in reader.changes(first["checkpoint"])] == [second["run_id"]]
@@ -207,7 +198,7 @@ def test_changes_rejects_malformed_checkpoint(store):
 
 
 def test_reader_detects_altered_object(store, store_uri):
-    manifest = _write_run(store, [article(1)])
+    manifest = write_run(store, [article(1)])
     entry = Reader.article_entries(manifest)[0]
     forged = gzip.compress(b'{"id": "forged", "source": "x"}\n')
     if store_uri.startswith("file://"):
@@ -220,165 +211,9 @@ def test_reader_detects_altered_object(store, store_uri):
     assert [r["id"] for r in Reader(store).articles(verify=False)] == ["forged"]
 
 
-def test_writer_rejects_record_without_id_or_unsafe_source(store):
-    writer = RunWriter(store)
-    with pytest.raises(StorageError, match="'id'"):
-        writer.add_article({"source": "x"})
-    with pytest.raises(StorageError, match="source id"):
-        writer.add_article(article(1, source="../etc"))
-
-
-def test_writer_rejects_unsafe_run_id(store):
-    with pytest.raises(StorageError, match="run id"):
-        RunWriter(store, run_id="../escape")
-
-
-def test_writer_turns_dates_sets_and_dataclasses_into_json_and_rejects_other_objects(store):
-    from dataclasses import dataclass
-    from datetime import UTC, datetime
-
-    @dataclass(frozen=True)
-    class Member:
-        id: str
-        match: str
-
-    writer = RunWriter(store)
-    updated = datetime(2026, 11, 29, tzinfo=UTC)
-    writer.add_cluster(
-        {"id": "c1", "members": {"b", "a"}, "updated_at": updated, "lead": Member("a", "unique")}
-    )
-    with pytest.raises(StorageError, match="not JSON-serialisable"):
-        writer.add_cluster({"id": "c2", "origin": object()})
-    manifest = writer.commit({})
-    assert manifest["key"] == f"manifests/{manifest['checkpoint']}.json"
-    assert next(Reader(store).clusters())["members"] == ["a", "b"]
-    assert next(Reader(store).clusters())["updated_at"] == "2026-11-29T00:00:00+00:00"
-    assert next(Reader(store).clusters())["lead"] == {"id": "a", "match": "unique"}
-
-
-def test_lone_surrogate_from_truncated_json_ld_is_stored_as_a_replacement_character(store):
-    # JSON-LD cut in the middle of an emoji ("headline": "Breaking \\ud83d") decodes to a lone
-    # surrogate, which no UTF-8 part can hold: the run must still commit, with U+FFFD in its place.
-    record = article(1)
-    record["title"] = "Breaking \ud83d"
-    record["authors"] = ["Jane \udc00Doe"]
-    _write_run(store, [record, article(2)])
-    stored = {r["id"]: r for r in Reader(store).articles()}
-    assert stored[record["id"]]["title"] == "Breaking \ufffd"
-    assert stored[record["id"]]["authors"] == ["Jane \ufffdDoe"]
-    assert len(stored) == 2
-
-
-def test_line_and_paragraph_separators_inside_values_read_back(store):
-    # JSON keeps U+2028, U+2029 and U+0085 unescaped, and JSON-LD image captions carry them
-    # through extraction; JSON Lines ends a record at "\\n" only.
-    record = article(1)
-    record["image"]["caption"] = "First line\u2028second line"
-    record["image"]["credit"] = "Photo\u2029Agency\x85"
-    _write_run(store, [record, article(2)])
-    stored = {r["id"]: r for r in Reader(store).articles()}
-    assert stored[record["id"]]["image"] == record["image"]
-    assert len(stored) == 2
-
-
-def test_writer_accepts_articles_from_several_threads(store):
-    from concurrent.futures import ThreadPoolExecutor
-
-    writer = RunWriter(store, batch_size=7)
-    records = [article(n) for n in range(60)]
-    with ThreadPoolExecutor(4) as pool:
-        list(pool.map(lambda r: writer.add_article(r, raw_for(r)), records))
-    manifest = writer.commit({})
-    stored = list(Reader(store).articles())
-    assert len(stored) == manifest["counts"]["articles"] == 60
-    reader = Reader(store)
-    assert all(reader.raw(record).url == record["url"] for record in stored)
-
-
-def test_flush_retried_after_a_failed_put_lists_each_object_once(store, monkeypatch):
-    writer = RunWriter(store, batch_size=100)
-    for n in range(3):
-        writer.add_article(article(n), raw_for(article(n)))
-    original = type(store)._put
-    failures = []
-
-    def flaky_put(self, key, data, sha256):
-        if key.endswith(".parquet") and not failures:
-            failures.append(key)
-            raise StorageError("simulated outage")
-        return original(self, key, data, sha256)
-
-    monkeypatch.setattr(type(store), "_put", flaky_put)
-    with pytest.raises(StorageError, match="simulated outage"):
-        writer.flush()
-    writer.flush()  # the caller retries: the WARC and JSONL part are already there, byte for byte
-    manifest = writer.commit({})
-    keys = [entry["key"] for entry in manifest["objects"]]
-    assert len(keys) == len(set(keys)) == 3
-    assert len(list(Reader(store).articles())) == 3
-
-
-def test_articles_queue_while_a_full_batch_is_written_from_a_thread(store, monkeypatch):
-    import threading
-
-    writer = RunWriter(store, batch_size=2)
-    original = type(store)._put
-    writing, release = threading.Event(), threading.Event()
-
-    def slow_put(self, key, data, sha256):
-        writing.set()
-        assert release.wait(10)
-        return original(self, key, data, sha256)
-
-    monkeypatch.setattr(type(store), "_put", slow_put)
-    assert not writer.queue_article(article(0), raw_for(article(0)))
-    assert writer.queue_article(article(1), raw_for(article(1)))
-    flushing = threading.Thread(target=writer.flush)
-    flushing.start()
-    assert writing.wait(10)
-    # The first batch is stuck in the store; the next articles still queue, into batch 2.
-    for n in (2, 3, 4):
-        writer.queue_article(article(n), raw_for(article(n)))
-    release.set()
-    flushing.join(10)
-    manifest = writer.commit({})
-    stored = list(Reader(store).articles())
-    assert len(stored) == manifest["counts"]["articles"] == 5
-    assert {record["warc"]["file"].split("/")[-1] for record in stored} == {
-        name.split("/")[-1]
-        for name in (entry["key"] for entry in manifest["objects"])
-        if name.endswith(".warc.gz")
-    }
-    reader = Reader(store)
-    assert all(reader.raw(record).url == record["url"] for record in stored)
-
-
-def test_a_failed_commit_can_be_retried_but_takes_no_more_articles(store, monkeypatch):
-    writer = RunWriter(store, batch_size=100)
-    writer.add_article(article(0), raw_for(article(0)))
-    original = type(store)._put
-    failures = []
-
-    def flaky_put(self, key, data, sha256):
-        if not failures:
-            failures.append(key)
-            raise StorageError("simulated outage")
-        return original(self, key, data, sha256)
-
-    monkeypatch.setattr(type(store), "_put", flaky_put)
-    with pytest.raises(StorageError, match="simulated outage"):
-        writer.commit({})
-    # The manifest could no longer list a late article, so none is taken.
-    with pytest.raises(StorageError, match="being committed"):
-        writer.queue_article(article(1))
-    manifest = writer.commit({})
-    assert manifest["counts"]["articles"] == 1
-    assert [record["id"] for record in Reader(store).articles()] == [article(0)["id"]]
-
-
 def test_articles_after_checkpoint_reads_only_newer_runs(store):
-    first = _write_run(store, [article(1)])
-    _write_run(store, [article(2), article(1, run_tag=" again")])
+    first = write_run(store, [article(1)])
+    write_run(store, [article(2), article(1, run_tag=" again")])
     newer = list(Reader(store).articles(after=first["checkpoint"]))
     assert sorted(r["id"] for r in newer) == sorted([article(1)["id"], article(2)["id"]])
     assert all("again" in r["text"] for r in newer if r["id"] == article(1)["id"])
