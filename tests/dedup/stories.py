@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 import random
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from dedup import Document
 
 _WORDS = [
     "minister",
@@ -79,3 +82,11 @@ OTHER = (
 def eval_docs() -> list[dict[str, Any]]:
     """The generated syndication set's records (eval/syndication/docs.jsonl)."""
     return [json.loads(line) for line in EVAL_SET.read_text().splitlines()]
+
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def doc(doc_id: str, body: str, hours: float = 0, agency: str | None = None) -> Document:
+    """A Document published `hours` after T0."""
+    return Document(id=doc_id, text=body, published_at=T0 + timedelta(hours=hours), agency=agency)
