@@ -233,10 +233,12 @@ class StorePipeline:
         for cluster_id in sorted(self.run.touched_clusters):
             writer.add_cluster(self.run.dedup.cluster_record(cluster_id))
         self.crawler.signals.send_catch_log(run_committing)
-        expected = [source.id for source in getattr(self.crawler.spider, "sources", [])]
+        # A worker of a shared frontier leaves to the others what they popped.
+        shared = bool(self.crawler.settings.get("REDIS_URL"))
+        expected = [] if shared else [source.id for source in getattr(self.crawler.spider, "sources", [])]
         stats = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
         report = report_from_stats(
-            stats, previous_reports(self.run.store, expected), expected_sources=expected
+            stats, previous_reports(self.run.store, expected), expected_sources=expected, shared=shared
         )
         self.run.report = report
         stats[REPORT_STAT] = save_report(self.run.store, writer.run_id, report)

@@ -44,9 +44,10 @@ def find_anomalies(
     sources: Mapping[str, Mapping[str, Any]],
     previous_reports: Sequence[Mapping[str, Any]],
     rules: AnomalyRules | None = None,
+    shared: bool = False,
 ) -> list[dict[str, Any]]:
     """One dict per anomaly: source, kind ("empty" | "completeness" | "blocked"), field, value, baseline,
-    message."""
+    message. `shared`: this is one worker of a shared frontier, whose article URLs other workers may fetch."""
     rules = rules or AnomalyRules()
     found: list[dict[str, Any]] = []
     for source_id, row in sources.items():
@@ -56,6 +57,8 @@ def find_anomalies(
                 continue  # discovery worked and announced only what earlier runs fetched
             if _all_reserved(row):
                 continue  # the run chose to skip an outlet that reserves text and data mining
+            if shared and _handed_over(row):
+                continue  # its article URLs went to the shared queue and another worker fetched them
             found.append(_empty(source_id, row))
             continue
         if row["stored"] < rules.min_articles:
@@ -104,6 +107,12 @@ def _quiet(row: Mapping[str, Any]) -> bool:
     dropped = row.get("dropped") or {}
     fetched = row.get("fetched") or 0
     return bool(fetched) and dropped.get(UNCHANGED, 0) == fetched == sum(dropped.values())
+
+
+def _handed_over(row: Mapping[str, Any]) -> bool:
+    """Article URLs found and queued, none fetched here, no request failed: in a shared crawl the
+    other workers took them (a broken outlet shows HTTP errors or finds no URLs)."""
+    return bool(row.get("discovered")) and not row.get("fetched") and not row.get("http_errors")
 
 
 def _all_reserved(row: Mapping[str, Any]) -> bool:

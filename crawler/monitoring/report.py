@@ -34,6 +34,7 @@ def build_run_report(
     *,
     expected_sources: Iterable[str] = (),
     rules: AnomalyRules | None = None,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """A JSON-serialisable report. `previous_reports` are earlier reports of this shape, oldest first.
 
@@ -43,7 +44,7 @@ def build_run_report(
     for source_id in expected_sources:
         rows.setdefault(source_id, _row(empty_row()))
     rows = dict(sorted(rows.items()))
-    anomalies = find_anomalies(rows, previous_reports, rules)
+    anomalies = find_anomalies(rows, previous_reports, rules, shared)
     for anomaly in anomalies:
         rows[anomaly["source"]]["flags"].append(_flag(anomaly))
     return {
@@ -63,11 +64,13 @@ def report_from_stats(
     *,
     expected_sources: Iterable[str] = (),
     rules: AnomalyRules | None = None,
+    shared: bool = False,
 ) -> dict[str, Any]:
     """The report for a finished crawl from its Scrapy stats dict (`crawler.stats.get_stats()`)."""
     return build_run_report(
-        per_source_stats(stats), stats, previous_reports, expected_sources=expected_sources, rules=rules
-    )
+        per_source_stats(stats), stats, previous_reports, expected_sources=expected_sources, rules=rules,
+        shared=shared,
+    )  # fmt: skip
 
 
 def _row(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -102,3 +102,12 @@ def test_rules_reject_impossible_thresholds(kwargs: dict) -> None:
 
 def _report_row(row: dict) -> dict:
     return build_run_report({"s": row}, {}, [])["sources"]["s"]
+
+
+def test_a_shared_crawl_worker_whose_queued_urls_another_worker_fetched_is_not_empty() -> None:
+    handed_over = {"pages": 1, "discovered": 4}
+    assert build_run_report({"site": handed_over}, {}, HEALTHY, shared=True)["anomalies"] == []
+    # Alone, the same row is a source that stopped short; shared, a failing outlet is still flagged.
+    assert build_run_report({"site": handed_over}, {}, HEALTHY)["anomalies"][0]["kind"] == "empty"
+    failing = {**handed_over, "http_errors": 4}
+    assert build_run_report({"site": failing}, {}, HEALTHY, shared=True)["anomalies"][0]["kind"] == "empty"
