@@ -235,11 +235,12 @@ class StorePipeline:
         self.crawler.signals.send_catch_log(run_committing)
         # A worker of a shared frontier leaves to the others what they popped.
         shared = bool(self.crawler.settings.get("REDIS_URL"))
-        expected = [] if shared else [source.id for source in getattr(self.crawler.spider, "sources", [])]
+        sources = [source.id for source in getattr(self.crawler.spider, "sources", [])]
         stats = {key: _jsonable(value) for key, value in self.stats.get_stats().items()}
         report = report_from_stats(
-            stats, previous_reports(self.run.store, expected), expected_sources=expected, shared=shared
-        )
+            stats, previous_reports(self.run.store, sources), expected_sources=[] if shared else sources,
+            shared=shared,
+        )  # fmt: skip
         self.run.report = report
         stats[REPORT_STAT] = save_report(self.run.store, writer.run_id, report)
         manifest = writer.commit(stats)
