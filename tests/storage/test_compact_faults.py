@@ -6,47 +6,32 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from typing import Any
 
 from crawler.storage import Reader, Store, open_store
 from crawler.storage.compaction import compact
 from tests.storage.compaction_days import (
     DAY,
-    ROOT,
     commit_run,
     hourly_day,
     newscrawl,
     read_records,
 )
 from tests.storage.factories import article, flip_bit
-
-
-def _step(process: subprocess.Popen[str]) -> str:
-    process.stdin.write("go\n")
-    process.stdin.flush()
-    return process.stdout.readline().strip()
+from tests.storage.stepped_child import start_child, step
 
 
 def _compact_child(store_uri: str, env: dict[str, str]) -> subprocess.Popen[str]:
     """A compaction in a child process that stops before each write until told to go on."""
-    return subprocess.Popen(
-        [sys.executable, "-m", "tests.storage.compact_child", store_uri],
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return start_child("tests.storage.compact_child", store_uri, env)
 
 
 def test_kill_9_mid_compaction_changes_nothing_readers_see(store, store_uri, child_env):
     hourly_day(store, sources=3, runs=4)
     before, urls = read_records(store), Reader(store).parquet_urls()
     child = _compact_child(store_uri, child_env)
-    assert _step(child).startswith("put articles/")
-    assert _step(child).startswith("put articles/")
+    assert step(child).startswith("put articles/")
+    assert step(child).startswith("put articles/")
     child.stdin.write("go\n")  # the third part's write starts; the kill lands during or after it
     child.stdin.flush()
     child.send_signal(signal.SIGKILL)
@@ -102,7 +87,7 @@ def test_readers_during_a_compaction_and_a_crawl_committed_meanwhile(store, stor
     hourly_day(store, sources=2, runs=3)
     before = read_records(store)
     child = _compact_child(store_uri, child_env)
-    assert _step(child).startswith("put articles/")
+    assert step(child).startswith("put articles/")
     assert read_records(store) == before
     newer = article(1, source="outlet-000", day=DAY, run_tag=" newer")
     newer["fetched_at"] = "2026-12-01T00:00:00Z"
@@ -110,7 +95,7 @@ def test_readers_during_a_compaction_and_a_crawl_committed_meanwhile(store, stor
     latest = {json.loads(r)["id"]: r for r in before} | {newer["id"]: _json(newer)}
     expected = sorted(latest.values())
     for _ in range(3):  # the remaining parts
-        assert _step(child).startswith("put articles/")
+        assert step(child).startswith("put articles/")
         assert read_records(store) == expected
     child.stdin.write("go\n")  # the manifest
     out, err = child.communicate(timeout=60)

@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 from crawler.storage import Reader, open_store
+from tests.storage.stepped_child import start_child, step
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start_writer(store_uri: str, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "tests.storage.writer_child", store_uri, *args]
-    return subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _step(process: subprocess.Popen[str]) -> str:
-    """Let the child do one more step and return the line it prints when done."""
-    process.stdin.write("go\n")
-    process.stdin.flush()
-    return process.stdout.readline().strip()
+    return start_child("tests.storage.writer_child", store_uri, env, *args)
 
 
 def _finish(process: subprocess.Popen[str]) -> str:
@@ -45,8 +29,8 @@ def _ids(store_uri: str) -> list[str]:
 
 def test_kill_9_mid_run_leaves_nothing_visible_and_rerun_stores_each_article_once(store_uri, child_env):
     killed = _start_writer(store_uri, child_env, "--count", "20", "--batch-size", "5", "--wait")
-    assert _step(killed) == "flushed 1"
-    assert _step(killed) == "flushed 2"
+    assert step(killed) == "flushed 1"
+    assert step(killed) == "flushed 2"
     killed.send_signal(signal.SIGKILL)
     killed.communicate(timeout=60)
     with open_store(store_uri) as store:
@@ -69,9 +53,9 @@ def test_reader_polling_during_a_write_never_sees_a_partial_run(store_uri, child
     writer = _start_writer(store_uri, child_env, "--count", "12", "--batch-size", "4", "--wait")
     seen_counts = {len(_ids(store_uri))}
     for batch in (1, 2, 3):
-        assert _step(writer) == f"flushed {batch}"
+        assert step(writer) == f"flushed {batch}"
         seen_counts.add(len(_ids(store_uri)))
-    assert _step(writer).startswith("committed")
+    assert step(writer).startswith("committed")
     seen_counts.add(len(_ids(store_uri)))
     _finish(writer)
     assert seen_counts == {0, 12}
@@ -86,7 +70,7 @@ def test_two_concurrent_writers_both_commit_without_losing_records(store_uri, ch
     ]
     for batch in (1, 2):
         for writer in writers:
-            assert _step(writer) == f"flushed {batch}"
+            assert step(writer) == f"flushed {batch}"
     for writer in writers:  # both race for the next manifest number at once
         writer.stdin.write("go\n")
         writer.stdin.flush()
