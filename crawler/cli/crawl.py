@@ -156,5 +156,10 @@ def outcome_exit_code(report: dict[str, Any] | None) -> int:
             f"{', '.join(flagged)} (exit code {exitcodes.PARTIAL})",
             file=sys.stderr,
         )
+        # One line per reason, so a scheduled job's log says why without opening the report.
+        reasons = [outcome["failed"][s] for s in sorted(outcome["failed"])]
+        reasons += [why for s in sorted(outcome["degraded"]) for why in outcome["degraded"][s]]
+        for why in reasons:
+            print(f"  {why}", file=sys.stderr)
         return exitcodes.PARTIAL
     return exitcodes.OK

@@ -21,7 +21,8 @@ from crawler.storage.errors import ChecksumMismatch, DamagedObject, ObjectNotFou
 from crawler.storage.manifest import is_compaction, manifest_keys, read_manifest
 from crawler.storage.records import RawResponse, decode_jsonl
 from crawler.storage.selection import article_entries, current_entries
-from crawler.storage.shapes import article_problem, cluster_problem, member_id
+from crawler.storage.shapes import article_problem, cluster_problem
+from crawler.storage.verdicts import Verdicts
 from crawler.storage.warc import read_record
 
 DamageHandler = Callable[[DamagedObject], None]
@@ -115,27 +116,27 @@ class Reader:
         after: str | None = None,
     ) -> Iterator[dict[str, Any]]:
         """Articles filed under dates since..until (inclusive) and `source`, newest run first;
-        with `after`, only those stored by runs committed after that checkpoint."""
+        with `after`, only those stored by runs committed after that checkpoint. Each record's dedup
+        fields are its current verdict (`crawler.storage.verdicts`), which later runs may have changed."""
         seen: set[str] = set()
-        origins = {} if include_duplicates else self.cluster_origins(verify)
         manifests = [manifest for _checkpoint, manifest in self.changes(after)]
+        verdicts = Verdicts(self.cluster_versions(verify, manifests if after is None else None))
+        origins = verdicts.origins()
         for entry in self.current_entries(manifests, since, until, source, whole=after is None):
             for record in self.read_records(entry, article_problem, verify):
                 if record["id"] in seen:
                     continue
                 seen.add(record["id"])
                 if include_duplicates or not is_copy(record, origins):
-                    yield record
+                    yield verdicts.current(record)
+
+    def verdicts(self, verify: bool = True) -> Verdicts:
+        """The current dedup verdicts, from every stored cluster version."""
+        return Verdicts(self.cluster_versions(verify))
 
     def cluster_origins(self, verify: bool = True) -> dict[str, str]:
         """Article id → its cluster's current origin, from the latest cluster records."""
-        return {
-            member: cluster["origin"]
-            for cluster in self.clusters(verify)
-            if cluster.get("origin") is not None
-            for member in map(member_id, cluster["members"])
-            if member is not None
-        }
+        return self.verdicts(verify).origins()
 
     def run_articles(
         self,
@@ -160,27 +161,24 @@ class Reader:
         entries = self.current_entries(self.runs(), since, until, source, kind="articles-parquet")
         return [self.store.url(entry["key"]) for entry in entries]
 
-    def clusters(self, verify: bool = True) -> Iterator[dict[str, Any]]:
-        """The latest version of each cluster (later commits replace earlier ones), sorted by id."""
-        latest: dict[str, dict[str, Any]] = {}
-        for manifest in self.runs():
+    def cluster_versions(
+        self, verify: bool = True, runs: list[dict[str, Any]] | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every stored cluster version, in commit order (of `runs` when the caller has read them)."""
+        for manifest in self.runs() if runs is None else runs:
             for entry in manifest["objects"]:
                 if entry["kind"] == "clusters":
-                    for cluster in self.read_records(entry, cluster_problem, verify):
-                        latest[cluster["id"]] = cluster
+                    yield from self.read_records(entry, cluster_problem, verify)
+
+    def clusters(self, verify: bool = True) -> Iterator[dict[str, Any]]:
+        """The latest version of each cluster (later commits replace earlier ones), sorted by id."""
+        latest = self.verdicts(verify).clusters
         for cluster_id in sorted(latest):
             yield latest[cluster_id]
 
     def cluster_history(self, cluster_id: str, verify: bool = True) -> list[dict[str, Any]]:
         """Every stored version of one cluster, oldest first."""
-        versions = []
-        for manifest in self.runs():
-            for entry in manifest["objects"]:
-                if entry["kind"] == "clusters":
-                    versions += [
-                        c for c in self.read_records(entry, cluster_problem, verify) if c["id"] == cluster_id
-                    ]
-        return versions
+        return [c for c in self.cluster_versions(verify) if c["id"] == cluster_id]
 
     def raw(self, record: dict[str, Any], decode: bool = True) -> RawResponse | None:
         """The archived HTTP response of an article record, or None if it was stored without one.

@@ -37,11 +37,10 @@ def run_workers(count: int, *args: str) -> list[str]:
     """Run `count` workers with the same arguments side by side; each must finish cleanly. Returns
     their stderr."""
     workers = [start_cli(*args) for _ in range(count)]
-    errors = []
-    for worker in workers:
-        _out, err = worker.communicate(timeout=240)
+    # Wait for every worker before judging any, so a failing one leaves no process behind.
+    errors = [worker.communicate(timeout=240)[1] for worker in workers]
+    for worker, err in zip(workers, errors, strict=True):
         assert worker.returncode == 0, err[-3000:]
-        errors.append(err)
     return errors
 
 
