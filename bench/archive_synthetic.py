@@ -1,7 +1,7 @@
 """The synthetic archive of bench/archive_dedup.py: stories syndicated as exact, edited, truncated and
 extended copies, stored day by day either through the online index (the crawl's path) or directly.
 
-    python bench/archive_synthetic.py --build|--build-direct STORE_URI ARTICLES DAYS LABELS.tsv
+    python bench/archive_synthetic.py --build|--build-direct|--online-only STORE_URI ARTICLES DAYS LABELS.tsv
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import multiprocessing
 import sys
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -94,36 +95,51 @@ class Stories:
 
 def build(store_uri: str, articles: int, days: int, labels_path: Path) -> None:
     """Crawl the stories day by day (by arrival) through the in-memory index, storing each day as a run."""
-    stories = Stories(articles, days)
-    config = DedupConfig()
-    clock = [0.0]
-    final: dict[str, str] = {}
-    dedup = Deduplicator(config, clock=lambda: clock[0], on_evict=lambda i, v: final.__setitem__(i, v.origin))
     store = open_store(store_uri, write=True)
-    order = np.argsort(stories.arrival, kind="stable")
-    days_of = (stories.arrival[order] // 86400).astype(int)
     with labels_path.open("w") as labels:
-        for day in np.unique(days_of):
+        for dedup, records, signatures in _online_days(Stories(articles, days), labels_path):
             writer = RunWriter(store, batch_size=200_000)
-            chosen = order[days_of == day]
-            records = [stories.record(int(n)) for n in chosen]
-            signatures = compute_signatures([r["text"] for r in records], config)
-            for n, record, signature in zip(chosen, records, signatures, strict=True):
-                clock[0] = (T0 + timedelta(seconds=float(stories.arrival[n]))).timestamp()
-                document = Document(
-                    id=str(record["id"]), text=str(record["text"]), title=str(record["title"]),
-                    source=str(record["source"]), published_at=datetime.fromisoformat(str(record["published_at"])),
-                    agency=AGENCIES.get(str(record["source"])),
-                )  # fmt: skip
-                annotate(record, dedup.add(document, signature))
+            for record, signature in zip(records, signatures, strict=True):
                 record["minhash"] = signature.to_record()
                 labels.write(f"{record['id']}\t{record.pop('label')}\n")
                 writer.queue_article(record)
             for cluster_id in sorted(dedup.changed_clusters()):
                 writer.add_cluster(dedup.cluster_record(cluster_id))
             writer.commit({})
+
+
+def online_only(_store_uri: str, articles: int, days: int, labels_path: Path) -> None:
+    """The online index's verdicts on the stories `build_direct` stores, without storing anything:
+    what a crawl would have said about the same archive, to compare the archive path with at scale."""
+    for _day in _online_days(Stories(articles, days), labels_path):
+        pass
+
+
+def _online_days(stories: Stories, labels_path: Path) -> Iterator[tuple[Deduplicator, list[dict], list]]:
+    """Add the stories to the in-memory index day by day, by arrival, with the index's clock on their
+    arrival times; yields (index, the day's annotated records, their signatures) and finally writes
+    each article's current origin to LABELS.online."""
+    config = DedupConfig()
+    clock = [0.0]
+    final: dict[str, str] = {}
+    dedup = Deduplicator(config, clock=lambda: clock[0], on_evict=lambda i, v: final.__setitem__(i, v.origin))
+    order = np.argsort(stories.arrival, kind="stable")
+    days_of = (stories.arrival[order] // 86400).astype(int)
+    for day in np.unique(days_of):
+        chosen = order[days_of == day]
+        records = [stories.record(int(n)) for n in chosen]
+        signatures = compute_signatures([r["text"] for r in records], config)
+        for n, record, signature in zip(chosen, records, signatures, strict=True):
+            clock[0] = (T0 + timedelta(seconds=float(stories.arrival[n]))).timestamp()
+            document = Document(
+                id=str(record["id"]), text=str(record["text"]), title=str(record["title"]),
+                source=str(record["source"]), published_at=datetime.fromisoformat(str(record["published_at"])),
+                agency=AGENCIES.get(str(record["source"])),
+            )  # fmt: skip
+            annotate(record, dedup.add(document, signature))
+        yield dedup, records, signatures
     with labels_path.with_suffix(".online").open("w") as online:
-        for n in range(articles):
+        for n in range(len(stories.story)):
             doc_id = f"a{n:07d}"
             verdict = dedup.current(doc_id)
             online.write(f"{doc_id}\t{verdict.origin if verdict is not None else final[doc_id]}\n")
@@ -189,5 +205,5 @@ def _parquet(rows: list[dict[str, object]]) -> bytes:
 
 
 if __name__ == "__main__":
-    builder = {"--build": build, "--build-direct": build_direct}[sys.argv[1]]
+    builder = {"--build": build, "--build-direct": build_direct, "--online-only": online_only}[sys.argv[1]]
     builder(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), Path(sys.argv[5]))
