@@ -18,7 +18,9 @@ STORY = (
 
 
 def _stored(n: int, minhash: dict[str, str]) -> dict[str, object]:
-    record = article(n, day=datetime.now(UTC).date().isoformat())
+    # Filed yesterday (at 10:mm): published before the copy below whatever the time of day, so the
+    # stored story stays the origin (today's 10:00 is still to come in the morning).
+    record = article(n, day=(datetime.now(UTC) - timedelta(days=1)).date().isoformat())
     record.update(text=f"{STORY} Story {n}.", minhash=minhash)
     return record
 
