@@ -22,6 +22,9 @@ def test_a_taken_demo_port_moves_that_outlet_and_says_so():
     data = load_network(now=DEMO_CLOCK)
     outlet = data.outlets[0]
     with socket.socket() as holder:
+        # The test before served this port: its closed connections may still be in TIME_WAIT, which
+        # only SO_REUSEADDR binds through. A listening holder still keeps the demo server off it.
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         holder.bind(("127.0.0.1", outlet.port))
         holder.listen()
         with DemoNetwork(data, fixed_ports=True) as network:
