@@ -47,7 +47,8 @@ def find_anomalies(
     shared: bool = False,
 ) -> list[dict[str, Any]]:
     """One dict per anomaly: source, kind ("empty" | "completeness" | "blocked"), field, value, baseline,
-    message. `shared`: this is one worker of a shared frontier, whose article URLs other workers may fetch."""
+    message. `shared`: this is one worker of a shared frontier, whose discovery and article URLs other
+    workers may fetch."""
     rules = rules or AnomalyRules()
     found: list[dict[str, Any]] = []
     for source_id, row in sources.items():
@@ -57,8 +58,8 @@ def find_anomalies(
                 continue  # discovery worked and announced only what earlier runs fetched
             if _all_reserved(row):
                 continue  # the run chose to skip an outlet that reserves text and data mining
-            if shared and _handed_over(row):
-                continue  # its article URLs went to the shared queue and another worker fetched them
+            if shared and not _unanswered(row):
+                continue  # the other workers may have fetched its feeds, sitemaps or articles
             found.append(_empty(source_id, row))
             continue
         if row["stored"] < rules.min_articles:
@@ -109,10 +110,12 @@ def _quiet(row: Mapping[str, Any]) -> bool:
     return bool(fetched) and dropped.get(UNCHANGED, 0) == fetched == sum(dropped.values())
 
 
-def _handed_over(row: Mapping[str, Any]) -> bool:
-    """Article URLs found and queued, none fetched here, no request failed: in a shared crawl the
-    other workers took them (a broken outlet shows HTTP errors or finds no URLs)."""
-    return bool(row.get("discovered")) and not row.get("fetched") and not row.get("http_errors")
+def _unanswered(row: Mapping[str, Any]) -> bool:
+    """Every request this worker sent the source failed without a response. A worker of a shared
+    frontier sees only its share of a source: the others may have fetched its sitemap (the shared
+    dupefilter hands each URL to one worker) or the articles it queued, so an empty row alone says
+    nothing there; a server that never answered still does."""
+    return bool(row.get("http_errors")) and not row.get("pages") and not row.get("fetched")
 
 
 def _all_reserved(row: Mapping[str, Any]) -> bool:

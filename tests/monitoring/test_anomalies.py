@@ -104,10 +104,12 @@ def _report_row(row: dict) -> dict:
     return build_run_report({"s": row}, {}, [])["sources"]["s"]
 
 
-def test_a_shared_crawl_worker_whose_queued_urls_another_worker_fetched_is_not_empty() -> None:
-    handed_over = {"pages": 1, "discovered": 4}
-    assert build_run_report({"site": handed_over}, {}, HEALTHY, shared=True)["anomalies"] == []
-    # Alone, the same row is a source that stopped short; shared, a failing outlet is still flagged.
-    assert build_run_report({"site": handed_over}, {}, HEALTHY)["anomalies"][0]["kind"] == "empty"
-    failing = {**handed_over, "http_errors": 4}
-    assert build_run_report({"site": failing}, {}, HEALTHY, shared=True)["anomalies"][0]["kind"] == "empty"
+def test_a_shared_crawl_worker_flags_an_empty_source_only_when_its_server_never_answered() -> None:
+    handed_over = {"pages": 1, "discovered": 4}  # the other worker fetched the articles it queued
+    sitemap_elsewhere = {"pages": 1}  # the other worker fetched the sitemap; this one a 404 feed
+    for row in (handed_over, sitemap_elsewhere):
+        assert build_run_report({"site": row}, {}, HEALTHY, shared=True)["anomalies"] == []
+        # Alone, the same row is a source that stopped short.
+        assert build_run_report({"site": row}, {}, HEALTHY)["anomalies"][0]["kind"] == "empty"
+    unanswered = {"http_errors": 4}
+    assert build_run_report({"site": unanswered}, {}, HEALTHY, shared=True)["anomalies"][0]["kind"] == "empty"
