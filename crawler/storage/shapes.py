@@ -125,9 +125,21 @@ def cluster_problem(cluster: Any) -> str | None:
         return problem
     if not isinstance(cluster.get("origin"), str | None):
         return f"cluster {cluster['id']} has an 'origin' that is {json_name(cluster['origin'])}"
-    if not all(member_id(member) is not None for member in cluster["members"]):
-        return f"cluster {cluster['id']} has a member that is neither an article id nor {{id, ...}}"
+    for member in cluster["members"]:
+        if member_id(member) is None:
+            return f"cluster {cluster['id']} has a member that is neither an article id nor {{id, ...}}"
+        # Readers copy these onto the member's article record as its current verdict.
+        if isinstance(member, dict) and not (
+            isinstance(member.get("match"), str | None) and _number_or_none(member.get("similarity"))
+        ):
+            return (
+                f"cluster {cluster['id']} has member {member['id']} whose 'match' or 'similarity' is not one"
+            )
     return None
+
+
+def _number_or_none(value: Any) -> bool:
+    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
 
 
 def member_id(member: Any) -> str | None:

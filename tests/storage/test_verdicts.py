@@ -13,10 +13,12 @@ import itertools
 from typing import Any
 
 import duckdb
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crawler.storage import Reader, open_store
+from crawler.storage.shapes import cluster_problem
 from crawler.storage.verdicts import Verdicts
 from dedup import DedupConfig, Deduplicator, Document
 from dedup.batch import annotate
@@ -129,3 +131,17 @@ def test_sql_over_the_parquet_parts_takes_the_current_verdicts_from_the_table(tm
     assert sorted(row[0] for row in originals) == sorted([origin["id"], alone["id"]])
     assert sorted(originals) == sorted((r["id"],) for r in reader.articles(include_duplicates=False))
     assert Verdicts([]).table().num_rows == 0
+
+
+@pytest.mark.parametrize(
+    ("member", "why"),
+    [
+        ({"match": "near", "similarity": "high"}, "whose 'match' or 'similarity' is not one"),
+        ({"match": 3, "similarity": None}, "whose 'match' or 'similarity' is not one"),
+        ({"match": "near", "similarity": True}, "whose 'match' or 'similarity' is not one"),
+    ],
+)
+def test_a_cluster_version_whose_members_carry_no_verdict_is_a_damaged_part(member, why) -> None:
+    cluster = {"id": "c", "origin": "a", "members": [{"id": "a", **member}]}
+    assert why in (cluster_problem(cluster) or "")
+    assert cluster_problem({**cluster, "members": [{"id": "a", "match": "near", "similarity": 0.5}]}) is None
