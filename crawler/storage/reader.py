@@ -117,10 +117,13 @@ class Reader:
     ) -> Iterator[dict[str, Any]]:
         """Articles filed under dates since..until (inclusive) and `source`, newest run first;
         with `after`, only those stored by runs committed after that checkpoint. Each record's dedup
-        fields are its current verdict (`crawler.storage.verdicts`), which later runs may have changed."""
+        fields are its current verdict (`crawler.storage.verdicts`), which later runs may have changed
+        (with `after`, as the runs after the checkpoint left it)."""
         seen: set[str] = set()
         manifests = [manifest for _checkpoint, manifest in self.changes(after)]
-        verdicts = Verdicts(self.cluster_versions(verify, manifests if after is None else None))
+        # Only a run committed after a record's own can change its verdict: with `after`, the cluster
+        # versions of the runs read are all that matter, and an hourly reader does not re-read the archive's.
+        verdicts = Verdicts(self.cluster_versions(verify, manifests))
         origins = verdicts.origins()
         for entry in self.current_entries(manifests, since, until, source, whole=after is None):
             for record in self.read_records(entry, article_problem, verify):

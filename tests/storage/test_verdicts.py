@@ -145,3 +145,21 @@ def test_a_cluster_version_whose_members_carry_no_verdict_is_a_damaged_part(memb
     cluster = {"id": "c", "origin": "a", "members": [{"id": "a", **member}]}
     assert why in (cluster_problem(cluster) or "")
     assert cluster_problem({**cluster, "members": [{"id": "a", "match": "near", "similarity": 0.5}]}) is None
+
+
+def test_reading_after_a_checkpoint_gives_the_verdicts_the_later_runs_left(tmp_path) -> None:
+    store = open_store(f"file://{tmp_path}")
+    write_run(store, [article(9)], raws=False)
+    checkpoint = [c for c, _m in Reader(store).changes()][-1]
+    origin, copy = article(1), article(2)
+    copy.update(cluster_id=copy["id"], match="unique")
+    write_run(store, [copy], raws=False)
+    origin.update(cluster_id=copy["id"], match="origin")
+    members = [{"id": origin["id"], "match": "origin", "similarity": None},
+               {"id": copy["id"], "match": "near", "similarity": 0.8}]  # fmt: skip
+    write_run(store, [origin], [{"id": copy["id"], "origin": origin["id"], "members": members}], raws=False)
+    read = {r["id"]: r for r in Reader(store).articles(after=checkpoint)}
+    assert set(read) == {origin["id"], copy["id"]}
+    assert (read[copy["id"]]["match"], read[copy["id"]]["duplicate_of"]) == ("near", origin["id"])
+    kept = [r["id"] for r in Reader(store).articles(after=checkpoint, include_duplicates=False)]
+    assert kept == [origin["id"]]
