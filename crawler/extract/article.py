@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, overload
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -97,8 +98,11 @@ def _extract(
     # Whether the page's declared locked parts were served is read before anything is pruned.
     declared = declared_paywall(tree, article)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
-    lines = _body_lines(tree, url, options, text_of((article or {}).get("articleBody")))
+    lines = [
+        _nfc(line) for line in _body_lines(tree, url, options, text_of((article or {}).get("articleBody")))
+    ]
     fill_fallbacks(tree, url, fields, options)
+    fields["title"], fields["description"] = _nfc(fields["title"]), _nfc(fields["description"])
     image = fields["image"]
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
@@ -209,6 +213,18 @@ def _image(
         caption, caption_credit = split_caption_credit(caption)
         credit = credit or caption_credit
     return {"url": url, "caption": caption, "credit": credit}
+
+
+@overload
+def _nfc(text: str) -> str: ...
+@overload
+def _nfc(text: str | None) -> str | None: ...
+def _nfc(text: str | None) -> str | None:
+    """Text in Unicode's composed form (NFC), as trafilatura's own output and most text is: pages typed
+    on some systems spell "ü" as "u" and a combining mark, which then matches no search for "ü"."""
+    if not text or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def _clip(value: str | None) -> str | None:
