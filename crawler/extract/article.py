@@ -29,6 +29,7 @@ from crawler.extract.errors import (
     SoftNotFound,
 )
 from crawler.extract.jsonld import find_article, jsonld_objects, text_of
+from crawler.extract.lead import printed_lead, with_lead
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import confirmed, page_type
@@ -90,6 +91,7 @@ def _extract(
     if kind.reason and not kind.teaser_words and options.drop_non_articles:
         raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
+    lead = printed_lead(tree, fields["description"])
     figures = prune.figures(tree, url)
     captions, page_caption, figure_image = figures.captions, figures.image_caption, figures.image_url
     # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
@@ -107,6 +109,7 @@ def _extract(
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
+    cleaned.paragraphs = with_lead(cleaned.paragraphs, lead, lines, [fields["title"] or "", headline])
     if not cleaned.paragraphs and blocked:
         raise _access_drop(blocked, url)  # `fetch` shows walls; one without text is still named
     if not cleaned.paragraphs:
