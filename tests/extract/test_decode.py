@@ -88,7 +88,7 @@ def test_a_utf8_page_with_one_character_cut_in_two_stays_utf8() -> None:
     (read as cp1252 it would turn every "ü" into "Ã¼")."""
     sentence = "Grüße aus Köln: der Haushalt für das nächste Jahr ist beschlossen worden, sagte er."
     body = article_page([sentence] * 6, extra_body="<p>Papierosów</p>").encode("utf-8")
-    body = body.replace("Papierosów".encode(), "Papieros".encode() + "ó".encode()[:1])
+    body = body.replace("Papierosów".encode(), b"Papieros" + "ó".encode()[:1])
     assert extract(body)["text"].split("\n\n")[0] == sentence
 
 
