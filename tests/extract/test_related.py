@@ -1,0 +1,50 @@
+"""Links to other stories that close the text leave it; a story's own closing lines stay."""
+
+from __future__ import annotations
+
+from crawler.extract import ExtractOptions, extract_article
+from tests.extract.pages import PARAGRAPHS
+
+URL = "https://news.example.com/2020/02/04/budget-approved"
+RELATED = [
+    ("Schools get new money", "The first grants are paid out in March."),
+    ("Hospitals plan to hire nurses", "Two hundred posts are to be filled this year."),
+    ("Deficit falls for the third year", "The finance ministry published the figures on Monday."),
+]
+
+
+def page(closing: str) -> bytes:
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Budget approved</title>'
+        '<meta property="og:type" content="article"></head><body><article><h1>Parliament approves budget</h1>'
+        f"<div class='article-body'>{paragraphs}{closing}</div></article></body></html>"
+    ).encode()
+
+
+def text_of(closing: str) -> str:
+    return extract_article(page(closing), URL, options=ExtractOptions())["text"]
+
+
+def test_a_closing_list_of_linked_headlines_leaves_the_text() -> None:
+    items = "".join(
+        f'<li><a href="/2020/02/0{n}/story">{headline}</a> {teaser}</li>'
+        for n, (headline, teaser) in enumerate(RELATED)
+    )
+    text = text_of(f"<h3>More from Politics</h3><ul>{items}</ul>")
+    assert text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_story_s_own_closing_list_without_links_stays() -> None:
+    items = "".join(f"<li>{headline}: {teaser}</li>" for headline, teaser in RELATED)
+    text = text_of(f"<ul>{items}</ul>")
+    assert all(headline in text for headline, _ in RELATED)
+
+
+def test_two_closing_links_are_the_story_s_own_and_stay() -> None:
+    items = "".join(
+        f'<p><a href="/report-{n}">{headline}</a> {teaser}</p>'
+        for n, (headline, teaser) in enumerate(RELATED[:2])
+    )
+    text = text_of(items)
+    assert all(headline in text for headline, _ in RELATED[:2])
