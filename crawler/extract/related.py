@@ -25,19 +25,23 @@ _BULLET = re.compile(r"^[-–•·]\s*")
 
 
 def drop_related_links(paragraphs: list[str], tree: HtmlElement) -> list[str]:
-    """`paragraphs` without a closing run of `RELATED_RUN`+ lines that start with a link's whole text."""
+    """`paragraphs` without a closing run of `RELATED_RUN`+ lines that start with a link's whole text
+    (and the short heading over it)."""
     if len(paragraphs) <= RELATED_RUN:
         return paragraphs
     links = _link_keys(tree)
-    start = len(paragraphs)
-    while start > 1 and _starts_with_link(paragraphs[start - 1], links):
-        start -= 1
-    if len(paragraphs) - start < RELATED_RUN:
-        return paragraphs
-    heading = paragraphs[start - 1]
-    if start > 1 and len(heading.split()) <= _HEADING_WORDS and not heading.endswith((".", "!", "?", ":")):
-        start -= 1
-    return paragraphs[:start]
+    # One closing line may follow the list ("Originally published on …", the author's note): it stays.
+    for end in (len(paragraphs), len(paragraphs) - 1):
+        start = end
+        while start > 1 and _starts_with_link(paragraphs[start - 1], links):
+            start -= 1
+        # A roundup ("10 things in tech today") is made of linked headlines: its list is the story.
+        if end - start >= RELATED_RUN and _words(paragraphs[start:end]) < _words(paragraphs[:start]):
+            heading = paragraphs[start - 1]
+            if len(heading.split()) <= _HEADING_WORDS and not heading.endswith((".", "!", "?", ":")):
+                start -= 1
+            return paragraphs[:start] + paragraphs[end:]
+    return paragraphs
 
 
 def _link_keys(tree: HtmlElement) -> dict[str, set[str]]:
@@ -54,6 +58,10 @@ def _starts_with_link(line: str, links: dict[str, set[str]]) -> bool:
     key = _key(_BULLET.sub("", line))
     first = key.split(" ", 1)[0] if key else ""
     return any(key == link or key.startswith(link + " ") for link in links.get(first, ()))
+
+
+def _words(lines: list[str]) -> int:
+    return sum(len(line.split()) for line in lines)
 
 
 def _key(text: str) -> str:

@@ -27,11 +27,7 @@ def text_of(closing: str) -> str:
 
 
 def test_a_closing_list_of_linked_headlines_leaves_the_text() -> None:
-    items = "".join(
-        f'<li><a href="/2020/02/0{n}/story">{headline}</a> {teaser}</li>'
-        for n, (headline, teaser) in enumerate(RELATED)
-    )
-    text = text_of(f"<h3>More from Politics</h3><ul>{items}</ul>")
+    text = text_of(f"<h3>More from Politics</h3><ul>{linked_items()}</ul>")
     assert text.split("\n\n") == PARAGRAPHS
 
 
@@ -48,3 +44,26 @@ def test_two_closing_links_are_the_story_s_own_and_stay() -> None:
     )
     text = text_of(items)
     assert all(headline in text for headline, _ in RELATED[:2])
+
+
+def linked_items() -> str:
+    return "".join(
+        f'<li><a href="/2020/02/0{n}/story">{headline}</a> {teaser}</li>'
+        for n, (headline, teaser) in enumerate(RELATED)
+    )
+
+
+def test_a_closing_note_after_the_linked_list_stays_and_the_list_goes() -> None:
+    text = text_of(f"<ul>{linked_items()}</ul><p>Originally published on Example Science.</p>")
+    assert text.split("\n\n") == [*PARAGRAPHS, "Originally published on Example Science."]
+
+
+def test_a_roundup_made_of_linked_headlines_keeps_them() -> None:
+    roundup = [
+        f'<p><a href="/2020/02/0{n}/story">{headline}</a> {teaser} {teaser} {teaser}</p>'
+        for n, (headline, teaser) in enumerate(RELATED * 2)
+    ]
+    body = f"<p>{PARAGRAPHS[0]}</p>" + "".join(roundup)
+    page_bytes = page("").replace(b"".join(f"<p>{p}</p>".encode() for p in PARAGRAPHS), body.encode())
+    text = extract_article(page_bytes, URL, options=ExtractOptions())["text"]
+    assert all(headline in text for headline, _ in RELATED)
