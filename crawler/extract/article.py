@@ -33,7 +33,7 @@ from crawler.extract.lead import printed_lead, with_lead
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import confirmed, page_type
-from crawler.extract.related import drop_related_links
+from crawler.extract.related import PageLinks, drop_link_lines, drop_related_links
 from crawler.extract.text_access import declared_paywall, text_access
 from crawler.record import SCHEMA_VERSION
 
@@ -110,8 +110,9 @@ def _extract(
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
+    links = PageLinks(tree)
+    cleaned.paragraphs = drop_link_lines(drop_related_links(cleaned.paragraphs, links), links)
     cleaned.paragraphs = with_lead(cleaned.paragraphs, lead, lines, [fields["title"] or "", headline])
-    cleaned.paragraphs = drop_related_links(cleaned.paragraphs, tree)
     if not cleaned.paragraphs and blocked:
         raise _access_drop(blocked, url)  # `fetch` shows walls; one without text is still named
     if not cleaned.paragraphs:

@@ -1,9 +1,8 @@
-"""Related-story links that end the text: lines that are (or start with) the text of a link in the page.
+"""Links to other stories in the text: a closing list of them, and headlines set between the paragraphs.
 
-Templates close a story with a list of other stories' headlines ("More from …", "- Headline Teaser"),
-which trafilatura keeps when they share the body's container. A story's own closing list (steps,
-specifications, sources) is rarely made of links to other pages, so a run of lines that each start
-with a link's whole text is the template's.
+Templates close a story with a list of other stories' headlines ("More from …", "- Headline Teaser")
+and set linked headlines between its paragraphs; trafilatura keeps them when they share the body's
+container. A story's own lines are rarely the whole text of a link to another page.
 """
 
 from __future__ import annotations
@@ -17,23 +16,46 @@ from lxml.html import HtmlElement
 RELATED_RUN = 3
 # A link text this short ("Home", "Next") matches the start of too many sentences.
 _LINK_WORDS = 3
+# A line this short that is a link's text is a label ("Read more"), left to the cleanup's rules.
+_LINE_LINK_WORDS = 4
 # A short heading over the run ("Most read in world news", "More from WIRED") goes with it.
 _HEADING_WORDS = 6
-_LINKS_STARTING = XPath("//body//a[@href][starts-with(normalize-space(.), $prefix)]")
+# A table of contents links to the page's own headings ("#section"): those lines are the story's.
+_LINKS = XPath("//a[@href][not(starts-with(@href, '#'))][string-length(normalize-space(.)) > 12]")
 _WORD = re.compile(r"\w+")
 _BULLET = re.compile(r"^[-–•·]\s*")
 
 
-def drop_related_links(paragraphs: list[str], tree: HtmlElement) -> list[str]:
+class PageLinks:
+    """The texts of the page's links of three or more words, read once per page (0.7 ms)."""
+
+    def __init__(self, tree: HtmlElement) -> None:
+        self.texts: set[str] = set()
+        self._by_first_word: dict[str, list[str]] = {}
+        for link in _LINKS(tree):
+            key = _key(link.text_content() or "")
+            if len(key.split()) >= _LINK_WORDS and key not in self.texts:
+                self.texts.add(key)
+                self._by_first_word.setdefault(key.split(" ", 1)[0], []).append(key)
+
+    def is_link(self, line: str) -> bool:
+        return _key(_BULLET.sub("", line)) in self.texts
+
+    def starts_with_link(self, line: str) -> bool:
+        key = _key(_BULLET.sub("", line))
+        first = key.split(" ", 1)[0] if key else ""
+        return any(key == link or key.startswith(link + " ") for link in self._by_first_word.get(first, ()))
+
+
+def drop_related_links(paragraphs: list[str], links: PageLinks) -> list[str]:
     """`paragraphs` without a closing run of `RELATED_RUN`+ lines that start with a link's whole text
     (and the short heading over it)."""
     if len(paragraphs) <= RELATED_RUN:
         return paragraphs
-    linked = _LinkedLines(tree)
     # One closing line may follow the list ("Originally published on …", the author's note): it stays.
     for end in (len(paragraphs), len(paragraphs) - 1):
         start = end
-        while start > 1 and linked.starts_with_link(paragraphs[start - 1]):
+        while start > 1 and links.starts_with_link(paragraphs[start - 1]):
             start -= 1
         # A roundup ("10 things in tech today") is made of linked headlines: its list is the story.
         if end - start >= RELATED_RUN and _words(paragraphs[start:end]) < _words(paragraphs[:start]):
@@ -44,31 +66,11 @@ def drop_related_links(paragraphs: list[str], tree: HtmlElement) -> list[str]:
     return paragraphs
 
 
-class _LinkedLines:
-    """Which lines start with the whole text of one of the page's links. Only the links whose text
-    starts like the line are read (in lxml's C code): reading every link's text cost a millisecond a
-    page, 5% of the extraction."""
-
-    def __init__(self, tree: HtmlElement) -> None:
-        self._tree = tree
-        self._answers: dict[str, bool] = {}
-
-    def starts_with_link(self, line: str) -> bool:
-        stripped = _BULLET.sub("", line).strip()
-        if stripped not in self._answers:
-            self._answers[stripped] = self._search(stripped)
-        return self._answers[stripped]
-
-    def _search(self, line: str) -> bool:
-        words = line.split()
-        if len(words) < _LINK_WORDS:
-            return False
-        key = _key(line)
-        for link in _LINKS_STARTING(self._tree, prefix=" ".join(words[:2])):
-            text = _key(link.text_content() or "")
-            if len(text.split()) >= _LINK_WORDS and (key == text or key.startswith(text + " ")):
-                return True
-        return False
+def drop_link_lines(paragraphs: list[str], links: PageLinks) -> list[str]:
+    """Lines that are the whole text of a link to another page: "related story" headlines set between
+    the paragraphs. A text made mostly of such lines (a link list the story is) keeps them."""
+    kept = [p for p in paragraphs if len(p.split()) < _LINE_LINK_WORDS or not links.is_link(p)]
+    return kept if _words(kept) * 2 > _words(paragraphs) else paragraphs
 
 
 def _words(lines: list[str]) -> int:

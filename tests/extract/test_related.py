@@ -67,3 +67,22 @@ def test_a_roundup_made_of_linked_headlines_keeps_them() -> None:
     page_bytes = page("").replace(b"".join(f"<p>{p}</p>".encode() for p in PARAGRAPHS), body.encode())
     text = extract_article(page_bytes, URL, options=ExtractOptions())["text"]
     assert all(headline in text for headline, _ in RELATED)
+
+
+def middle_page(between: str) -> bytes:
+    paragraphs = [f"<p>{p}</p>" for p in PARAGRAPHS]
+    return page("").replace(
+        "".join(paragraphs).encode(), "".join([*paragraphs[:2], between, *paragraphs[2:]]).encode()
+    )
+
+
+def test_a_linked_headline_between_the_paragraphs_leaves_the_text() -> None:
+    between = '<p><strong><a href="/2020/02/01/hospitals">HOSPITALS PLAN TO HIRE TWO HUNDRED NURSES</a></strong></p>'
+    text = extract_article(middle_page(between), URL, options=ExtractOptions())["text"]
+    assert text.split("\n\n") == PARAGRAPHS
+
+
+def test_a_heading_linked_from_the_table_of_contents_stays() -> None:
+    between = '<h2 id="plan">What the plan pays for</h2><p><a href="#plan">What the plan pays for</a></p>'
+    text = extract_article(middle_page(between), URL, options=ExtractOptions())["text"]
+    assert "What the plan pays for" in text
