@@ -47,7 +47,9 @@ from crawler.record import SCHEMA_VERSION
 # furniture out of the text (docs/extraction.md).
 # 1.4: a body cut into chunks by ad rows comes out whole; date lines in more languages leave the text,
 # bracketed sources stay; titles lose the site names its feed links and JSON-LD WebSite give.
-EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.4+trafilatura-{trafilatura_api.VERSION}"}
+# 1.5: the lead printed apart from the body heads the text; related-story links out of it; NFC text;
+# UTF-8 pages with a few broken sequences stay UTF-8; <article> teasers must link somewhere.
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.5+trafilatura-{trafilatura_api.VERSION}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
