@@ -94,7 +94,6 @@ def _extract(
     if kind.reason and not kind.teaser_words and options.drop_non_articles:
         raise NotAnArticle(f"not an article: {kind.reason}", url)
     fields = extract_metadata_fields(tree, url, options, objects, meta)
-    lead = printed_lead(tree, fields["description"])
     figures = prune.figures(tree, url)
     captions, page_caption, figure_image = figures.captions, figures.image_caption, figures.image_url
     # The page's own <h1> may differ from the declared title ("Opinion | ..."); both repeat as line one.
@@ -106,6 +105,7 @@ def _extract(
     lines = [
         _nfc(line) for line in _body_lines(tree, url, options, text_of((article or {}).get("articleBody")))
     ]
+    lead = _nfc(printed_lead(tree, fields["description"], lines))  # trafilatura read a copy of the tree
     fill_fallbacks(tree, url, fields, options)
     fields["title"], fields["description"] = _nfc(fields["title"]), _nfc(fields["description"])
     image = fields["image"]

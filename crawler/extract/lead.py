@@ -26,13 +26,13 @@ _VISIBLE_TEXT_WITH = XPath(
 _WORD = re.compile(r"\w+")
 
 
-def printed_lead(tree: HtmlElement, description: str | None) -> str | None:
-    """The page's printed block whose text is its declared description, or None. Read before anything
-    is pruned from the tree."""
+def printed_lead(tree: HtmlElement, description: str | None, lines: list[str]) -> str | None:
+    """The page's printed block whose text is its declared description, or None; not looked for where
+    the main text's `lines` already start the description (the search reads every text of the page)."""
     if not description:
         return None
     words = description.split()
-    if len(words) < LEAD_MIN_WORDS:
+    if len(words) < LEAD_MIN_WORDS or _holds(lines, description):
         return None
     probe = " ".join(words[:4])
     declared = _key(description.rstrip(".… "))
@@ -56,10 +56,14 @@ def with_lead(paragraphs: list[str], lead: str | None, lines: list[str], titles:
     or a credit out of them) or the title already hold it."""
     if not lead or not paragraphs:
         return paragraphs
-    probe = " ".join(_key(lead).split()[:_PROBE_WORDS])
-    if any(probe in _key(line) for line in lines) or any(_key(t) == _key(lead) for t in titles):
+    if _holds(lines, lead) or any(_key(t) == _key(lead) for t in titles):
         return paragraphs
     return [lead, *paragraphs]
+
+
+def _holds(lines: list[str], lead: str) -> bool:
+    probe = " ".join(_key(lead).split()[:_PROBE_WORDS])
+    return any(probe in _key(line) for line in lines)
 
 
 def _key(text: str) -> str:
