@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import unicodedata
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, overload
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -28,9 +29,11 @@ from crawler.extract.errors import (
     SoftNotFound,
 )
 from crawler.extract.jsonld import find_article, jsonld_objects, text_of
+from crawler.extract.lead import printed_lead, with_lead
 from crawler.extract.metadata import collect_meta, extract_metadata_fields, fill_fallbacks
 from crawler.extract.options import ExtractOptions, compile_selector
 from crawler.extract.pagetype import confirmed, page_type
+from crawler.extract.related import PageLinks, drop_link_lines, drop_related_links
 from crawler.extract.text_access import declared_paywall, text_access
 from crawler.record import SCHEMA_VERSION
 
@@ -44,7 +47,9 @@ from crawler.record import SCHEMA_VERSION
 # furniture out of the text (docs/extraction.md).
 # 1.4: a body cut into chunks by ad rows comes out whole; date lines in more languages leave the text,
 # bracketed sources stay; titles lose the site names its feed links and JSON-LD WebSite give.
-EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.4+trafilatura-{trafilatura_api.VERSION}"}
+# 1.5: the lead printed apart from the body heads the text; related-story links out of it; NFC text;
+# UTF-8 pages with a few broken sequences stay UTF-8; <article> teasers must link somewhere.
+EXTRACTOR = {"name": "newscrawl-extract", "version": f"1.5+trafilatura-{trafilatura_api.VERSION}"}
 FAST_MODE_ELEMENTS = 30_000
 _BLOCKS = ("p", "div", "section", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 _LOG = logging.getLogger(__name__)
@@ -97,12 +102,19 @@ def _extract(
     # Whether the page's declared locked parts were served is read before anything is pruned.
     declared = declared_paywall(tree, article)
     prune.drop_selected(tree, tuple(_selector(s) for s in options.drop_selectors))
-    lines = _body_lines(tree, url, options, text_of((article or {}).get("articleBody")))
+    lines = [
+        _nfc(line) for line in _body_lines(tree, url, options, text_of((article or {}).get("articleBody")))
+    ]
+    lead = _nfc(printed_lead(tree, fields["description"], lines))  # trafilatura read a copy of the tree
     fill_fallbacks(tree, url, fields, options)
+    fields["title"], fields["description"] = _nfc(fields["title"]), _nfc(fields["description"])
     image = fields["image"]
     if image and image.get("caption"):
         captions.append(prune.normalise_space(image["caption"]))
     cleaned = clean_paragraphs(lines, [fields["title"] or "", headline], captions)
+    links = PageLinks(tree)
+    cleaned.paragraphs = drop_link_lines(drop_related_links(cleaned.paragraphs, links), links)
+    cleaned.paragraphs = with_lead(cleaned.paragraphs, lead, lines, [fields["title"] or "", headline])
     if not cleaned.paragraphs and blocked:
         raise _access_drop(blocked, url)  # `fetch` shows walls; one without text is still named
     if not cleaned.paragraphs:
@@ -209,6 +221,18 @@ def _image(
         caption, caption_credit = split_caption_credit(caption)
         credit = credit or caption_credit
     return {"url": url, "caption": caption, "credit": credit}
+
+
+@overload
+def _nfc(text: str) -> str: ...
+@overload
+def _nfc(text: str | None) -> str | None: ...
+def _nfc(text: str | None) -> str | None:
+    """Text in Unicode's composed form (NFC), as trafilatura's own output and most text is: pages typed
+    on some systems spell "ü" as "u" and a combining mark, which then matches no search for "ü"."""
+    if not text or unicodedata.is_normalized("NFC", text):
+        return text
+    return unicodedata.normalize("NFC", text)
 
 
 def _clip(value: str | None) -> str | None:

@@ -33,6 +33,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xm
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _CONTROL_BYTES = bytes([*range(0, 9), 11, 12, *range(14, 32), 127])
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+# Multi-byte characters per broken sequence above which a page that is not strictly UTF-8 is read as
+# UTF-8 with replacement marks instead of in its declared (or the fallback) 8-bit charset.
+UTF8_GOOD_PER_BROKEN = 20
 _BINARY_BYTES = bytes(range(9)) + bytes(range(14, 27)) + bytes(range(28, 32))
 
 
@@ -63,7 +66,8 @@ def parse_body(body: bytes, content_type: str | None, max_bytes: int) -> HtmlEle
 
 
 def decode(body: bytes, content_type: str | None = None) -> str:
-    """Best-effort text: BOM, then strict UTF-8, then the declared charset, then cp1252."""
+    """Best-effort text: BOM, then UTF-8 (also with a few broken sequences), then the declared charset,
+    then cp1252."""
     for bom, encoding in _BOMS:
         if body.startswith(bom):
             return _clean(body[len(bom) :].decode(encoding, errors="replace"))
@@ -76,13 +80,24 @@ def decode(body: bytes, content_type: str | None = None) -> str:
         text = body.decode("utf-8")
         return text if clean_bytes else _clean(text)
     except UnicodeDecodeError:
-        pass
+        text = body.decode("utf-8", errors="replace")
+    if _mostly_utf8(text):
+        return _clean(text)
     # Only labels the WHATWG standard names: `zlib` or `rot13` are no text encodings, and fall through.
     for codec in (text_codec(header_label(content_type)), meta_codec(meta_label(body))):
         # A UTF-8 declaration on bytes that are not UTF-8 is the classic CMS bug: cp1252 below fits those.
         if codec and codec != "utf-8":
             return _clean(body.decode(codec, errors="replace"))
     return _clean(body.decode("cp1252", errors="replace"))
+
+
+def _mostly_utf8(text: str) -> bool:
+    """Whether bytes that are not strictly UTF-8 still are UTF-8 but for a few broken sequences (a
+    teaser cut inside a character): legacy 8-bit text almost never forms valid multi-byte sequences,
+    so there nearly every non-ASCII byte is broken."""
+    broken = text.count("\ufffd")
+    characters = len(text) - len(text.encode("ascii", "ignore")) - broken
+    return characters >= UTF8_GOOD_PER_BROKEN * broken
 
 
 def _looks_binary(head: bytes) -> bool:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from crawler.extract.jsonld import ARTICLE_TYPES, LISTING_TYPES, find_article, types_of
@@ -30,6 +31,10 @@ _STORY_ID = re.compile(r"\d{5,}")
 TEASER_SHARE = 0.5
 _ROOT_PATH = re.compile(r"/(?:index\.\w+|home|[a-z]{2}/?)?")
 _ARTICLE_OG = frozenset({"article", "news", "newsarticle"})
+_LINK = XPath("boolean(.//a[@href][not(starts-with(@href, '#')) and not(starts-with(@href, 'javascript'))])")
+# Words a reader sees: teasers that embed a script (an inline style for their image) are not longer
+# for it, and counting its code made hub pages with their own long text listings.
+_VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 
 
 # The record's `page_type` values (crawler/schemas/article.schema.json).
@@ -95,11 +100,16 @@ def _by_url_and_markup(tree: HtmlElement, query: str, path: str, page_types: set
             "video or gallery page",
         )
     # Related-story teasers in <article> elements sit under many stories: they count only on an
-    # address that names no story.
-    teasers = [a for a in tree.iter("article") if next(a.iterdescendants("article"), None) is None]
-    if len(teasers) >= 4 and not story_url(path, query):
+    # address that names no story. A teaser links to its story; an <article> without a link is a
+    # section of this page (a guide's FAQ entries, a product's parts).
+    if story_url(path, query):
+        return ARTICLE
+    teasers = [
+        a for a in tree.iter("article") if next(a.iterdescendants("article"), None) is None and _LINK(a)
+    ]
+    if len(teasers) >= 4:
         # The largest may be the story itself, wrapped in an <article> like its teasers.
-        words = sorted(len((a.text_content() or "").split()) for a in teasers)[:-1]
+        words = sorted(len(" ".join(_VISIBLE_TEXT(a)).split()) for a in teasers)[:-1]
         return PageType("listing", "page lists several <article> teasers", max(sum(words), 1))
     return ARTICLE
 

@@ -83,6 +83,15 @@ def test_invalid_bytes_in_utf8_page_give_a_best_effort_record() -> None:
     assert "budget" in extract(body)["text"]
 
 
+def test_a_utf8_page_with_one_character_cut_in_two_stays_utf8() -> None:
+    """A teaser cut inside a character leaves one broken sequence; the rest of the page is still UTF-8
+    (read as cp1252 it would turn every "ü" into "Ã¼")."""
+    sentence = "Grüße aus Köln: der Haushalt für das nächste Jahr ist beschlossen worden, sagte er."
+    body = article_page([sentence] * 6, extra_body="<p>Papierosów</p>").encode("utf-8")
+    body = body.replace("Papierosów".encode(), b"Papieros" + "ó".encode()[:1])
+    assert extract(body)["text"].split("\n\n")[0] == sentence
+
+
 def test_nul_and_control_bytes_are_removed_before_parsing() -> None:
     body = article_page().encode("utf-8").replace(b"<article>", b"<article>\x00\x01\x0b\x0c\x1b")
     record = extract(body)

@@ -163,3 +163,13 @@ def test_extract_package_imports_no_scrapy() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_text_and_title_come_in_composed_unicode() -> None:
+    """Pages typed on some systems spell "ü" as "u" plus a combining diaeresis; the record composes it
+    so that a search for "Grüße" finds the text."""
+    decomposed = "Gru\u0308\u00dfe aus Ko\u0308ln: der Haushalt für das nächste Jahr ist beschlossen worden."
+    page = article_page([decomposed] * 3).replace("Parliament approves", "Ko\u0308ln approves")
+    record = extract_article(page.encode(), URL, options=ExtractOptions())
+    assert "Grüße aus Köln" in record["text"]
+    assert record["title"] == "Köln approves budget"

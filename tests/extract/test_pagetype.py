@@ -133,6 +133,42 @@ def test_a_page_whose_own_text_outweighs_its_teasers_is_one_story_under_any_addr
     assert record["page_type"] == "article"
 
 
+def faq_page() -> bytes:
+    """A guide whose questions and answers each stand in an <article> element, none linking anywhere."""
+    entries = "".join(
+        f"<article class='faq'><h3>Question {n}?</h3><p>{paragraph} {paragraph}</p></article>"
+        for n, paragraph in enumerate(PARAGRAPHS * 2)
+    )
+    return f"<html><head><title>Car loans</title></head><body><main>{entries}</main></body></html>".encode()
+
+
+def test_article_elements_without_links_are_sections_of_the_page_not_teasers() -> None:
+    record = extract_article(
+        faq_page(), "https://finance.example.com/kredit/autokredit", options=ExtractOptions()
+    )
+    assert record["page_type"] == "article"
+    assert "Question 3?" in record["text"] or PARAGRAPHS[3] in record["text"]
+
+
+def test_the_code_of_scripts_in_teasers_does_not_count_as_their_words() -> None:
+    """A hub page's own text beside four teasers whose inline scripts hold more words than the text."""
+    code = " ".join(f"style{n}.padding = value{n};" for n in range(60))
+    teasers = "".join(
+        f'<article><script>{code}</script><h3><a href="/related-{n}">Related story {n}</a></h3></article>'
+        for n in range(4)
+    )
+    page = plain_page().replace(b"</body>", teasers.encode() + b"</body>")
+    record = extract_article(page, "https://ngo.example.org/act/live-better", options=ExtractOptions())
+    assert record["page_type"] == "article"
+
+
+def test_teasers_with_script_code_still_make_a_listing_when_they_are_the_text() -> None:
+    code = "style.padding = value;"
+    page = listing_page().replace(b"<article>", f"<article><script>{code}</script>".encode())
+    with pytest.raises(NotAnArticle):
+        extract_article(page, "https://news.example.com/politik/", options=ExtractOptions())
+
+
 @pytest.mark.parametrize(
     ("url", "body_class"),
     [
