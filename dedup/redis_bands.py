@@ -57,6 +57,10 @@ def reserve_args(prefix: str, key_bits: int, items: Sequence[ReserveItem]) -> li
     if any(len(numbers) and int(numbers.max()) > MAX_BAND for _, _, _, (numbers, _) in items):
         raise ValueError(f"band numbers above {MAX_BAND}: use fewer LSH bands for a shared index")
     tables, where = np.unique(np.concatenate(keys), return_inverse=True)
+    if len(tables) > 0xFFFF:
+        raise ValueError(
+            f"{len(tables)} band tables in one batch, at most 65,535: reserve fewer documents at once"
+        )
     names = band_key_names(tables >> np.uint32(key_bits), tables & np.uint32((1 << key_bits) - 1), key_bits)
     args: list[Any] = [prefix, band_key_width(key_bits), names]
     at = 0
