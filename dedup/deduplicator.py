@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from dedup.bands import index_bands
-from dedup.clusters import partition
+from dedup.clusters import Placement, partition
 from dedup.config import DedupConfig
 from dedup.entries import complete_signature, make_entry
 from dedup.memory import MemoryState
@@ -82,14 +82,14 @@ class Deduplicator:
                 found = judge(entry, other, self.config)
                 if found is not None:
                     matches.append(found)
-            if matches:
-                self._regroup(entry.id, matches)
             # Without a match the document stays as reserved, alone (most documents): a worker that
-            # links to it later regroups it under the lock, so this one needs none.
-            verdicts.append(self._verdict_of(entry.id))
+            # links to it later regroups it under the lock, so this one needs none. With one, the
+            # verdict is the placement just written, without reading it back.
+            placed = self._regroup(entry.id, matches) if matches else self._state.member(entry.id)
+            verdicts.append(_verdict(entry.id, placed))
         return verdicts
 
-    def _regroup(self, doc_id: str, matches: list[Match]) -> None:
+    def _regroup(self, doc_id: str, matches: list[Match]) -> Placement:
         with self._state.locked():
             self._state.add_links(doc_id, matches)
             entries, links = self._state.group(doc_id)
@@ -99,6 +99,7 @@ class Deduplicator:
             # The document's own one-member cluster only existed within this call: nothing to retire.
             changed.discard(doc_id)
         self._changed |= changed
+        return placed[doc_id]
 
     def restore(self, document: Document, signature: Signature | None = None) -> None:
         """Re-index a stored record at start-up, in any order. Its clusters are not reported by
@@ -177,6 +178,9 @@ class Deduplicator:
         self._on_evict(doc_id, self._verdict_of(doc_id))
 
     def _verdict_of(self, doc_id: str) -> Verdict:
-        placed = self._state.member(doc_id)
-        duplicate_of = None if placed.origin == doc_id else placed.origin
-        return Verdict(placed.cluster, duplicate_of, placed.similarity, placed.match, placed.origin)
+        return _verdict(doc_id, self._state.member(doc_id))
+
+
+def _verdict(doc_id: str, placed: Placement) -> Verdict:
+    duplicate_of = None if placed.origin == doc_id else placed.origin
+    return Verdict(placed.cluster, duplicate_of, placed.similarity, placed.match, placed.origin)

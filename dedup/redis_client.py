@@ -26,16 +26,26 @@ def resilient_redis_params() -> dict[str, Any]:
     }
 
 
+# Bumped when the keys change meaning: an index of another layout is found under an older prefix and
+# rebuilt from the stored signatures. 2: band tables named in hex by the client (`redis_bands`).
+LAYOUT = 2
+
+
 def key_prefix(namespace: str, config: DedupConfig) -> str:
     """Where an index's keys live. They share one hash tag (`{...}`): its scripts touch keys they
     compute, which Redis Cluster allows only within one slot, so one index lives on one node and
     indexes of other namespaces or parameters spread over the others."""
-    return f"{namespace}:{{{namespace}:{config.tag}}}:"
+    return f"{namespace}:{{{namespace}:{config.tag}:l{LAYOUT}}}:"
 
 
 def older_prefixes(namespace: str, config: DedupConfig) -> list[str]:
-    """Where earlier layouts of the index kept their keys (datasketch's band sets, then hashes)."""
-    return [f"{namespace}:dedup:{config.tag}:", f"{namespace}:dedup:{{{namespace}:{config.tag}}}:"]
+    """Where earlier layouts of the index kept their keys (datasketch's band sets, then hashes, then
+    band tables named in decimal by the script). None is a prefix of the current one's keys."""
+    return [
+        f"{namespace}:dedup:{config.tag}:",
+        f"{namespace}:dedup:{{{namespace}:{config.tag}}}:",
+        f"{namespace}:{{{namespace}:{config.tag}}}:",
+    ]
 
 
 def retire(client: Any, prefixes: list[str]) -> int:

@@ -19,10 +19,29 @@ from dedup.verify import Match
 # Each id's encoded entry and placement (b'' where absent), read in one round trip.
 Records = Callable[[list[str]], list[tuple[bytes, bytes]]]
 
+# ARGV: prefix, an id. Returns (id, its links as HGETALL gives them) for every document linked to the id,
+# directly or through others, the id first: the whole group in one round trip instead of one a hop.
+LINKED = """
+local p, queue, seen, out = ARGV[1], {ARGV[2]}, {[ARGV[2]] = true}, {}
+local at = 1
+while at <= #queue do
+  local id = queue[at]
+  at = at + 1
+  local links = redis.call('HGETALL', p .. 'adj:' .. id)
+  out[#out + 1] = id
+  out[#out + 1] = links
+  for i = 1, #links, 2 do
+    if not seen[links[i]] then seen[links[i]] = true; queue[#queue + 1] = links[i] end
+  end
+end
+return out
+"""
+
 
 class RedisLinks:
     def __init__(self, client: Any, prefix: str, records: Records, bucket: Callable[[str], int]) -> None:
         self._redis, self._prefix, self._records, self._bucket = client, prefix, records, bucket
+        self._linked = client.register_script(LINKED)
 
     def add_links(self, doc_id: str, matches: list[Match]) -> None:
         """Record verified matches in both directions, for documents still indexed."""
@@ -38,25 +57,28 @@ class RedisLinks:
 
     def linked(self, doc_id: str) -> dict[str, Links]:
         """The links of every document linked to `doc_id`, directly or through others."""
-        links_of: dict[str, dict[str, Match]] = {}
-        frontier = [doc_id]
-        while frontier:
-            pipe = self._redis.pipeline(transaction=False)
-            for current in frontier:
-                pipe.hgetall(self._prefix + "adj:" + current)
-            for current, raw in zip(frontier, pipe.execute(), strict=True):
-                links_of[current] = {
-                    k.decode(): redis_client.parse_match(k.decode(), v) for k, v in raw.items()
-                }
-            frontier = sorted({o for c in frontier for o in links_of[c]} - set(links_of))
-        return dict(links_of)
+        raw = self._linked(keys=[self._prefix + "seq"], args=[self._prefix, doc_id])
+        links_of: dict[str, Links] = {}
+        for current, links in zip(raw[::2], raw[1::2], strict=True):
+            pairs = zip(links[::2], links[1::2], strict=True)
+            links_of[current.decode()] = {
+                k.decode(): redis_client.parse_match(k.decode(), v) for k, v in pairs
+            }
+        return links_of
 
-    def place(self, placed: Mapping[str, Placement]) -> set[str]:
-        """Store new placements; return the clusters that gained, lost or re-described a member."""
+    def place(
+        self, placed: Mapping[str, Placement], known: Mapping[str, tuple[bytes, bytes]] | None = None
+    ) -> set[str]:
+        """Store new placements; return the clusters that gained, lost or re-described a member.
+        `known`: records of some of the ids, read under the same lock (not read again)."""
+        known = known or {}
         ids = sorted(placed)
+        unknown = [doc_id for doc_id in ids if doc_id not in known]
+        records = {**known, **dict(zip(unknown, self._records(unknown), strict=True))}
         changed: set[str] = set()
         write = self._redis.pipeline(transaction=True)
-        for doc_id, (raw, place) in zip(ids, self._records(ids), strict=True):
+        for doc_id in ids:
+            raw, place = records[doc_id]
             new = placed[doc_id]
             old = redis_client.decode_placement(place) if place else alone(doc_id)
             if not raw or old == new:

@@ -55,6 +55,8 @@ class RedisState:
         # Ids this worker reserved and found alone, until their verdict is read or a placement written:
         # their verdict is "alone" as reserved, without a round trip.
         self._reserved: set[str] = set()
+        # The entries and placements `group` read, for the `place` that follows it under the same lock.
+        self._group_records: dict[str, tuple[bytes, bytes]] = {}
 
     def close(self) -> None:
         self._redis.close()
@@ -73,10 +75,7 @@ class RedisState:
         them (the exact band finds the exact twin), or None when its id was indexed before."""
         if not items:
             return []
-        args: list[Any] = [self._prefix, self._key_bits]
-        for entry, bands in items:
-            args += self._reserve_args(entry, bands)
-        *reserved, met = self._reserve(keys=[self._prefix + "seq"], args=args)
+        *reserved, met = self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args(items))
         entries = {
             int(seq): entry_codec.decode(raw) for seq, raw in zip(met[::2], met[1::2], strict=True) if raw
         }
@@ -92,24 +91,16 @@ class RedisState:
     def queue_reserve(self, pipe: Any, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> None:
         """Queue `entry`'s reserve on `pipe` (a pipeline of `pipeline()`), its reply unread: a bulk load
         of documents known to match nothing leaves Redis as `add` would, without a round trip each."""
-        args = [self._prefix, self._key_bits, *self._reserve_args(entry, bands)]
-        self._reserve(keys=[self._prefix + "seq"], args=args, client=pipe)
+        self._reserve(keys=[self._prefix + "seq"], args=self._reserve_args([(entry, bands)]), client=pipe)
 
     def pipeline(self) -> Any:
         return self._redis.pipeline(transaction=False)
 
-    def _reserve_args(self, entry: Entry, bands: tuple[np.ndarray, np.ndarray]) -> list[Any]:
-        numbers, values = bands
-        packed = np.empty(len(values), dtype=[("band", ">u2"), ("value", ">u4")])
-        packed["band"], packed["value"] = numbers, values
-        return [entry.id, self._bucket(entry.id), entry_codec.encode(entry), packed.tobytes()]
-
-    def entries(self, ids: list[str]) -> dict[str, Entry]:
-        found = {}
-        for doc_id, (raw, _) in zip(ids, self._records(ids), strict=True):
-            if raw:  # else evicted by another worker meanwhile
-                found[doc_id] = entry_codec.decode(raw)
-        return found
+    def _reserve_args(self, items: Sequence[tuple[Entry, tuple[np.ndarray, np.ndarray]]]) -> list[Any]:
+        batch = [
+            (entry.id, self._bucket(entry.id), entry_codec.encode(entry), bands) for entry, bands in items
+        ]
+        return redis_bands.reserve_args(self._prefix, self._key_bits, batch)
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -125,14 +116,20 @@ class RedisState:
         self._links.add_links(doc_id, matches)
 
     def group(self, doc_id: str) -> tuple[dict[str, Entry], Mapping[str, Links]]:
-        """The entries and links of every document linked to `doc_id`, directly or through others."""
+        """The entries and links of every document linked to `doc_id`, directly or through others.
+        Call under `locked()`: the next `place` writes over the placements read here."""
         links_of = self._links.linked(doc_id)
-        return self.entries(sorted(links_of)), links_of
+        ids = sorted(links_of)
+        self._group_records = dict(zip(ids, self._records(ids), strict=True))
+        # A document evicted by another worker meanwhile has no entry.
+        entries = {i: entry_codec.decode(raw) for i, (raw, _) in self._group_records.items() if raw}
+        return entries, links_of
 
     def place(self, placed: Mapping[str, Placement]) -> set[str]:
         """Store new placements; return the clusters that gained, lost or re-described a member."""
         self._reserved -= placed.keys()
-        return self._links.place(placed)
+        known, self._group_records = self._group_records, {}
+        return self._links.place(placed, known)
 
     def member(self, doc_id: str) -> Placement:
         if doc_id in self._reserved:

@@ -196,6 +196,18 @@ def test_an_index_of_an_older_layout_is_dropped_unread_and_asks_for_a_restore(
         assert not again.needs_restore and len(again) == 1
 
 
+def test_an_index_whose_band_keys_the_script_named_in_decimal_is_rebuilt(redis_namespace: str) -> None:
+    config = DedupConfig()
+    layout_1 = f"{redis_namespace}:{{{redis_namespace}:{config.tag}}}:"  # before band keys were named in hex
+    client = redis.Redis.from_url(REDIS_URL)
+    client.set(layout_1 + "seq", 1)
+    client.set(layout_1 + "b:3:412", b"\x00\x01\x00\x00\x00\x01")
+    with Deduplicator(config, redis_url=REDIS_URL, namespace=redis_namespace) as dd:
+        assert dd.needs_restore and len(dd) == 0
+    assert not list(client.scan_iter(match=layout_1.replace("{", "\\{").replace("}", "\\}") + "*"))
+    client.close()
+
+
 def redis_params() -> dict[str, Any]:
     parsed = parse_url(REDIS_URL)
     return {key: parsed[key] for key in ("host", "port", "db", "password") if key in parsed}
