@@ -32,7 +32,11 @@ from crawler.extract.errors import ExtractionDrop
 
 THIN_WORDS = 200  # challenge and consent pages say a sentence or two; the shortest briefs run longer
 _INVISIBLE = frozenset({"script", "style", "noscript"})
-_VISIBLE_TEXT = XPath("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+# descendant::, not //: libxml2 evaluates "//body//text()[...]" per parent and merges the results,
+# quadratic in the page's text nodes (40,000 took 4 s); the same nodes, in the same order.
+_VISIBLE_TEXT = XPath(
+    "//body/descendant::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
+)
 STORY_PARAGRAPH_WORDS = 30
 
 

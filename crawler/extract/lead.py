@@ -20,7 +20,7 @@ _PROBE_WORDS = 8
 _BLOCK_SLACK = 1.3
 _BLOCKS = frozenset({"p", "div", "section", "header", "h2", "h3", "strong", "span", "em", "b"})
 _VISIBLE_TEXT_WITH = XPath(
-    "//body//text()[contains(., $probe)]"
+    "//body/descendant::text()[contains(., $probe)]"  # not //body//text(): see access.py's
     "[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::a or ancestor::template)]"
 )
 _WORD = re.compile(r"\w+")

@@ -34,7 +34,9 @@ _ARTICLE_OG = frozenset({"article", "news", "newsarticle"})
 _LINK = XPath("boolean(.//a[@href][not(starts-with(@href, '#')) and not(starts-with(@href, 'javascript'))])")
 # Words a reader sees: teasers that embed a script (an inline style for their image) are not longer
 # for it, and counting its code made hub pages with their own long text listings.
-_VISIBLE_TEXT = XPath(".//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
+# descendant::, not .//: libxml2 evaluates ".//text()[...]" per parent and merges, quadratic in the text
+# nodes (a teaser box of 40,000 took 18 s); the same nodes, in the same order.
+_VISIBLE_TEXT = XPath("descendant::text()[not(ancestor::script or ancestor::style or ancestor::noscript)]")
 
 
 # The record's `page_type` values (crawler/schemas/article.schema.json).
