@@ -1,8 +1,9 @@
 """The one module that calls trafilatura, through its public API (`trafilatura.__all__`).
 
 Two private speed-ups live here too, each with the public call as its fallback: the byline search
-alone (`trafilatura.metadata.extract_author`) and the title search alone (`extract_title`) instead of
-the whole metadata search, whose page-wide date search costs more than either. An upgrade of trafilatura is a version bump that
+alone (`trafilatura.metadata.extract_author`, or byline.py's transcription of it, which reads its
+XPaths without copying the tree) and the title search alone (`extract_title`) instead of the whole
+metadata search, whose page-wide date search costs more than either. An upgrade of trafilatura is a version bump that
 tests/extract/test_trafilatura_api.py accepts or refuses (it compares both paths).
 """
 
@@ -12,6 +13,8 @@ from collections.abc import Callable
 
 import trafilatura
 from lxml.html import HtmlElement
+
+from crawler.extract import byline
 
 
 def _private_search(name: str) -> Callable[[HtmlElement], str | None] | None:
@@ -49,6 +52,16 @@ def main_text(tree: HtmlElement, url: str, *, compare_extractors: bool) -> str:
 def byline_authors(tree: HtmlElement, url: str) -> str | None:
     """trafilatura's byline search: the author(s), ';'-separated, of a page that declares none in its
     metadata. It reads but never changes `tree`."""
+    if byline.MATCHES_TRAFILATURA:
+        try:
+            return byline.byline(tree) or None
+        except byline.Unanswered:
+            pass
+    return trafilatura_byline_authors(tree, url)
+
+
+def trafilatura_byline_authors(tree: HtmlElement, url: str) -> str | None:
+    """trafilatura's own byline search (`extract_author`, which copies the tree), or the public call."""
     return _private_or_public(_BYLINE_SEARCH, tree, lambda: public_byline_authors(tree, url))
 
 

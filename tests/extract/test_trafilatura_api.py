@@ -11,7 +11,7 @@ import lxml.html
 import pytest
 import trafilatura
 
-from crawler.extract import ExtractOptions, extract_article, trafilatura_api
+from crawler.extract import ExtractOptions, byline, extract_article, trafilatura_api
 from tests.extract.pages import article_page
 
 URL = "https://example.com/a"
@@ -44,6 +44,9 @@ ADAPTER = Path(trafilatura_api.__file__).resolve()
 # decode.py reads pages with trafilatura.utils.load_html (public as trafilatura.load_html); it has its own
 # owner, so it is listed here rather than moved.
 OTHER_CALLERS = {PACKAGE / "extract" / "decode.py"}
+# byline.py transcribes trafilatura's byline search and answers only for the release it transcribed
+# (test_the_transcribed_byline_search_answers_as_trafilaturas below); only the adapter calls it.
+TRANSCRIPTION = PACKAGE / "extract" / "byline.py"
 
 
 def _trafilatura_imports(path: Path) -> list[str]:
@@ -55,7 +58,9 @@ def _trafilatura_imports(path: Path) -> list[str]:
 
 def test_only_the_adapter_imports_trafilatura() -> None:
     callers = {p for p in PACKAGE.rglob("*.py") if _trafilatura_imports(p)} - OTHER_CALLERS
-    assert callers == {ADAPTER}
+    assert callers == {ADAPTER, TRANSCRIPTION}
+    users = {p for p in PACKAGE.rglob("*.py") if re.search(r"\bbyline\.byline\b", p.read_text("utf-8"))}
+    assert users == {ADAPTER}
 
 
 def test_the_adapter_uses_trafilaturas_public_names_and_its_private_searches_only() -> None:
@@ -98,6 +103,7 @@ def test_the_private_byline_search_answers_as_the_public_metadata_search() -> No
 
 def test_without_the_speed_up_the_public_call_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(trafilatura_api, "_BYLINE_SEARCH", None)
+    monkeypatch.setattr(byline, "MATCHES_TRAFILATURA", False)
     tree = lxml.html.fromstring(article_page(extra_body='<p class="byline">By Ana Ruiz</p>'))
     assert trafilatura_api.byline_authors(tree, URL) == "Ana Ruiz"
 
