@@ -9,7 +9,8 @@ import lxml.html
 import pytest
 from trafilatura import metadata as trafilatura_metadata
 
-from crawler.extract import byline, trafilatura_api
+from crawler.extract import trafilatura_api
+from crawler.extract.trafilatura_api import byline
 
 GOLDEN = Path(__file__).parent / "golden"
 TAGS = [

@@ -1,7 +1,7 @@
-"""The one module that calls trafilatura, through its public API (`trafilatura.__all__`).
+"""The one place that calls trafilatura, through its public API (`trafilatura.__all__`).
 
 Two private speed-ups live here too, each with the public call as its fallback: the byline search
-alone (`trafilatura.metadata.extract_author`, or byline.py's transcription of it, which reads its
+alone (`trafilatura.metadata.extract_author`, or this package's byline.py, a transcription of it that reads its
 XPaths without copying the tree) and the title search alone (`extract_title`) instead of the whole
 metadata search, whose page-wide date search costs more than either. An upgrade of trafilatura is a version bump that
 tests/extract/test_trafilatura_api.py accepts or refuses (it compares both paths).
@@ -14,7 +14,7 @@ from collections.abc import Callable
 import trafilatura
 from lxml.html import HtmlElement
 
-from crawler.extract import byline
+from crawler.extract.trafilatura_api import byline
 
 
 def _private_search(name: str) -> Callable[[HtmlElement], str | None] | None:

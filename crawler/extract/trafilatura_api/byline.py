@@ -5,7 +5,8 @@ then tries three regex XPaths for byline elements: about 11 ms a page, most of i
 `re` for every element and expression. Here one plain XPath lists the attributes those patterns read,
 Python tests the few that may match, and only a chosen candidate with pruned parts inside is copied.
 It answers only for the trafilatura release whose XPaths it transcribes (`MATCHES_TRAFILATURA`);
-otherwise trafilatura_api.py runs trafilatura's own search.
+otherwise the adapter (this package's `__init__`) runs trafilatura's own search, and the public call
+when an upgrade took that too.
 """
 
 from __future__ import annotations
