@@ -11,6 +11,7 @@ from trafilatura import metadata as trafilatura_metadata
 
 from crawler.extract import trafilatura_api
 from crawler.extract.trafilatura_api import byline
+from tests.extract.pages import random_markup
 
 GOLDEN = Path(__file__).parent / "golden"
 TAGS = [
@@ -38,17 +39,8 @@ VALUES = ["author", "Author", "author-name", "authorName", "byline", "Byline", "
 TEXTS = ["By", "By ", " Ana Ruiz", "Ana", "Ruiz ", "", "ab", "Li Wei", "3 May", "and", " ", "word " * 30]
 
 
-def _markup(rng: random.Random, depth: int = 0) -> str:
-    parts = []
-    for _ in range(rng.randint(1, 4 if depth < 4 else 1)):
-        tag = rng.choice(TAGS)
-        attributes = "".join(
-            f' {name}="{rng.choice(VALUES)}{rng.choice(["", "", " " + rng.choice(VALUES)])}"'
-            for name in rng.sample(ATTRIBUTES, rng.randint(0, 2))
-        )
-        inner = _markup(rng, depth + 1) if depth < 4 and rng.random() < 0.7 else ""
-        parts.append(f"<{tag}{attributes}>{rng.choice(TEXTS)}{inner}</{tag}>{rng.choice(TEXTS)}")
-    return "".join(parts)
+def _markup(rng: random.Random) -> str:
+    return random_markup(rng, (TAGS, ATTRIBUTES, VALUES, TEXTS), max_depth=4, nesting=0.7)
 
 
 def _answers(page: str) -> tuple[str | None, str | None]:

@@ -13,6 +13,7 @@ import trafilatura
 
 from crawler.extract import ExtractOptions, extract_article, trafilatura_api
 from crawler.extract.trafilatura_api import byline
+from tests.extract import pages
 from tests.extract.pages import article_page
 
 URL = "https://example.com/a"
@@ -27,17 +28,8 @@ VALUES = ["author", "Author", "post-author", "author-name", "AuthorName", "bylin
 TEXTS = ["By Ana Ruiz", "me", "", "ab", "Li Wei", "3 May 2024", "Reuters", "word " * 30, "  "]
 
 
-def random_markup(rng: random.Random, depth: int = 0) -> str:
-    parts = []
-    for _ in range(rng.randint(1, 4 if depth < 3 else 1)):
-        tag = rng.choice(TAGS)
-        attributes = "".join(
-            f' {name}="{rng.choice(VALUES)}{rng.choice(["", "", " " + rng.choice(VALUES)])}"'
-            for name in rng.sample(ATTRIBUTES, rng.randint(0, 2))
-        )
-        inner = random_markup(rng, depth + 1) if depth < 3 and rng.random() < 0.6 else ""
-        parts.append(f"<{tag}{attributes}>{rng.choice(TEXTS)}{inner}</{tag}>{rng.choice(TEXTS)}")
-    return "".join(parts)
+def random_markup(rng: random.Random) -> str:
+    return pages.random_markup(rng, (TAGS, ATTRIBUTES, VALUES, TEXTS), max_depth=3, nesting=0.6)
 
 
 PACKAGE = Path(trafilatura_api.__file__).resolve().parents[2]
